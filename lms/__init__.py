@@ -1,0 +1,68 @@
+"""Reskill: the app factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS
+from lms.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app: read config, bind extensions, register blueprints and CLI."""
+    config_name = config_name or os.environ.get("LMS_CONFIG", "development")
+    config = CONFIGS[config_name]
+    if hasattr(config, "validate"):
+        config.validate()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    from lms import models  # noqa: F401  (register every table with the metadata)
+    from lms.db_setup import configure_engine_events
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+
+    from lms.i18n import init_i18n
+    from lms.login import init_login
+
+    init_login(app, login_manager)
+    init_i18n(app, babel)
+
+    from lms import permissions
+
+    app.before_request(permissions.enforce)
+
+    from lms.admin import bp as admin_bp
+    from lms.auth import bp as auth_bp
+    from lms.main import bp as main_bp
+    from lms.mentor import bp as mentor_bp
+    from lms.trainee import bp as trainee_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(mentor_bp)
+    app.register_blueprint(trainee_bp)
+
+    from lms.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from lms.cli import register_cli
+
+    register_cli(app)
+    return app

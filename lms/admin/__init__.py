@@ -1,0 +1,7 @@
+"""Program admin pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from lms.admin import people_routes, routes  # noqa: E402,F401

@@ -1,0 +1,177 @@
+"""Admin: people list, create, edit, deactivate, set password, CSV import."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.admin import bp
+from lms.admin.forms import ConfirmForm, ImportPeopleForm, NewPersonForm, PersonForm, SetPasswordForm
+from lms.extensions import db
+from lms.models import Role, User
+from lms.permissions import Action, require
+from lms.services import DomainError
+from lms.services import people as people_service
+
+
+def _person_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _form_values(form) -> dict:
+    return {
+        "name": form.name.data,
+        "role": form.role.data,
+        "mentor_kind": form.mentor_kind.data or None,
+        "capacity": form.capacity.data,
+        "locale": form.locale.data,
+    }
+
+
+def _field_error(form, error: DomainError) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        flash(error.message, "danger")
+
+
+@bp.route("/people")
+@require(Action.MANAGE_PEOPLE)
+def people():
+    q = request.args.get("q", "").strip()
+    role = request.args.get("role") or None
+    status = request.args.get("status", "active")
+    active = {"active": True, "inactive": False}.get(status)
+    query = people_service.search_people(db.session, q, role, active)
+    page = db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PEOPLE_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "admin/people.html", page=page, q=q, role=role, status=status, roles=list(Role)
+    )
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@require(Action.MANAGE_PEOPLE)
+def person_new():
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        try:
+            user = people_service.create_person(
+                db.session,
+                current_user,
+                {**_form_values(form), "email": form.email.data},
+                password=form.password.data or None,
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added.", name=user.name), "success")
+            return redirect(url_for("admin.person_edit", user_id=user.id))
+    return render_template("admin/person_new.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@require(Action.MANAGE_PEOPLE)
+def person_edit(user_id: int):
+    user = _person_or_404(user_id)
+    form = PersonForm(obj=user)
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.mentor_kind.data = user.mentor_kind.value if user.mentor_kind else ""
+    if form.validate_on_submit():
+        try:
+            changed = people_service.update_person(db.session, current_user, user, _form_values(form))
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved.") if changed else _("Nothing changed."), "success")
+            return redirect(url_for("admin.person_edit", user_id=user.id))
+    return render_template(
+        "admin/person_edit.html",
+        form=form,
+        user=user,
+        password_form=SetPasswordForm(formdata=None),
+        confirm_form=ConfirmForm(formdata=None),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/people/<int:user_id>/active", methods=["POST"])
+@require(Action.MANAGE_PEOPLE)
+def person_set_active(user_id: int):
+    user = _person_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    activate = request.args.get("to") == "on"
+    try:
+        people_service.set_active(db.session, current_user, user, activate)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(
+            _("%(name)s is active again.", name=user.name)
+            if activate
+            else _("%(name)s is deactivated and can no longer log in.", name=user.name),
+            "success",
+        )
+    return redirect(url_for("admin.person_edit", user_id=user.id))
+
+
+@bp.route("/people/<int:user_id>/password", methods=["POST"])
+@require(Action.MANAGE_PEOPLE)
+def person_set_password(user_id: int):
+    user = _person_or_404(user_id)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        people_service.set_password(
+            db.session, current_user, user, form.password.data,
+            current_app.config["PASSWORD_HASH_METHOD"],
+        )
+        db.session.commit()
+        flash(_("The password of %(name)s is set.", name=user.name), "success")
+        return redirect(url_for("admin.person_edit", user_id=user.id))
+    return render_template(
+        "admin/person_edit.html",
+        form=PersonForm(obj=user, formdata=None),
+        user=user,
+        password_form=form,
+        confirm_form=ConfirmForm(formdata=None),
+    ), 400
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@require(Action.MANAGE_PEOPLE)
+def people_import():
+    form = ImportPeopleForm()
+    report = None
+    if form.validate_on_submit():
+        try:
+            text = people_service.decode_csv(form.file.data.read())
+        except UnicodeDecodeError:
+            form.file.errors.append(_("The file is not UTF-8 or GB18030 text."))
+        else:
+            report = people_service.import_people(db.session, current_user, text)
+            if report.ok:
+                db.session.commit()
+                flash(
+                    _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+                      created=report.created, updated=report.updated, unchanged=report.unchanged),
+                    "success",
+                )
+                return redirect(url_for("admin.people"))
+            db.session.rollback()
+    failed = bool(form.errors or (report and report.errors))
+    return render_template("admin/people_import.html", form=form, report=report), (
+        400 if failed else 200
+    )

@@ -1,0 +1,76 @@
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from lms.auth import bp
+from lms.auth.forms import ChangePasswordForm, LoginForm
+from lms.extensions import db
+from lms.permissions import Action, public, require
+from lms.services.auth import Throttle, authenticate, change_password
+
+
+def _throttle() -> Throttle:
+    cfg = current_app.config
+    return Throttle(cfg["LOGIN_MAX_FAILURES"], timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]))
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        result = authenticate(
+            db.session, form.email.data, form.password.data, request.remote_addr or "-", _throttle()
+        )
+        db.session.commit()
+        if result.throttled:
+            status = 429
+            form.password.errors.append(
+                _("Too many failed logins. Wait %(minutes)d minutes, then try again.",
+                  minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+            )
+        elif result.user is None:
+            status = 401
+            form.password.errors.append(_("Wrong email or password, or the account is deactivated."))
+        else:
+            login_user(result.user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@require(Action.USE_ACCOUNT)
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@require(Action.USE_ACCOUNT)
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if change_password(
+            db.session, current_user, form.current.data, form.new.data,
+            current_app.config["PASSWORD_HASH_METHOD"],
+        ):
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("main.index"))
+        form.current.errors.append(_("The current password is wrong."))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,21 @@
+"""Flask-Login wiring."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from lms.extensions import db
+from lms.models import User
+
+
+def init_login(app, login_manager) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        return db.session.scalar(sa.select(User).where(User.id == int(user_id)))

@@ -1,0 +1,7 @@
+"""Mentor pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("mentor", __name__, url_prefix="/mentor")
+
+from lms.mentor import routes  # noqa: E402,F401

@@ -1,0 +1,79 @@
+"""People: users with a role, and the login attempts used for throttling."""
+
+import enum
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.extensions import db
+from lms.models.base import TimestampMixin, enum_column, utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    MENTOR = "mentor"
+    TRAINEE = "trainee"
+
+
+class MentorKind(enum.StrEnum):
+    AI = "ai"
+    BUSINESS = "business"
+
+
+LOCALES = ("zh_CN", "en")
+DEFAULT_CAPACITY = 8
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased by the services: uniqueness is case-insensitive.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    # None: no password set yet (imported account); such a user cannot log in.
+    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(255))
+    role: Mapped[Role] = enum_column(Role, index=True)
+    mentor_kind: Mapped[Optional[MentorKind]] = enum_column(MentorKind, nullable=True)
+    capacity: Mapped[Optional[int]]
+    locale: Mapped[str] = mapped_column(sa.String(8), default="zh_CN")
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[Optional[datetime]]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == Role.MENTOR
+
+    @property
+    def is_trainee(self) -> bool:
+        return self.role == Role.TRAINEE
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class LoginAttempt(db.Model):
+    """One login try; recent failures per account and per IP drive throttling."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_at", "email", "at"),
+        sa.Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    ip: Mapped[str] = mapped_column(sa.String(64))
+    succeeded: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,89 @@
+"""Who may do what: the one permission table, and how views declare their action.
+
+Every view declares an action with `@require(Action.X)` or `@public`. A request
+hook (`enforce`) checks it before the view runs; an endpoint that declares
+nothing is refused (fail closed), and `tests/test_route_permissions.py` walks
+`app.url_map` so such a route cannot ship unnoticed.
+"""
+
+import enum
+from collections.abc import Callable
+from typing import Optional
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from lms.extensions import login_manager
+from lms.models import Role
+
+
+class Action(enum.StrEnum):
+    USE_ACCOUNT = "use_account"  # own home, password, language
+    MANAGE_PEOPLE = "manage_people"
+    VIEW_AUDIT = "view_audit"
+    TRAINEE_HOME = "trainee_home"
+    MENTOR_HOME = "mentor_home"
+    ADMIN_HOME = "admin_home"
+
+
+PUBLIC = "public"
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(
+        {Action.USE_ACCOUNT, Action.MANAGE_PEOPLE, Action.VIEW_AUDIT, Action.ADMIN_HOME}
+    ),
+    Role.MENTOR: frozenset({Action.USE_ACCOUNT, Action.MENTOR_HOME}),
+    Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME}),
+}
+
+# Endpoints served by extensions, not by our views.
+EXTENSION_PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+
+
+def can(user, action: Action) -> bool:
+    """True when an authenticated, active user's role allows `action`."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    return action in ROLE_ACTIONS.get(user.role, frozenset())
+
+
+def require(action: Action) -> Callable:
+    """Declare the action a view needs; `enforce` checks it."""
+
+    def decorate(view):
+        view.required_action = action
+        return view
+
+    return decorate
+
+
+def public(view):
+    view.required_action = PUBLIC
+    return view
+
+
+def required_action(endpoint: Optional[str]):
+    """The action an endpoint declares, PUBLIC, or None when it declares nothing."""
+    if endpoint is None:
+        return None
+    if endpoint in EXTENSION_PUBLIC_ENDPOINTS:
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "required_action", None)
+
+
+def enforce():
+    """`before_request` hook: the single place access is decided."""
+    if request.endpoint is None:  # 404 / 405: nothing to protect
+        return None
+    action = required_action(request.endpoint)
+    if action is None:
+        current_app.logger.error("endpoint %s declares no permission", request.endpoint)
+        abort(403)
+    if action == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not can(current_user, action):
+        abort(403)
+    return None

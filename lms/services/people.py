@@ -1,0 +1,292 @@
+"""People: create, edit, deactivate and bulk-import users; every change audited."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from lms.models import DEFAULT_CAPACITY, LOCALES, MentorKind, Role, User
+from lms.services import DomainError
+from lms.services.audit import changed_fields, record
+from lms.services.auth import hash_password, normalize_email
+
+EDITABLE = ["name", "role", "mentor_kind", "capacity", "locale"]
+MAX_CAPACITY = 100
+CSV_COLUMNS = ["email", "name", "role", "mentor_kind", "capacity", "locale"]
+
+
+def check_person(values: dict[str, Any]) -> dict[str, str]:
+    """Field → problem for a person's fields (shared by the form and the CSV import)."""
+    errors: dict[str, str] = {}
+    if "email" in values:
+        try:
+            validate_email(values["email"], check_deliverability=False)
+        except EmailNotValidError:
+            errors["email"] = _l("not a valid email address")
+    if not (values.get("name") or "").strip():
+        errors["name"] = _l("is required")
+    elif len(values["name"]) > 120:
+        errors["name"] = _l("is longer than 120 characters")
+    role = values.get("role")
+    if role not in set(Role):
+        errors["role"] = _l("must be one of admin, mentor, trainee")
+    kind = values.get("mentor_kind")
+    if role == Role.MENTOR and kind not in set(MentorKind):
+        errors["mentor_kind"] = _l("a mentor needs a kind: ai or business")
+    if role != Role.MENTOR and kind:
+        errors["mentor_kind"] = _l("only mentors have a kind")
+    capacity = values.get("capacity")
+    if role == Role.MENTOR and (
+        not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY
+    ):
+        errors["capacity"] = _l("must be a whole number from 1 to %(max)d", max=MAX_CAPACITY)
+    if values.get("locale") not in LOCALES:
+        errors["locale"] = _l("must be zh_CN or en")
+    return errors
+
+
+def _normalized(values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    if "email" in out:
+        out["email"] = normalize_email(out["email"])
+    out["name"] = (out.get("name") or "").strip()
+    if out.get("role") in set(Role):
+        out["role"] = Role(out["role"])
+    if out["role"] == Role.MENTOR:
+        out["mentor_kind"] = MentorKind(out["mentor_kind"]) if out.get("mentor_kind") else None
+    else:
+        out["mentor_kind"], out["capacity"] = None, None
+    return out
+
+
+def find_by_email(session: Session, email: str) -> Optional[User]:
+    return session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def create_person(
+    session: Session,
+    actor: Optional[User],
+    values: dict[str, Any],
+    password: Optional[str] = None,
+    hash_method: str = "scrypt",
+) -> User:
+    """Create a user; raises DomainError (with the field) on bad input or a taken email."""
+    errors = check_person(values)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise DomainError(message, field=name)
+    values = _normalized(values)
+    if find_by_email(session, values["email"]) is not None:
+        raise DomainError(_l("a person with this email already exists"), field="email")
+    user = User(
+        email=values["email"],
+        name=values["name"],
+        role=values["role"],
+        mentor_kind=values["mentor_kind"],
+        capacity=values["capacity"],
+        locale=values["locale"],
+        password_hash=hash_password(password, hash_method) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor, "person.create", "user", user.id, after=_snapshot(user))
+    return user
+
+
+def update_person(session: Session, actor: Optional[User], user: User, values: dict[str, Any]) -> bool:
+    """Apply edits; True when anything changed. Refuses to remove the last admin."""
+    values = {k: v for k, v in values.items() if k in EDITABLE}
+    errors = check_person({**_snapshot(user), **values})
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise DomainError(message, field=name)
+    values = _normalized({**_snapshot(user), **values})
+    if user.role == Role.ADMIN and values["role"] != Role.ADMIN:
+        _ensure_another_admin(session, user)
+    before, after = changed_fields(user, EDITABLE, values)
+    if not after:
+        return False
+    action = "person.role_change" if "role" in after else "person.update"
+    record(session, actor, action, "user", user.id, before=before, after=after)
+    return True
+
+
+def set_active(session: Session, actor: User, user: User, active: bool) -> None:
+    """Deactivate (never delete) or reactivate a person."""
+    if user.active == active:
+        return
+    if not active:
+        if user.id == actor.id:
+            raise DomainError(_l("you cannot deactivate yourself"))
+        if user.role == Role.ADMIN:
+            _ensure_another_admin(session, user)
+    user.active = active
+    record(
+        session,
+        actor,
+        "person.reactivate" if active else "person.deactivate",
+        "user",
+        user.id,
+        before={"active": not active},
+        after={"active": active},
+    )
+
+
+def set_password(
+    session: Session, actor: Optional[User], user: User, password: str, hash_method: str = "scrypt"
+) -> None:
+    user.password_hash = hash_password(password, hash_method)
+    record(session, actor, "person.password_set", "user", user.id)
+
+
+def _ensure_another_admin(session: Session, user: User) -> None:
+    others = session.scalar(
+        sa.select(sa.func.count(User.id)).where(
+            User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
+        )
+    )
+    if not others:
+        raise DomainError(_l("the program needs at least one active admin"))
+
+
+def _snapshot(user: User) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value if user.role else None,
+        "mentor_kind": user.mentor_kind.value if user.mentor_kind else None,
+        "capacity": user.capacity,
+        "locale": user.locale,
+    }
+
+
+def search_people(
+    session: Session,
+    text: str = "",
+    role: Optional[str] = None,
+    active: Optional[bool] = None,
+):
+    """A select of users matching a name/email search, role and active filters."""
+    query = sa.select(User).order_by(User.role, User.name, User.id)
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+    if role in set(Role):
+        query = query.where(User.role == Role(role))
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    return query
+
+
+# --- CSV import ------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    row: int  # line number in the file; the header is line 1
+    field: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without Excel's BOM), else GB18030 as saved by Chinese Excel."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def parse_people_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """Rows as (line, values) and every row-level problem; no database access."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("email", "name", "role") if c not in header]
+    if missing:
+        return [], [RowError(1, ", ".join(missing), str(_l("missing column")))]
+    reader.fieldnames = header
+    rows, errors, seen = [], [], {}
+    for line, raw in enumerate(reader, start=2):
+        cells = {k: (v or "").strip() for k, v in raw.items() if k}
+        if not any(cells.values()):
+            continue
+        values: dict[str, Any] = {
+            "email": cells.get("email", ""),
+            "name": cells.get("name", ""),
+            "role": cells.get("role", "").lower(),
+            "mentor_kind": cells.get("mentor_kind", "").lower() or None,
+            "locale": cells.get("locale") or "zh_CN",
+        }
+        capacity = cells.get("capacity", "")
+        if values["role"] == Role.MENTOR:
+            values["capacity"] = int(capacity) if capacity.isdigit() else (
+                DEFAULT_CAPACITY if capacity == "" else capacity
+            )
+        for name, message in check_person(values).items():
+            errors.append(RowError(line, name, str(message)))
+        email = normalize_email(values["email"])
+        if email in seen:
+            errors.append(
+                RowError(line, "email", str(_l("same email as line %(line)d", line=seen[email])))
+            )
+        seen.setdefault(email, line)
+        rows.append((line, values))
+    if not rows and not errors:
+        errors.append(RowError(1, "file", str(_l("no rows to import"))))
+    return rows, errors
+
+
+def import_people(
+    session: Session, actor: Optional[User], text: str, apply: bool = True
+) -> ImportReport:
+    """Validate every row; write nothing unless all rows are good.
+
+    Existing people (matched by email) are updated to match the file, so
+    importing the same file twice changes nothing the second time. New people
+    get no password: an admin sets one before they can log in.
+    """
+    rows, errors = parse_people_csv(text)
+    report = ImportReport(errors=errors)
+    if errors:
+        return report
+    existing = {
+        u.email: u
+        for u in session.scalars(
+            sa.select(User).where(User.email.in_([normalize_email(v["email"]) for _, v in rows]))
+        )
+    }
+    for line, values in rows:
+        user = existing.get(normalize_email(values["email"]))
+        if user is not None and user.role == Role.ADMIN and values["role"] != Role.ADMIN:
+            report.errors.append(
+                RowError(line, "role", str(_l("an admin's role cannot be changed by import")))
+            )
+    if report.errors or not apply:
+        return report
+    for _, values in rows:
+        user = existing.get(normalize_email(values["email"]))
+        if user is None:
+            create_person(session, actor, values)
+            report.created += 1
+        elif update_person(session, actor, user, values):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    session.flush()
+    return report

@@ -1,0 +1,156 @@
+"""Fixtures: one app per test session on a real database, emptied after each test.
+
+SQLite (a temporary file) by default; PostgreSQL when LMS_TEST_DATABASE_URL is
+set. The schema is built by the Alembic migrations, as in production.
+"""
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from lms import create_app
+from lms.extensions import db
+from lms.models import Role
+from lms.services import people as people_service
+
+PASSWORD = "correct-horse-42"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("LMS_TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        },
+    )
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.test_request_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def session(app_ctx):
+    return db.session
+
+
+class Client(FlaskClient):
+    """A test client that knows its CSRF token, as a browser page would."""
+
+    _token = None
+
+    def csrf_token(self) -> str:
+        if self._token is None:
+            html = self.get("/auth/login").get_data(as_text=True)
+            if 'name="csrf_token"' not in html:  # logged in: login redirects
+                html = self.get("/auth/password").get_data(as_text=True)
+            self._token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        return self._token
+
+    def post_form(self, url, data=None, **kwargs):
+        data = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like client; English unless a test switches (the app default is zh_CN)."""
+    app.test_client_class = Client
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["locale"] = "en"
+    return client
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: make_user(role="mentor", email=..., **fields) → committed User."""
+    counter = {"n": 0}
+
+    def make(role="trainee", email=None, password=PASSWORD, **fields):
+        counter["n"] += 1
+        values = {
+            "email": email or f"{role}{counter['n']}@example.com",
+            "name": fields.pop("name", f"{role.title()} {counter['n']}"),
+            "role": role,
+            "mentor_kind": fields.pop("mentor_kind", "ai" if role == "mentor" else None),
+            "capacity": fields.pop("capacity", 8 if role == "mentor" else None),
+            "locale": fields.pop("locale", "en"),
+        }
+        with app.app_context():
+            user = people_service.create_person(
+                db.session, None, values, password=password,
+                hash_method=app.config["PASSWORD_HASH_METHOD"],
+            )
+            for key, value in fields.items():
+                setattr(user, key, value)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+def login(client, user) -> None:
+    """Log a client in without the login form (fast; the form has its own tests)."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+        sess["_fresh"] = True
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """login_as("admin") → (client, user), the client logged in as a new user of that role."""
+
+    def do(role: str, **fields):
+        user = make_user(role, **fields)
+        login(client, user)
+        return client, user
+
+    return do
+
+
+ROLES = [None, Role.TRAINEE, Role.MENTOR, Role.ADMIN]

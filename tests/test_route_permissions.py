@@ -1,0 +1,118 @@
+"""Every route × every role: the permission table decides, and nothing is undeclared."""
+
+import re
+
+import pytest
+from flask import Flask
+
+from lms.models import Role
+from lms.permissions import PUBLIC, ROLE_ACTIONS, Action, can, public, require
+from tests.conftest import login
+
+DUMMY_ARGS = {"int": "1", "default": "x", "string": "x", "path": "x/y"}
+
+
+def _undeclared(app: Flask) -> list[str]:
+    with app.test_request_context():
+        from lms.permissions import required_action
+
+        return sorted(
+            rule.endpoint
+            for rule in app.url_map.iter_rules()
+            if required_action(rule.endpoint) is None
+        )
+
+
+def _url(rule) -> str:
+    def fill(match):
+        converter = match.group(1) or "default"
+        return DUMMY_ARGS.get(converter, "1")
+
+    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>", fill, rule.rule)
+
+
+def test_every_route_declares_a_permission(app):
+    assert _undeclared(app) == []
+
+
+def test_an_undeclared_route_is_caught_and_refused(app):
+    from lms import create_app
+
+    other = create_app("testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    other.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    assert _undeclared(other) == ["forgotten"]
+    assert other.test_client().get("/forgotten").status_code == 403
+
+
+def _expected(action, role) -> set[int]:
+    if action == PUBLIC:
+        return {"allowed"}
+    if role is None:
+        return {"login"}
+    return {"allowed"} if action in ROLE_ACTIONS[role] else {"forbidden"}
+
+
+def _outcome(response) -> str:
+    # Flask-Login's redirect carries ?next=; logout's own redirect to login does not.
+    location = response.headers.get("Location", "")
+    if response.status_code in (401, 302) and "/auth/login?next=" in location:
+        return "login"
+    if response.status_code == 403:
+        return "forbidden"
+    return "allowed"
+
+
+@pytest.mark.parametrize("role", [None, Role.TRAINEE, Role.MENTOR, Role.ADMIN])
+def test_route_access_matches_the_permission_table(app, client, make_user, role):
+    if role is not None:
+        login(client, make_user(role.value))
+    token = client.csrf_token()
+    from lms.permissions import required_action
+
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        with app.test_request_context():
+            action = required_action(rule.endpoint)
+        url = _url(rule)
+        if "GET" in rule.methods:
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": token})
+        assert _outcome(response) in _expected(action, role), (
+            f"{rule.endpoint} {url} as {role}: {response.status_code}"
+        )
+        checked += 1
+        if role is not None and rule.endpoint == "auth.logout":
+            login(client, make_user(role.value))  # the walk logged us out; carry on
+    assert checked == len(list(app.url_map.iter_rules()))
+
+
+def test_policy_is_testable_without_http(make_user):
+    trainee, admin = make_user("trainee"), make_user("admin")
+    assert can(admin, Action.MANAGE_PEOPLE)
+    assert not can(trainee, Action.MANAGE_PEOPLE)
+    assert not can(None, Action.USE_ACCOUNT)
+    admin.active = False
+    assert not can(admin, Action.MANAGE_PEOPLE)
+
+
+def test_decorators_mark_views():
+    @require(Action.MANAGE_PEOPLE)
+    def a():
+        pass
+
+    @public
+    def b():
+        pass
+
+    assert a.required_action == Action.MANAGE_PEOPLE and b.required_action == PUBLIC
+
+
+def test_trainee_cannot_open_admin_people(login_as):
+    client, _ = login_as("trainee")
+    assert client.get("/admin/people").status_code == 403
+
+
+def test_mentor_cannot_open_trainee_home(login_as):
+    client, _ = login_as("mentor")
+    assert client.get("/me/").status_code == 403
