@@ -42,12 +42,17 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     init_login(app, login_manager)
     init_i18n(app, babel)
 
+    from lms.templating import init_templating
+
+    init_templating(app)
+
     from lms import permissions
 
     app.before_request(permissions.enforce)
 
     from lms.admin import bp as admin_bp
     from lms.auth import bp as auth_bp
+    from lms.catalog import bp as catalog_bp
     from lms.main import bp as main_bp
     from lms.mentor import bp as mentor_bp
     from lms.trainee import bp as trainee_bp
@@ -55,6 +60,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(catalog_bp)
     app.register_blueprint(mentor_bp)
     app.register_blueprint(trainee_bp)
 

@@ -59,13 +59,71 @@ def import_people(csv_file) -> None:
     click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
 
 
+courses_cli = AppGroup("courses", help="Course files in courses/.")
+lms_cli.add_command(courses_cli)
+
+
+def _courses_path(path: str | None) -> str:
+    return path or current_app.config["COURSES_DIR"]
+
+
+@courses_cli.command("check")
+@click.argument("path", required=False)
+def courses_check(path: str | None) -> None:
+    """Validate the course files; print every problem as `file: field: problem`."""
+    from lms.services.catalog_files import load_catalog
+
+    spec, problems = load_catalog(_courses_path(path))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems or spec is None:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    counts = _spec_counts(spec)
+    click.echo("ok: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+def _spec_counts(spec) -> dict[str, int]:
+    tracks = [t for tier in spec.tiers for t in tier.tracks]
+    courses = [c for t in tracks for c in t.courses]
+    return {
+        "tiers": len(spec.tiers),
+        "tracks": len(tracks),
+        "courses": len(courses),
+        "lessons": sum(len(c.lessons) for c in courses),
+        "assessments": sum(len(c.assessments) for c in courses),
+    }
+
+
+@courses_cli.command("sync")
+@click.argument("path", required=False)
+def courses_sync(path: str | None) -> None:
+    """Validate, then load the course files into the database in one transaction."""
+    from lms.services.catalog_sync import sync_catalog
+
+    report = sync_catalog(db.session, _courses_path(path))
+    db.session.commit()  # a failed sync is recorded (with its errors), nothing else
+    if not report.ok:
+        for error in report.errors:
+            click.echo(error, err=True)
+        click.echo("nothing synced", err=True)
+        sys.exit(1)
+    click.echo(report.summary())
+
+
 @lms_cli.command("demo")
 def demo() -> None:
-    """Create (idempotently) the demo accounts and print them."""
+    """Create (idempotently) the demo accounts and catalogue, and print the accounts."""
+    from lms.services.catalog_sync import sync_catalog
     from lms.services.demo import DEMO_PASSWORD, ensure_demo
 
     accounts = ensure_demo(db.session, _hash_method())
+    report = sync_catalog(db.session, current_app.config["COURSES_DIR"])
+    if not report.ok:
+        db.session.rollback()
+        raise click.ClickException("course files: " + "; ".join(report.errors))
     db.session.commit()
+    click.echo(f"Catalogue: {report.summary()}")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for user in accounts:
         kind = f" ({user.mentor_kind.value})" if user.mentor_kind else ""

@@ -24,16 +24,26 @@ class Action(enum.StrEnum):
     TRAINEE_HOME = "trainee_home"
     MENTOR_HOME = "mentor_home"
     ADMIN_HOME = "admin_home"
+    LEARN = "learn"  # read lessons, track own progress
+    BROWSE_CATALOG = "browse_catalog"  # the whole catalogue as loaded, with rubrics
+    SYNC_CATALOG = "sync_catalog"
 
 
 PUBLIC = "public"
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(
-        {Action.USE_ACCOUNT, Action.MANAGE_PEOPLE, Action.VIEW_AUDIT, Action.ADMIN_HOME}
+        {
+            Action.USE_ACCOUNT,
+            Action.MANAGE_PEOPLE,
+            Action.VIEW_AUDIT,
+            Action.ADMIN_HOME,
+            Action.BROWSE_CATALOG,
+            Action.SYNC_CATALOG,
+        }
     ),
-    Role.MENTOR: frozenset({Action.USE_ACCOUNT, Action.MENTOR_HOME}),
-    Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME}),
+    Role.MENTOR: frozenset({Action.USE_ACCOUNT, Action.MENTOR_HOME, Action.BROWSE_CATALOG}),
+    Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME, Action.LEARN}),
 }
 
 # Endpoints served by extensions, not by our views.

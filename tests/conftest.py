@@ -154,3 +154,52 @@ def login_as(client, make_user):
 
 
 ROLES = [None, Role.TRAINEE, Role.MENTOR, Role.ADMIN]
+
+
+COURSES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "courses")
+
+
+@pytest.fixture
+def catalog(app):
+    """The shipped catalogue, synced; returns the Program id."""
+    from lms.models import Program
+    from lms.services.catalog_sync import sync_catalog
+
+    with app.app_context():
+        report = sync_catalog(db.session, COURSES_DIR)
+        assert report.ok, report.errors
+        db.session.commit()
+        return db.session.scalar(sa.select(Program.id))
+
+
+class StatementCounter:
+    """Counts SQL statements run on an engine while active (see `count_queries`)."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def writes(self) -> list[str]:
+        return [s for s in self.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ...; counter.statements lists the SQL run."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = StatementCounter()
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

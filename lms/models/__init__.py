@@ -1,14 +1,44 @@
 """All models, imported here so Alembic's autogenerate sees every table."""
 
 from lms.models.audit import AuditEvent
+from lms.models.catalog import (
+    Assessment,
+    CatalogSync,
+    Competency,
+    Course,
+    GraderKind,
+    Lesson,
+    Program,
+    RubricCriterion,
+    TargetRole,
+    Tier,
+    TierCode,
+    Track,
+)
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
+from lms.models.progress import LessonProgress, Submission, SubmissionState
 
 __all__ = [
+    "Assessment",
     "AuditEvent",
+    "CatalogSync",
+    "Competency",
+    "Course",
     "DEFAULT_CAPACITY",
+    "GraderKind",
     "LOCALES",
+    "Lesson",
+    "LessonProgress",
     "LoginAttempt",
     "MentorKind",
+    "Program",
     "Role",
+    "RubricCriterion",
+    "Submission",
+    "SubmissionState",
+    "TargetRole",
+    "Tier",
+    "TierCode",
+    "Track",
     "User",
 ]

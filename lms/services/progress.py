@@ -1,0 +1,153 @@
+"""A trainee's way through the catalogue: lesson progress and tier unlocking.
+
+Tier rule (DESIGN.md): the first tier is open; each next tier opens when every
+required assessment of the tier before it is passed.
+"""
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from lms.models import (
+    Assessment,
+    Course,
+    Lesson,
+    LessonProgress,
+    Program,
+    Submission,
+    Tier,
+    Track,
+    User,
+)
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def add(self, other: "Progress") -> None:
+        self.done += other.done
+        self.total += other.total
+
+
+@dataclass
+class TierState:
+    tier: Tier
+    unlocked: bool
+    needed: bool  # part of the trainee's target role
+    required_total: int
+    required_passed: int
+    blocked_by: Optional[Tier] = None  # the tier whose assessments must be passed first
+    progress: Progress = field(default_factory=Progress)
+
+    @property
+    def complete(self) -> bool:
+        return self.required_passed == self.required_total
+
+
+def current_program(session: Session) -> Optional[Program]:
+    return session.scalar(
+        sa.select(Program).where(Program.archived_at.is_(None)).order_by(Program.id).limit(1)
+    )
+
+
+def load_outline(session: Session, program: Program) -> list[Tier]:
+    """Tiers with tracks, courses, lessons and assessments, loaded in a fixed number of queries."""
+    return list(session.scalars(
+        sa.select(Tier)
+        .where(Tier.program_id == program.id, Tier.archived_at.is_(None))
+        .order_by(Tier.position)
+        .options(
+            selectinload(Tier.tracks).selectinload(Track.courses).selectinload(Course.lessons),
+            selectinload(Tier.tracks).selectinload(Track.courses).selectinload(Course.assessments),
+        )
+    ))
+
+
+def live(rows):
+    """Rows still in the files (archived ones stay for history but are not shown)."""
+    return [r for r in rows if r.archived_at is None]
+
+
+def required_assessments(tier: Tier) -> list[Assessment]:
+    return [a for track in live(tier.tracks) for course in live(track.courses)
+            for a in live(course.assessments) if a.required]
+
+
+def passed_assessment_ids(session: Session, trainee_id: int) -> set[int]:
+    return set(session.scalars(
+        sa.select(Submission.assessment_id).where(
+            Submission.trainee_id == trainee_id, Submission.passed.is_(True)
+        ).distinct()
+    ))
+
+
+def completed_lesson_ids(session: Session, trainee_id: int) -> set[int]:
+    return set(session.scalars(
+        sa.select(LessonProgress.lesson_id).where(LessonProgress.trainee_id == trainee_id)
+    ))
+
+
+def tier_states(
+    tiers: list[Tier], passed: set[int], completed: set[int], needed_codes: Optional[list[str]] = None
+) -> list[TierState]:
+    """Unlock state and progress per tier, in order. Pure: no database access."""
+    states: list[TierState] = []
+    previous: Optional[TierState] = None
+    for tier in tiers:
+        required = required_assessments(tier)
+        unlocked = previous is None or (previous.unlocked and previous.complete)
+        state = TierState(
+            tier=tier,
+            unlocked=unlocked,
+            needed=needed_codes is None or tier.code in needed_codes,
+            required_total=len(required),
+            required_passed=sum(1 for a in required if a.id in passed),
+            blocked_by=None if unlocked else (previous.tier if previous.unlocked else previous.blocked_by),
+        )
+        for track in live(tier.tracks):
+            state.progress.add(track_progress(track, completed))
+        states.append(state)
+        previous = state
+    return states
+
+
+def course_progress(course: Course, completed: set[int]) -> Progress:
+    lessons = live(course.lessons)
+    return Progress(sum(1 for lesson in lessons if lesson.id in completed), len(lessons))
+
+
+def track_progress(track: Track, completed: set[int]) -> Progress:
+    total = Progress()
+    for course in live(track.courses):
+        total.add(course_progress(course, completed))
+    return total
+
+
+def set_lesson_done(session: Session, trainee: User, lesson: Lesson, done: bool) -> None:
+    """Mark a lesson complete or not; doing it twice changes nothing."""
+    row = session.scalar(sa.select(LessonProgress).where(
+        LessonProgress.trainee_id == trainee.id, LessonProgress.lesson_id == lesson.id))
+    if done and row is None:
+        session.add(LessonProgress(trainee_id=trainee.id, lesson_id=lesson.id))
+    elif not done and row is not None:
+        session.delete(row)
+    session.flush()
+
+
+def neighbours(lesson: Lesson, tiers: list[Tier]) -> tuple[Optional[Lesson], Optional[Lesson]]:
+    """Previous and next lesson in program order (across courses and tracks)."""
+    ordered = [x for tier in tiers for track in live(tier.tracks) for course in live(track.courses)
+               for x in live(course.lessons)]
+    ids = [x.id for x in ordered]
+    if lesson.id not in ids:
+        return None, None
+    i = ids.index(lesson.id)
+    return (ordered[i - 1] if i > 0 else None), (ordered[i + 1] if i + 1 < len(ordered) else None)
