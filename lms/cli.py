@@ -59,6 +59,35 @@ def import_people(csv_file) -> None:
     click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
 
 
+@lms_cli.command("enroll")
+@click.argument("cohort_code")
+@click.argument("csv_file", type=click.File("rb"))
+def enroll(cohort_code: str, csv_file) -> None:
+    """Enroll trainees from CSV (email,name,target_role[,source_role]); all or nothing."""
+    import sqlalchemy as sa
+
+    from lms.models import Cohort
+    from lms.services.cohorts import import_enrollments
+
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.code == cohort_code))
+    if cohort is None:
+        raise click.ClickException(f"no cohort with code {cohort_code}")
+    try:
+        text = people_service.decode_csv(csv_file.read())
+    except UnicodeDecodeError:
+        raise click.ClickException("file is not UTF-8 or GB18030 text") from None
+    report = import_enrollments(db.session, None, cohort, text)
+    if not report.ok:
+        db.session.rollback()
+        for error in report.errors:
+            click.echo(f"{csv_file.name}: line {error.row}: {error.field}: {error.message}", err=True)
+        click.echo("nothing imported", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"enrolled {report.enrolled} ({report.accounts_created} new accounts), "
+               f"updated {report.updated}, unchanged {report.unchanged}")
+
+
 courses_cli = AppGroup("courses", help="Course files in courses/.")
 lms_cli.add_command(courses_cli)
 
@@ -122,8 +151,15 @@ def demo() -> None:
     if not report.ok:
         db.session.rollback()
         raise click.ClickException("course files: " + "; ".join(report.errors))
+    from lms.services.clock import today_in
+    from lms.services.demo import ensure_demo_cohort
+    from lms.services.progress import current_program
+
+    cohort = ensure_demo_cohort(db.session, current_program(db.session),
+                                today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     db.session.commit()
     click.echo(f"Catalogue: {report.summary()}")
+    click.echo(f"Cohort {cohort.code}: started {cohort.start_date.isoformat()}, 6 trainees, 2 mentors")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for user in accounts:
         kind = f" ({user.mentor_kind.value})" if user.mentor_kind else ""

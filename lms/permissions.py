@@ -27,6 +27,8 @@ class Action(enum.StrEnum):
     LEARN = "learn"  # read lessons, track own progress
     BROWSE_CATALOG = "browse_catalog"  # the whole catalogue as loaded, with rubrics
     SYNC_CATALOG = "sync_catalog"
+    MANAGE_COHORTS = "manage_cohorts"  # cohorts, enrollment, mentor assignment
+    RATE_BASELINE = "rate_baseline"  # intake ratings (mentors: their own trainees)
 
 
 PUBLIC = "public"
@@ -40,9 +42,11 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.ADMIN_HOME,
             Action.BROWSE_CATALOG,
             Action.SYNC_CATALOG,
+            Action.MANAGE_COHORTS,
+            Action.RATE_BASELINE,
         }
     ),
-    Role.MENTOR: frozenset({Action.USE_ACCOUNT, Action.MENTOR_HOME, Action.BROWSE_CATALOG}),
+    Role.MENTOR: frozenset({Action.USE_ACCOUNT, Action.MENTOR_HOME, Action.BROWSE_CATALOG, Action.RATE_BASELINE}),
     Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME, Action.LEARN}),
 }
 
@@ -55,6 +59,17 @@ def can(user, action: Action) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
     return action in ROLE_ACTIONS.get(user.role, frozenset())
+
+
+def coaches(user, enrollment) -> bool:
+    """Object-level rule: admins see every enrollment; a mentor only those they coach now."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.MENTOR and any(
+        a.mentor_id == user.id and a.ended_at is None for a in enrollment.assignments
+    )
 
 
 def require(action: Action) -> Callable:

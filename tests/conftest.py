@@ -203,3 +203,32 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def make_cohort(app, catalog, make_user):
+    """make_cohort(trainees=3, start=date, role="collab_cs") → (cohort_id, [enrollment ids])."""
+    from datetime import date as date_cls
+
+    from lms.models import Program
+    from lms.services import cohorts as cohort_service
+
+    counter = {"n": 0}
+
+    def make(trainees: int = 3, start=None, role: str = "collab_cs", code=None):
+        counter["n"] += 1
+        people = [make_user("trainee") for _ in range(trainees)]
+        with app.app_context():
+            program = db.session.get(Program, catalog)
+            cohort = cohort_service.create_cohort(db.session, None, program, {
+                "code": code or f"C{counter['n']}", "name": f"Cohort {counter['n']}",
+                "start_date": start or date_cls(2026, 9, 7)})
+            ids = []
+            for person in people:
+                trainee = db.session.get(type(person), person.id)
+                enrollment, _ = cohort_service.enroll(db.session, None, cohort, trainee, role, "basic_cs")
+                ids.append(enrollment.id)
+            db.session.commit()
+            return cohort.id, ids
+
+    return make

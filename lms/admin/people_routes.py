@@ -11,6 +11,7 @@ from lms.models import Role, User
 from lms.permissions import Action, require
 from lms.services import DomainError
 from lms.services import people as people_service
+from lms.services.mentoring import open_assignments_of
 
 
 def _person_or_404(user_id: int) -> User:
@@ -101,6 +102,7 @@ def person_edit(user_id: int):
         user=user,
         password_form=SetPasswordForm(formdata=None),
         confirm_form=ConfirmForm(formdata=None),
+        coaching=open_assignments_of(db.session, user.id) if user.role == Role.MENTOR else [],
     ), 400 if form.errors else 200
 
 
@@ -113,11 +115,12 @@ def person_set_active(user_id: int):
         abort(400)
     activate = request.args.get("to") == "on"
     try:
-        people_service.set_active(db.session, current_user, user, activate)
+        lost = people_service.set_active(db.session, current_user, user, activate)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
     else:
+        names = [f"{e.trainee.name} ({e.cohort.code})" for e in lost]
         db.session.commit()
         flash(
             _("%(name)s is active again.", name=user.name)
@@ -125,6 +128,9 @@ def person_set_active(user_id: int):
             else _("%(name)s is deactivated and can no longer log in.", name=user.name),
             "success",
         )
+        if names:
+            flash(_("These trainees lost a mentor and need a new one: %(names)s", names="、".join(names)),
+                  "warning")
     return redirect(url_for("admin.person_edit", user_id=user.id))
 
 
@@ -147,6 +153,7 @@ def person_set_password(user_id: int):
         user=user,
         password_form=form,
         confirm_form=ConfirmForm(formdata=None),
+        coaching=[],
     ), 400
 
 

@@ -1,11 +1,12 @@
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import current_app, render_template, request
 from sqlalchemy.orm import joinedload
 
 from lms.admin import bp
 from lms.extensions import db
 from lms.models import AuditEvent, Role, User
 from lms.permissions import Action, require
+from lms.services import clock, dashboards
 
 
 @bp.route("/")
@@ -25,8 +26,10 @@ def home():
         sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.id.desc()).limit(10)
     ).all()
+    today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return render_template(
-        "admin/home.html", counts=counts, roles=list(Role), no_password=no_password, recent=recent
+        "admin/home.html", counts=counts, roles=list(Role), no_password=no_password, recent=recent,
+        summaries=dashboards.cohort_summaries(db.session, today),
     )
 
 

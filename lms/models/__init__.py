@@ -15,10 +15,24 @@ from lms.models.catalog import (
     TierCode,
     Track,
 )
+from lms.models.cohorts import (
+    BaselineRating,
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    MentorAssignment,
+    SourceRole,
+)
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
 from lms.models.progress import LessonProgress, Submission, SubmissionState
 
 __all__ = [
+    "BaselineRating",
+    "Cohort",
+    "Enrollment",
+    "EnrollmentStatus",
+    "MentorAssignment",
+    "SourceRole",
     "Assessment",
     "AuditEvent",
     "CatalogSync",

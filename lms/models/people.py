@@ -29,6 +29,9 @@ DEFAULT_CAPACITY = 8
 
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("capacity IS NULL OR mentor_load <= capacity", name="load_within_capacity"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased by the services: uniqueness is case-insensitive.
@@ -39,6 +42,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[Role] = enum_column(Role, index=True)
     mentor_kind: Mapped[Optional[MentorKind]] = enum_column(MentorKind, nullable=True)
     capacity: Mapped[Optional[int]]
+    # Open mentor assignments, kept by the assignment service. A counter (not a
+    # COUNT) so "take one seat if one is free" is a single atomic UPDATE that
+    # holds across concurrent workers on SQLite and PostgreSQL alike.
+    mentor_load: Mapped[int] = mapped_column(default=0, server_default="0")
     locale: Mapped[str] = mapped_column(sa.String(8), default="zh_CN")
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[Optional[datetime]]

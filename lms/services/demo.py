@@ -1,8 +1,12 @@
 """The demo data set behind `flask lms demo`: safe to run again and again."""
 
+from datetime import date, timedelta
+
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lms.models import User
+from lms.models import Cohort, Competency, Program, User
+from lms.services import cohorts, mentoring
 from lms.services import people as people_service
 
 DEMO_PASSWORD = "reskill-demo"
@@ -35,3 +39,36 @@ def ensure_demo(session: Session, hash_method: str) -> list[User]:
             )
         accounts.append(user)
     return accounts
+
+
+DEMO_COHORT = "DEMO-2026"
+# target role, source role and intake ratings (data, problem, tool, communication) per demo trainee
+DEMO_ENROLLMENTS = [
+    ("collab_cs", "basic_cs", (20, 25, 15, 40)),
+    ("collab_cs", "basic_cs", (30, 20, 25, 45)),
+    ("ai_trainer", "order_clerk", (25, 30, 20, 30)),
+    ("ops_specialist", "logistics_entry", (35, 20, 30, 25)),
+    ("collab_cs", "order_clerk", (15, 20, 10, 50)),
+    ("ux_architect", "basic_cs", (20, 35, 20, 40)),
+]
+
+
+def ensure_demo_cohort(session: Session, program: Program, today: date) -> Cohort:
+    """A cohort started five weeks ago with the six demo trainees, both demo
+    mentors assigned and intake baselines recorded (idempotent)."""
+    cohort = session.scalar(sa.select(Cohort).where(Cohort.code == DEMO_COHORT))
+    if cohort is None:
+        cohort = cohorts.create_cohort(session, None, program, {
+            "code": DEMO_COHORT, "name": "演示批次 Demo cohort", "start_date": today - timedelta(days=35)})
+    trainees = [people_service.find_by_email(session, f"trainee{i}@example.com") for i in range(1, 7)]
+    mentors = [people_service.find_by_email(session, e) for e in ("mentor.ai@example.com", "mentor.biz@example.com")]
+    for trainee, (target, source, ratings) in zip(trainees, DEMO_ENROLLMENTS, strict=True):
+        enrollment, _ = cohorts.enroll(session, None, cohort, trainee, target, source)
+        for mentor in mentors:
+            if enrollment.current_mentor(mentor.mentor_kind) is None:
+                mentoring.assign(session, None, enrollment, mentor, "演示数据 demo")
+        if not enrollment.baselines:
+            session.flush()
+            scores = dict(zip([c.value for c in Competency], ratings, strict=True))
+            cohorts.set_baseline(session, mentors[0], enrollment, scores)
+    return cohort

@@ -108,6 +108,13 @@ def update_person(session: Session, actor: Optional[User], user: User, values: d
     values = _normalized({**_snapshot(user), **values})
     if user.role == Role.ADMIN and values["role"] != Role.ADMIN:
         _ensure_another_admin(session, user)
+    if user.role == Role.MENTOR and user.mentor_load:
+        if values["role"] != Role.MENTOR or values["mentor_kind"] != user.mentor_kind:
+            raise DomainError(_l("%(name)s coaches %(n)d trainees: reassign them before changing role or kind.",
+                                 name=user.name, n=user.mentor_load), field="role")
+        if values["capacity"] < user.mentor_load:
+            raise DomainError(_l("%(name)s coaches %(n)d trainees now; capacity cannot go below that.",
+                                 name=user.name, n=user.mentor_load), field="capacity")
     before, after = changed_fields(user, EDITABLE, values)
     if not after:
         return False
@@ -116,15 +123,24 @@ def update_person(session: Session, actor: Optional[User], user: User, values: d
     return True
 
 
-def set_active(session: Session, actor: User, user: User, active: bool) -> None:
-    """Deactivate (never delete) or reactivate a person."""
+def set_active(session: Session, actor: User, user: User, active: bool) -> list:
+    """Deactivate (never delete) or reactivate a person.
+
+    Deactivating a mentor ends their open assignments; the enrollments that lost
+    a mentor are returned so the admin can reassign them.
+    """
     if user.active == active:
-        return
+        return []
+    lost = []
     if not active:
         if user.id == actor.id:
             raise DomainError(_l("you cannot deactivate yourself"))
         if user.role == Role.ADMIN:
             _ensure_another_admin(session, user)
+        if user.role == Role.MENTOR:
+            from lms.services.mentoring import release_mentor  # mentoring builds on people
+
+            lost = release_mentor(session, actor, user, str(_l("Mentor deactivated")))
     user.active = active
     record(
         session,
@@ -135,6 +151,7 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> None:
         before={"active": not active},
         after={"active": active},
     )
+    return lost
 
 
 def set_password(

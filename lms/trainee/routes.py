@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -7,7 +7,7 @@ from wtforms import HiddenField
 from lms.extensions import db
 from lms.models import Lesson
 from lms.permissions import Action, require
-from lms.services import progress
+from lms.services import clock, dashboards, progress
 from lms.trainee import bp
 
 
@@ -18,7 +18,8 @@ class LessonDoneForm(FlaskForm):
 @bp.route("/")
 @require(Action.TRAINEE_HOME)
 def home():
-    return render_template("trainee/home.html")
+    today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return render_template("trainee/home.html", home=dashboards.trainee_home(db.session, current_user, today))
 
 
 def _outline_for(trainee):

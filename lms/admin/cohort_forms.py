@@ -1,0 +1,79 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from lms.models import Competency
+
+SOURCE_ROLE_CHOICES = [
+    SelectChoice("", "—"),
+    SelectChoice("basic_cs", _l("Basic customer service")),
+    SelectChoice("order_clerk", _l("Order clerk")),
+    SelectChoice("logistics_entry", _l("Logistics data entry")),
+    SelectChoice("other", _l("Other")),
+]
+
+
+class CohortForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       description=_l("Short and unique, e.g. 2026-Q4-HZ"))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    start_date = DateField(_l("Start date (first day of intake week)"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save"))
+
+
+class EnrollForm(FlaskForm):
+    trainee_id = SelectField(_l("Trainee"), coerce=int, validate_choice=False)
+    target_role = SelectField(_l("Target role"))
+    source_role = SelectField(_l("Source role"), choices=SOURCE_ROLE_CHOICES)
+    submit = SubmitField(_l("Enroll"))
+
+
+class EnrollCsvForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))]
+    )
+    submit = SubmitField(_l("Import"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    on = DateField(_l("Date"), validators=[DataRequired()])
+    submit = SubmitField(_l("Withdraw"))
+
+
+class AssignForm(FlaskForm):
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validate_choice=False)
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Assign"))
+
+
+class BaselineForm(FlaskForm):
+    submit = SubmitField(_l("Save ratings"))
+
+
+def baseline_form(data: dict[str, int] | None = None, formdata=None) -> BaselineForm:
+    """A form with one 0–100 field per competency."""
+
+    class Form(BaselineForm):
+        pass
+
+    labels = {
+        Competency.DATA_PROCESSING: _l("Data processing"),
+        Competency.PROBLEM_SOLVING: _l("Problem solving"),
+        Competency.TOOL_USE: _l("Tool use"),
+        Competency.COMMUNICATION: _l("Communication"),
+    }
+    for competency, label in labels.items():
+        setattr(Form, competency.value, IntegerField(
+            label, validators=[InputRequired(message=_l("is required")), NumberRange(min=0, max=100)],
+            render_kw={"min": 0, "max": 100, "type": "number"}))
+    kwargs = {"data": data} if data else {}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    return Form(**kwargs)
+
+
+

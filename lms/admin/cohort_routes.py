@@ -1,0 +1,257 @@
+"""Admin: cohorts, enrollment, withdrawal and mentor assignment."""
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from lms.admin import bp
+from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
+from lms.admin.forms import ConfirmForm
+from lms.extensions import db
+from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
+from lms.permissions import Action, require
+from lms.services import DomainError, clock, dashboards, mentoring
+from lms.services import cohorts as cohort_service
+from lms.services.people import decode_csv
+from lms.services.progress import current_program
+
+
+def _today():
+    return clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _cohort_or_404(cohort_id: int) -> Cohort:
+    return db.session.get(Cohort, cohort_id) or abort(404)
+
+
+def _enrollment_or_404(enrollment_id: int) -> Enrollment:
+    return db.session.scalar(
+        sa.select(Enrollment).where(Enrollment.id == enrollment_id)
+        .options(selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor))
+    ) or abort(404)
+
+
+def _field_error(form, error: DomainError) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        flash(error.message, "danger")
+
+
+@bp.route("/cohorts")
+@require(Action.MANAGE_COHORTS)
+def cohorts():
+    return render_template("admin/cohorts/list.html", summaries=dashboards.cohort_summaries(db.session, _today()))
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+@require(Action.MANAGE_COHORTS)
+def cohort_new():
+    program = current_program(db.session)
+    if program is None:
+        flash(_("Load the course catalogue first."), "warning")
+        return redirect(url_for("catalog.index"))
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            cohort = cohort_service.create_cohort(db.session, current_user, program, form.data)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Cohort %(code)s created.", code=cohort.code), "success")
+            return redirect(url_for("admin.cohort", cohort_id=cohort.id))
+    return render_template("admin/cohorts/form.html", form=form, cohort=None), 400 if form.errors else 200
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@require(Action.MANAGE_COHORTS)
+def cohort_edit(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = CohortForm(obj=cohort)
+    if form.validate_on_submit():
+        try:
+            cohort_service.update_cohort(db.session, current_user, cohort, form.data)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.cohort", cohort_id=cohort.id))
+    return render_template("admin/cohorts/form.html", form=form, cohort=cohort), 400 if form.errors else 200
+
+
+@bp.route("/cohorts/<int:cohort_id>/close", methods=["POST"])
+@require(Action.MANAGE_COHORTS)
+def cohort_close(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    cohort_service.close_cohort(db.session, current_user, cohort)
+    db.session.commit()
+    flash(_("Cohort %(code)s is closed.", code=cohort.code), "success")
+    return redirect(url_for("admin.cohort", cohort_id=cohort.id))
+
+
+def _enroll_form(cohort: Cohort, formdata=None) -> EnrollForm:
+    kwargs = {} if formdata is None else {"formdata": formdata}
+    form = EnrollForm(**kwargs)
+    form.target_role.choices = [(code, role["title"]) for code, role in cohort.program.roles.items()]
+    return form
+
+
+def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, status=200):
+    today = _today()
+    roster = dashboards.cohort_roster(db.session, cohort)
+    q = request.args.get("q", "").strip()
+    candidates = []
+    if q:
+        enrolled = {e.trainee_id for e in roster}
+        pattern = f"%{q.lower()}%"
+        candidates = [u for u in db.session.scalars(
+            sa.select(User).where(User.role == Role.TRAINEE, User.active.is_(True),
+                                  sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+            .order_by(User.name).limit(20)
+        ) if u.id not in enrolled]
+    return render_template(
+        "admin/cohorts/detail.html", cohort=cohort, roster=roster,
+        week=clock.week_of(cohort.start_date, today),
+        phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
+        missing=mentoring.missing_mentors(roster), q=q, candidates=candidates,
+        enroll_form=enroll_form or _enroll_form(cohort, formdata=None),
+        csv_form=csv_form or EnrollCsvForm(formdata=None), report=report, confirm_form=ConfirmForm(formdata=None),
+        schedule=_schedule(cohort),
+    ), status
+
+
+def _schedule(cohort: Cohort):
+    from lms.services.progress import live, load_outline
+
+    rows = []
+    for tier in load_outline(db.session, cohort.program):
+        for track in live(tier.tracks):
+            rows.append((tier, track, clock.week_start(cohort.start_date, track.start_week),
+                         clock.week_end(cohort.start_date, track.end_week)))
+    return rows
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@require(Action.MANAGE_COHORTS)
+def cohort(cohort_id: int):
+    return _cohort_page(_cohort_or_404(cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/enroll", methods=["POST"])
+@require(Action.MANAGE_COHORTS)
+def cohort_enroll(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = _enroll_form(cohort, formdata=request.form)
+    if form.validate_on_submit():
+        trainee = db.session.get(User, form.trainee_id.data)
+        if trainee is None:
+            abort(400)
+        try:
+            cohort_service.enroll(db.session, current_user, cohort, trainee, form.target_role.data,
+                                  form.source_role.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is enrolled.", name=trainee.name), "success")
+        return redirect(url_for("admin.cohort", cohort_id=cohort.id))
+    return _cohort_page(cohort, enroll_form=form, status=400)
+
+
+@bp.route("/cohorts/<int:cohort_id>/import", methods=["POST"])
+@require(Action.MANAGE_COHORTS)
+def cohort_import(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = EnrollCsvForm()
+    if not form.validate_on_submit():
+        return _cohort_page(cohort, csv_form=form, status=400)
+    try:
+        text = decode_csv(form.file.data.read())
+    except UnicodeDecodeError:
+        form.file.errors.append(_("The file is not UTF-8 or GB18030 text."))
+        return _cohort_page(cohort, csv_form=form, status=400)
+    report = cohort_service.import_enrollments(db.session, current_user, cohort, text)
+    if not report.ok:
+        db.session.rollback()
+        return _cohort_page(cohort, csv_form=form, report=report, status=400)
+    db.session.commit()
+    flash(_("Enrollment imported: %(e)d enrolled (%(a)d new accounts), %(u)d updated, %(n)d unchanged.",
+            e=report.enrolled, a=report.accounts_created, u=report.updated, n=report.unchanged), "success")
+    return redirect(url_for("admin.cohort", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/auto-assign", methods=["POST"])
+@require(Action.MANAGE_COHORTS)
+def cohort_auto_assign(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    report = mentoring.auto_assign(db.session, current_user, cohort)
+    db.session.commit()
+    flash(_("Auto-assign: %(n)d trainees got their mentors.", n=report.assigned), "success")
+    if report.unassigned:
+        kinds = sorted({k.value for _, missing in report.unassigned for k in missing})
+        flash(_("%(n)d trainees are still without a full mentor pair: no %(kinds)s mentor has free capacity. "
+                "Raise a mentor's capacity or add mentors, then run auto-assign again.",
+                n=len(report.unassigned), kinds=" / ".join(kinds)), "warning")
+    return redirect(url_for("admin.cohort", cohort_id=cohort.id))
+
+
+@bp.route("/enrollments/<int:enrollment_id>", methods=["GET", "POST"])
+@require(Action.MANAGE_COHORTS)
+def enrollment(enrollment_id: int):
+    enrollment = _enrollment_or_404(enrollment_id)
+    form = AssignForm()
+    mentors = db.session.scalars(
+        sa.select(User).where(User.role == Role.MENTOR, User.active.is_(True)).order_by(User.mentor_kind, User.name)
+    ).all()
+    form.mentor_id.choices = [(m.id, f"{m.name} · {m.mentor_kind.value} · {m.mentor_load}/{m.capacity}")
+                              for m in mentors]
+    if form.validate_on_submit():
+        mentor = db.session.get(User, form.mentor_id.data) or abort(400)
+        try:
+            mentoring.assign(db.session, current_user, enrollment, mentor, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            enrollment = _enrollment_or_404(enrollment_id)
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now the mentor.", name=mentor.name), "success")
+            return redirect(url_for("admin.enrollment", enrollment_id=enrollment.id))
+    return render_template(
+        "admin/cohorts/enrollment.html", enrollment=enrollment, form=form,
+        withdraw_form=WithdrawForm(formdata=None, on=_today()), status_active=EnrollmentStatus.ACTIVE,
+    ), 400 if form.errors else 200
+
+
+@bp.route("/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])
+@require(Action.MANAGE_COHORTS)
+def enrollment_withdraw(enrollment_id: int):
+    enrollment = _enrollment_or_404(enrollment_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            cohort_service.withdraw(db.session, current_user, enrollment, form.reason.data, form.on.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is withdrawn; their mentors' seats are free again.", name=enrollment.trainee.name),
+                  "success")
+        return redirect(url_for("admin.enrollment", enrollment_id=enrollment.id))
+    assign_form = AssignForm(formdata=None)
+    assign_form.mentor_id.choices = []
+    return render_template("admin/cohorts/enrollment.html", enrollment=enrollment, form=assign_form,
+                           withdraw_form=form, status_active=EnrollmentStatus.ACTIVE), 400

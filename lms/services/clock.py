@@ -1,0 +1,77 @@
+"""The program clock: everything about time derives from a cohort's start date.
+
+Week 0 is intake (the 7 days from the start date), weeks 1–13 are training,
+week 14 is placement, then the 90-day buffer period. Nothing here is stored, so
+nothing can drift. All functions are pure: pass `today` in.
+"""
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+TRAINING_WEEKS = 13
+PLACEMENT_WEEK = TRAINING_WEEKS + 1
+BUFFER_DAYS = 90
+
+
+class Phase(enum.StrEnum):
+    INTAKE = "intake"
+    TRAINING = "training"
+    PLACEMENT = "placement"
+    BUFFER = "buffer"
+    CLOSED = "closed"
+
+
+def today_in(timezone: str) -> date:
+    """Today's date where the program runs (Asia/Shanghai by default)."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def week_start(start: date, week: int) -> date:
+    return start + timedelta(days=7 * week)
+
+
+def week_end(start: date, week: int) -> date:
+    """Last day of program week `week` (the due date of work due that week)."""
+    return start + timedelta(days=7 * week + 6)
+
+
+def week_of(start: date, today: date) -> int:
+    """Program week of `today`: negative before the start, 0 at intake, 1–13 training."""
+    return (today - start).days // 7
+
+
+def buffer_end(start: date, weeks: int = TRAINING_WEEKS) -> date:
+    return week_start(start, weeks + 2) + timedelta(days=BUFFER_DAYS)
+
+
+def phase(start: date, today: date, closed: bool = False, weeks: int = TRAINING_WEEKS) -> Phase:
+    if closed:
+        return Phase.CLOSED
+    week = week_of(start, today)
+    if week < 1:
+        return Phase.INTAKE
+    if week <= weeks:
+        return Phase.TRAINING
+    if week == weeks + 1:
+        return Phase.PLACEMENT
+    return Phase.BUFFER if today < buffer_end(start, weeks) else Phase.CLOSED
+
+
+@dataclass(frozen=True)
+class Due:
+    week: int
+    date: date
+
+    def status(self, today: date) -> str:
+        """'overdue', 'this_week' or 'later' for work not yet passed."""
+        if today > self.date:
+            return "overdue"
+        if week_of(self.date - timedelta(days=6), today) == 0:
+            return "this_week"
+        return "later"
+
+
+def due_for_week(start: date, end_week: int) -> Due:
+    return Due(end_week, week_end(start, end_week))

@@ -1,0 +1,258 @@
+"""Cohorts and enrollment: create, edit, close, enroll (one by one or CSV), withdraw,
+intake baselines. Every change is audited."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from lms.models import (
+    BaselineRating,
+    Cohort,
+    Competency,
+    Enrollment,
+    EnrollmentStatus,
+    Program,
+    Role,
+    SourceRole,
+    TargetRole,
+    User,
+)
+from lms.models.base import utcnow
+from lms.services import DomainError
+from lms.services import people as people_service
+from lms.services.audit import record
+from lms.services.auth import normalize_email
+from lms.services.mentoring import release_enrollment
+from lms.services.people import RowError
+
+COHORT_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
+
+
+def _check_cohort(session: Session, values: dict[str, Any], cohort: Optional[Cohort] = None) -> None:
+    code = (values.get("code") or "").strip()
+    if not COHORT_CODE_RE.match(code):
+        raise DomainError(_l("Use 2–32 letters, digits, - or _."), field="code")
+    clash = session.scalar(sa.select(Cohort.id).where(sa.func.lower(Cohort.code) == code.lower()))
+    if clash is not None and (cohort is None or clash != cohort.id):
+        raise DomainError(_l("Another cohort has this code."), field="code")
+    if not (values.get("name") or "").strip():
+        raise DomainError(_l("is required"), field="name")
+    if not isinstance(values.get("start_date"), date):
+        raise DomainError(_l("is required"), field="start_date")
+
+
+def create_cohort(session: Session, actor: Optional[User], program: Program, values: dict[str, Any]) -> Cohort:
+    _check_cohort(session, values)
+    cohort = Cohort(code=values["code"].strip(), name=values["name"].strip(), program_id=program.id,
+                    start_date=values["start_date"])
+    session.add(cohort)
+    session.flush()
+    record(session, actor, "cohort.create", "cohort", cohort.id,
+           after={"code": cohort.code, "name": cohort.name, "start_date": cohort.start_date.isoformat()})
+    return cohort
+
+
+def update_cohort(session: Session, actor: User, cohort: Cohort, values: dict[str, Any]) -> bool:
+    _check_cohort(session, values, cohort)
+    before, after = {}, {}
+    for name in ("code", "name", "start_date"):
+        new = values[name].strip() if isinstance(values[name], str) else values[name]
+        old = getattr(cohort, name)
+        if old != new:
+            before[name], after[name] = str(old), str(new)
+            setattr(cohort, name, new)
+    if after:
+        record(session, actor, "cohort.update", "cohort", cohort.id, before=before, after=after)
+    return bool(after)
+
+
+def close_cohort(session: Session, actor: User, cohort: Cohort) -> None:
+    if cohort.closed_at is not None:
+        return
+    cohort.closed_at = utcnow()
+    record(session, actor, "cohort.close", "cohort", cohort.id, after={"closed_at": cohort.closed_at.isoformat()})
+
+
+def _check_role(program: Program, role: str) -> TargetRole:
+    if role not in program.roles:
+        raise DomainError(_l("must be one of: %(options)s", options=", ".join(program.roles)), field="target_role")
+    return TargetRole(role)
+
+
+def _active_elsewhere(session: Session, trainee_id: int, cohort: Cohort) -> Optional[Cohort]:
+    return session.scalar(
+        sa.select(Cohort).join(Enrollment)
+        .where(Enrollment.trainee_id == trainee_id, Enrollment.status == EnrollmentStatus.ACTIVE,
+               Cohort.id != cohort.id, Cohort.closed_at.is_(None))
+    )
+
+
+def enroll(
+    session: Session, actor: Optional[User], cohort: Cohort, trainee: User, target_role: str,
+    source_role: Optional[str] = None,
+) -> tuple[Enrollment, bool]:
+    """Enroll a trainee (or update their roles); returns (enrollment, changed)."""
+    if trainee.role != Role.TRAINEE or not trainee.active:
+        raise DomainError(_l("%(name)s is not an active trainee.", name=trainee.name), field="trainee_id")
+    if cohort.closed_at is not None:
+        raise DomainError(_l("This cohort is closed."))
+    role = _check_role(cohort.program, target_role)
+    source = SourceRole(source_role) if source_role else None
+    other = _active_elsewhere(session, trainee.id, cohort)
+    if other is not None:
+        raise DomainError(_l("%(name)s is already in cohort %(code)s.", name=trainee.name, code=other.code),
+                          field="trainee_id")
+    enrollment = session.scalar(
+        sa.select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.trainee_id == trainee.id)
+    )
+    if enrollment is None:
+        enrollment = Enrollment(cohort_id=cohort.id, trainee_id=trainee.id, target_role=role, source_role=source)
+        session.add(enrollment)
+        session.flush()
+        record(session, actor, "enrollment.create", "enrollment", enrollment.id,
+               after={"cohort": cohort.code, "trainee_id": trainee.id, "target_role": role.value})
+        return enrollment, True
+    before = {"target_role": enrollment.target_role.value,
+              "source_role": enrollment.source_role.value if enrollment.source_role else None}
+    after = {"target_role": role.value, "source_role": source.value if source else before["source_role"]}
+    if before == after:
+        return enrollment, False
+    enrollment.target_role = role
+    enrollment.source_role = source or enrollment.source_role
+    record(session, actor, "enrollment.update", "enrollment", enrollment.id, before=before, after=after)
+    return enrollment, True
+
+
+def withdraw(session: Session, actor: User, enrollment: Enrollment, reason: str, on: date) -> None:
+    """Withdraw (never delete) an enrollment; its mentors' seats are freed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Give a reason."), field="reason")
+    if enrollment.status == EnrollmentStatus.WITHDRAWN:
+        raise DomainError(_l("Already withdrawn."))
+    enrollment.status = EnrollmentStatus.WITHDRAWN
+    enrollment.withdrawn_on, enrollment.withdrawn_reason = on, reason
+    release_enrollment(session, actor, enrollment, str(_l("Trainee withdrew")))
+    record(session, actor, "enrollment.withdraw", "enrollment", enrollment.id,
+           after={"reason": reason, "on": on.isoformat()})
+
+
+def set_baseline(
+    session: Session, actor: User, enrollment: Enrollment, scores: dict[str, int]
+) -> None:
+    """Record intake ratings (0–100 %) per competency; re-rating is audited."""
+    existing = {b.competency: b for b in enrollment.baselines}
+    before, after = {}, {}
+    for name, score in scores.items():
+        competency = Competency(name)
+        if not isinstance(score, int) or not 0 <= score <= 100:
+            raise DomainError(_l("must be a whole number from %(low)d to %(high)d", low=0, high=100), field=name)
+        row = existing.get(competency)
+        if row is None:
+            enrollment.baselines.append(BaselineRating(competency=competency, score=score, rated_by_id=actor.id))
+            after[name] = score
+        elif row.score != score:
+            before[name], after[name] = row.score, score
+            row.score, row.rated_by_id, row.rated_at = score, actor.id, utcnow()
+    if after:
+        session.flush()
+        record(session, actor, "baseline.rate", "enrollment", enrollment.id, before=before or None, after=after)
+
+
+# --- CSV enrollment --------------------------------------------------------------
+
+
+@dataclass
+class EnrollReport:
+    errors: list[RowError] = field(default_factory=list)
+    accounts_created: int = 0
+    enrolled: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_enrollments(session: Session, actor: Optional[User], cohort: Cohort, text: str) -> EnrollReport:
+    """CSV `email,name,target_role[,source_role]`: all rows good or nothing written.
+
+    Missing trainee accounts are created (without a password). Importing the same
+    file again changes nothing.
+    """
+    report = EnrollReport()
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("email", "name", "target_role") if c not in header]
+    if missing:
+        report.errors.append(RowError(1, ", ".join(missing), str(_l("missing column"))))
+        return report
+    reader.fieldnames = header
+    rows, seen = [], {}
+    emails = []
+    for line, raw in enumerate(reader, start=2):
+        cells = {k: (v or "").strip() for k, v in raw.items() if k}
+        if not any(cells.values()):
+            continue
+        email = normalize_email(cells.get("email", ""))
+        emails.append(email)
+        rows.append((line, email, cells))
+    existing = {u.email: u for u in session.scalars(sa.select(User).where(User.email.in_(emails)))}
+    for line, email, cells in rows:
+        user = existing.get(email)
+        if user is None:
+            for name, message in people_service.check_person({
+                "email": cells.get("email", ""), "name": cells.get("name", ""), "role": "trainee",
+                "locale": "zh_CN",
+            }).items():
+                report.errors.append(RowError(line, name, str(message)))
+        elif user.role != Role.TRAINEE:
+            report.errors.append(RowError(line, "email", str(_l("belongs to a %(role)s, not a trainee",
+                                                                   role=user.role.value))))
+        elif not user.active:
+            report.errors.append(RowError(line, "email", str(_l("belongs to a deactivated account"))))
+        else:
+            other = _active_elsewhere(session, user.id, cohort)
+            if other is not None:
+                report.errors.append(RowError(line, "email", str(_l("already in cohort %(code)s", code=other.code))))
+        if cells.get("target_role") not in cohort.program.roles:
+            report.errors.append(RowError(line, "target_role", str(_l(
+                "must be one of: %(options)s", options=", ".join(cohort.program.roles)))))
+        source = cells.get("source_role", "")
+        if source and source not in set(SourceRole):
+            report.errors.append(RowError(line, "source_role", str(_l(
+                "must be one of: %(options)s", options=", ".join(s.value for s in SourceRole)))))
+        if email in seen:
+            report.errors.append(RowError(line, "email", str(_l("same email as line %(line)d", line=seen[email]))))
+        seen.setdefault(email, line)
+    if not rows and not report.errors:
+        report.errors.append(RowError(1, "file", str(_l("no rows to import"))))
+    if cohort.closed_at is not None:
+        report.errors.append(RowError(1, "cohort", str(_l("This cohort is closed."))))
+    if report.errors:
+        return report
+    for _line, email, cells in rows:
+        user = existing.get(email)
+        if user is None:
+            user = people_service.create_person(session, actor, {
+                "email": email, "name": cells["name"], "role": "trainee", "mentor_kind": None,
+                "capacity": None, "locale": "zh_CN"})
+            report.accounts_created += 1
+        enrollment_exists = session.scalar(sa.select(Enrollment.id).where(
+            Enrollment.cohort_id == cohort.id, Enrollment.trainee_id == user.id)) is not None
+        _, changed = enroll(session, actor, cohort, user, cells["target_role"], cells.get("source_role") or None)
+        if not enrollment_exists:
+            report.enrolled += 1
+        elif changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report

@@ -1,0 +1,247 @@
+"""What the home pages show, computed in a fixed number of queries per page
+(never one query per trainee)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from lms.models import (
+    Assessment,
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    LessonProgress,
+    MentorAssignment,
+    MentorKind,
+    Program,
+    Submission,
+    Tier,
+    User,
+)
+from lms.services import clock, progress
+
+
+@dataclass
+class DueItem:
+    assessment: Assessment
+    due: clock.Due
+    status: str  # overdue | this_week | later
+
+
+@dataclass
+class Outline:
+    """A program's live tiers, with what each target role needs."""
+
+    program: Program
+    tiers: list[Tier]
+
+    def needed_tiers(self, role: str) -> list[Tier]:
+        codes = self.program.tiers_for_role(role)
+        return [t for t in self.tiers if t.code in codes]
+
+    def lesson_ids(self, role: str) -> set[int]:
+        return {lesson.id for tier in self.needed_tiers(role) for track in progress.live(tier.tracks)
+                for course in progress.live(track.courses) for lesson in progress.live(course.lessons)}
+
+    def assessments_with_due(self, role: str, start: date) -> list[tuple[Assessment, clock.Due]]:
+        return [(a, clock.due_for_week(start, track.end_week))
+                for tier in self.needed_tiers(role) for track in progress.live(tier.tracks)
+                for course in progress.live(track.courses) for a in progress.live(course.assessments)]
+
+
+def load_outlines(session: Session, program_ids: set[int]) -> dict[int, Outline]:
+    programs = session.scalars(sa.select(Program).where(Program.id.in_(program_ids))).all() if program_ids else []
+    return {p.id: Outline(p, progress.load_outline(session, p)) for p in programs}
+
+
+def due_items(outline: Outline, enrollment: Enrollment, passed: set[int], today: date) -> list[DueItem]:
+    items = []
+    for assessment, due in outline.assessments_with_due(enrollment.target_role, enrollment.cohort.start_date):
+        if assessment.id in passed:
+            continue
+        items.append(DueItem(assessment, due, due.status(today)))
+    return items
+
+
+# --- trainee ------------------------------------------------------------------------
+
+
+@dataclass
+class TraineeHome:
+    enrollment: Optional[Enrollment]
+    week: int = 0
+    phase: Optional[clock.Phase] = None
+    mentors: dict[MentorKind, Optional[User]] = field(default_factory=dict)
+    due_now: list[DueItem] = field(default_factory=list)
+    overdue: list[DueItem] = field(default_factory=list)
+    states: list[progress.TierState] = field(default_factory=list)
+
+
+def current_enrollment(session: Session, trainee_id: int) -> Optional[Enrollment]:
+    """The trainee's active enrollment in an open cohort, else their latest one."""
+    return session.scalar(
+        sa.select(Enrollment).join(Cohort)
+        .where(Enrollment.trainee_id == trainee_id)
+        .options(selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
+                 selectinload(Enrollment.cohort).selectinload(Cohort.program))
+        .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(), Cohort.closed_at.is_(None).desc(),
+                  Cohort.start_date.desc())
+        .limit(1)
+    )
+
+
+def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
+    enrollment = current_enrollment(session, trainee.id)
+    if enrollment is None:
+        return TraineeHome(None)
+    cohort = enrollment.cohort
+    outline = Outline(cohort.program, progress.load_outline(session, cohort.program))
+    passed = progress.passed_assessment_ids(session, trainee.id)
+    completed = progress.completed_lesson_ids(session, trainee.id)
+    items = due_items(outline, enrollment, passed, today)
+    return TraineeHome(
+        enrollment=enrollment,
+        week=clock.week_of(cohort.start_date, today),
+        phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
+        mentors={kind: enrollment.current_mentor(kind) for kind in (MentorKind.AI, MentorKind.BUSINESS)},
+        due_now=[i for i in items if i.status == "this_week"],
+        overdue=[i for i in items if i.status == "overdue"],
+        states=progress.tier_states(outline.tiers, passed, completed,
+                                    cohort.program.tiers_for_role(enrollment.target_role)),
+    )
+
+
+# --- mentor -------------------------------------------------------------------------
+
+
+@dataclass
+class TraineeRow:
+    enrollment: Enrollment
+    progress: progress.Progress
+    last_activity: Optional[datetime]
+    due_now: int
+    overdue: int
+
+
+@dataclass
+class CohortGroup:
+    cohort: Cohort
+    week: int
+    phase: clock.Phase
+    rows: list[TraineeRow]
+
+
+def mentor_home(session: Session, mentor: User, today: date) -> list[CohortGroup]:
+    enrollments = session.scalars(
+        sa.select(Enrollment).join(MentorAssignment)
+        .where(MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None))
+        .options(selectinload(Enrollment.trainee), selectinload(Enrollment.cohort).selectinload(Cohort.program))
+        .order_by(Enrollment.cohort_id, Enrollment.id)
+    ).all()
+    if not enrollments:
+        return []
+    trainee_ids = [e.trainee_id for e in enrollments]
+    outlines = load_outlines(session, {e.cohort.program_id for e in enrollments})
+    passed, completed = defaultdict(set), defaultdict(set)
+    for trainee_id, assessment_id in session.execute(
+        sa.select(Submission.trainee_id, Submission.assessment_id)
+        .where(Submission.trainee_id.in_(trainee_ids), Submission.passed.is_(True))
+    ):
+        passed[trainee_id].add(assessment_id)
+    for trainee_id, lesson_id in session.execute(
+        sa.select(LessonProgress.trainee_id, LessonProgress.lesson_id).where(LessonProgress.trainee_id.in_(trainee_ids))
+    ):
+        completed[trainee_id].add(lesson_id)
+    last = _last_activity(session, trainee_ids)
+
+    groups: dict[int, CohortGroup] = {}
+    for e in enrollments:
+        cohort, outline = e.cohort, outlines[e.cohort.program_id]
+        group = groups.get(cohort.id)
+        if group is None:
+            group = groups[cohort.id] = CohortGroup(
+                cohort, clock.week_of(cohort.start_date, today),
+                clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks), [])
+        lessons = outline.lesson_ids(e.target_role)
+        items = due_items(outline, e, passed[e.trainee_id], today)
+        group.rows.append(TraineeRow(
+            enrollment=e,
+            progress=progress.Progress(len(lessons & completed[e.trainee_id]), len(lessons)),
+            last_activity=last.get(e.trainee_id),
+            due_now=sum(1 for i in items if i.status == "this_week"),
+            overdue=sum(1 for i in items if i.status == "overdue"),
+        ))
+    return list(groups.values())
+
+
+def _last_activity(session: Session, trainee_ids: list[int]) -> dict[int, datetime]:
+    last: dict[int, datetime] = {}
+    for query in (
+        sa.select(LessonProgress.trainee_id, sa.func.max(LessonProgress.completed_at))
+        .where(LessonProgress.trainee_id.in_(trainee_ids)).group_by(LessonProgress.trainee_id),
+        sa.select(Submission.trainee_id, sa.func.max(Submission.updated_at))
+        .where(Submission.trainee_id.in_(trainee_ids)).group_by(Submission.trainee_id),
+    ):
+        for trainee_id, at in session.execute(query):
+            if at is not None and (trainee_id not in last or at > last[trainee_id]):
+                last[trainee_id] = at
+    return last
+
+
+# --- admin --------------------------------------------------------------------------
+
+
+@dataclass
+class CohortSummary:
+    cohort: Cohort
+    week: int
+    phase: clock.Phase
+    active: int
+    withdrawn: int
+    missing_mentor: int
+
+
+def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
+    cohorts = session.scalars(
+        sa.select(Cohort).options(selectinload(Cohort.program)).order_by(Cohort.start_date.desc(), Cohort.id)
+    ).all()
+    counts = defaultdict(lambda: defaultdict(int))
+    for cohort_id, status, n in session.execute(
+        sa.select(Enrollment.cohort_id, Enrollment.status, sa.func.count(Enrollment.id))
+        .group_by(Enrollment.cohort_id, Enrollment.status)
+    ):
+        counts[cohort_id][status] = n
+    open_kinds = sa.select(sa.func.count(sa.distinct(MentorAssignment.kind))).where(
+        MentorAssignment.enrollment_id == Enrollment.id, MentorAssignment.ended_at.is_(None)
+    ).scalar_subquery()
+    missing = dict(session.execute(
+        sa.select(Enrollment.cohort_id, sa.func.count(Enrollment.id))
+        .where(Enrollment.status == EnrollmentStatus.ACTIVE, open_kinds < 2)
+        .group_by(Enrollment.cohort_id)
+    ).all())
+    return [
+        CohortSummary(
+            cohort=c,
+            week=clock.week_of(c.start_date, today),
+            phase=clock.phase(c.start_date, today, c.closed_at is not None, c.program.weeks),
+            active=counts[c.id][EnrollmentStatus.ACTIVE],
+            withdrawn=counts[c.id][EnrollmentStatus.WITHDRAWN],
+            missing_mentor=missing.get(c.id, 0),
+        )
+        for c in cohorts
+    ]
+
+
+def cohort_roster(session: Session, cohort: Cohort) -> list[Enrollment]:
+    return list(session.scalars(
+        sa.select(Enrollment).where(Enrollment.cohort_id == cohort.id)
+        .options(selectinload(Enrollment.trainee),
+                 selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
+                 selectinload(Enrollment.baselines))
+        .order_by(Enrollment.status, Enrollment.id)
+    ))
+
