@@ -153,10 +153,12 @@ def demo() -> None:
         raise click.ClickException("course files: " + "; ".join(report.errors))
     from lms.services.clock import today_in
     from lms.services.demo import ensure_demo_cohort
+    from lms.services.demo_activity import ensure_demo_activity
     from lms.services.progress import current_program
 
     cohort = ensure_demo_cohort(db.session, current_program(db.session),
                                 today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    ensure_demo_activity(db.session, cohort, current_app.config["UPLOAD_FOLDER"])
     db.session.commit()
     click.echo(f"Catalogue: {report.summary()}")
     click.echo(f"Cohort {cohort.code}: started {cohort.start_date.isoformat()}, 6 trainees, 2 mentors")

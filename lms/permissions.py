@@ -29,6 +29,9 @@ class Action(enum.StrEnum):
     SYNC_CATALOG = "sync_catalog"
     MANAGE_COHORTS = "manage_cohorts"  # cohorts, enrollment, mentor assignment
     RATE_BASELINE = "rate_baseline"  # intake ratings (mentors: their own trainees)
+    SUBMIT_WORK = "submit_work"  # answer assessments
+    GRADE = "grade"  # grading queue and rubric grading (only trainees one coaches)
+    VIEW_TRAINEE = "view_trainee"  # a trainee's record: attainment, attempts (mentors: their own)
 
 
 PUBLIC = "public"
@@ -44,10 +47,20 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SYNC_CATALOG,
             Action.MANAGE_COHORTS,
             Action.RATE_BASELINE,
+            Action.VIEW_TRAINEE,
         }
     ),
-    Role.MENTOR: frozenset({Action.USE_ACCOUNT, Action.MENTOR_HOME, Action.BROWSE_CATALOG, Action.RATE_BASELINE}),
-    Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME, Action.LEARN}),
+    Role.MENTOR: frozenset(
+        {
+            Action.USE_ACCOUNT,
+            Action.MENTOR_HOME,
+            Action.BROWSE_CATALOG,
+            Action.RATE_BASELINE,
+            Action.GRADE,
+            Action.VIEW_TRAINEE,
+        }
+    ),
+    Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME, Action.LEARN, Action.SUBMIT_WORK}),
 }
 
 # Endpoints served by extensions, not by our views.
@@ -70,6 +83,14 @@ def coaches(user, enrollment) -> bool:
     return user.role == Role.MENTOR and any(
         a.mentor_id == user.id and a.ended_at is None for a in enrollment.assignments
     )
+
+
+def may_see_work_of(user, trainee_id: int, coaching_mentor_ids: set[int]) -> bool:
+    """Object-level rule for a trainee's submissions and files: the trainee, the
+    mentors coaching them now (`coaching_mentor_ids`), and admins."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    return user.role == Role.ADMIN or user.id == trainee_id or user.id in coaching_mentor_ids
 
 
 def require(action: Action) -> Callable:

@@ -232,3 +232,29 @@ def make_cohort(app, catalog, make_user):
             return cohort.id, ids
 
     return make
+
+
+@pytest.fixture
+def trainee_with_mentors(app, make_cohort, make_user):
+    """One enrolled trainee with an ai and a business mentor: returns a namespace of users and ids."""
+    from types import SimpleNamespace
+
+    from lms.models import Cohort, Enrollment
+    from lms.services import mentoring
+
+    ai = make_user("mentor", mentor_kind="ai", capacity=50)
+    biz = make_user("mentor", mentor_kind="business", capacity=50)
+    cohort_id, (enrollment_id,) = make_cohort(trainees=1)
+    with app.app_context():
+        mentoring.auto_assign(db.session, None, db.session.get(Cohort, cohort_id))
+        db.session.commit()
+        trainee = db.session.get(Enrollment, enrollment_id).trainee
+        db.session.expunge(trainee)
+    return SimpleNamespace(trainee=trainee, ai=ai, biz=biz, cohort_id=cohort_id, enrollment_id=enrollment_id)
+
+
+def assessment_id(app, code: str) -> int:
+    from lms.models import Assessment
+
+    with app.app_context():
+        return db.session.scalar(sa.select(Assessment.id).where(Assessment.code == code))

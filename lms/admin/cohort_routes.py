@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from lms.admin import bp
 from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
@@ -16,6 +17,7 @@ from lms.services import DomainError, clock, dashboards, mentoring
 from lms.services import cohorts as cohort_service
 from lms.services.people import decode_csv
 from lms.services.progress import current_program
+from lms.templating import localized
 
 
 def _today():
@@ -101,7 +103,8 @@ def cohort_close(cohort_id: int):
 def _enroll_form(cohort: Cohort, formdata=None) -> EnrollForm:
     kwargs = {} if formdata is None else {"formdata": formdata}
     form = EnrollForm(**kwargs)
-    form.target_role.choices = [(code, role["title"]) for code, role in cohort.program.roles.items()]
+    form.target_role.choices = [SelectChoice(code, localized(role["title"]))
+                                for code, role in cohort.program.roles.items()]
     return form
 
 
@@ -215,7 +218,7 @@ def enrollment(enrollment_id: int):
     mentors = db.session.scalars(
         sa.select(User).where(User.role == Role.MENTOR, User.active.is_(True)).order_by(User.mentor_kind, User.name)
     ).all()
-    form.mentor_id.choices = [(m.id, f"{m.name} · {m.mentor_kind.value} · {m.mentor_load}/{m.capacity}")
+    form.mentor_id.choices = [SelectChoice(m.id, f"{m.name} · {m.mentor_kind.value} · {m.mentor_load}/{m.capacity}")
                               for m in mentors]
     if form.validate_on_submit():
         mentor = db.session.get(User, form.mentor_id.data) or abort(400)

@@ -1,13 +1,17 @@
+from pathlib import Path
+
 import sqlalchemy as sa
-from flask import current_app, redirect, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from lms.extensions import db
 from lms.main import bp
-from lms.models import Role
-from lms.permissions import public
+from lms.models import Notification, Role, Submission, SubmissionFile
+from lms.permissions import Action, may_see_work_of, public, require
+from lms.services import notifications as notification_service
+from lms.services.submissions import assigned_mentors
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin.home",
@@ -61,3 +65,68 @@ def healthz():
 @bp.app_context_processor
 def _locale_form():
     return {"locale_form": LocaleForm(formdata=None, next=request.full_path.rstrip("?"))}
+
+
+@bp.route("/files/<int:file_id>")
+@require(Action.USE_ACCOUNT)
+def download(file_id: int):
+    """An uploaded file, only for the trainee, their current mentors and admins.
+
+    Anyone else gets 404, so the existence of a file is not revealed.
+    """
+    stored = db.session.get(SubmissionFile, file_id)
+    if stored is None:
+        abort(404)
+    trainee_id = stored.submission.trainee_id
+    mentor_ids = {a.mentor_id for a in assigned_mentors(db.session, trainee_id)}
+    if not may_see_work_of(current_user, trainee_id, mentor_ids):
+        abort(404)
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / stored.stored_name
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=stored.content_type, as_attachment=True,
+                         download_name=stored.original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/notifications")
+@require(Action.USE_ACCOUNT)
+def notifications():
+    items = notification_service.recent(db.session, current_user.id)
+    return render_template("main/notifications.html", items=items, form=LocaleForm(formdata=None))
+
+
+@bp.route("/notifications/<int:notification_id>")
+@require(Action.USE_ACCOUNT)
+def notification_open(notification_id: int):
+    """Mark one notification read and go to what it is about."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != current_user.id:
+        abort(404)
+    notification_service.mark_read(db.session, current_user.id, note.id)
+    db.session.commit()
+    if note.submission_id is None:
+        return redirect(url_for("main.notifications"))
+    if current_user.is_mentor:
+        return redirect(url_for("mentor.submission", submission_id=note.submission_id))
+    submission = db.session.get(Submission, note.submission_id)
+    return redirect(url_for("trainee.assessment", assessment_id=submission.assessment_id))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@require(Action.USE_ACCOUNT)
+def notifications_read():
+    if not LocaleForm().validate_on_submit():
+        abort(400)
+    notification_service.mark_read(db.session, current_user.id)
+    db.session.commit()
+    return redirect(url_for("main.notifications"))
+
+
+@bp.app_context_processor
+def _unread():
+    if current_user and current_user.is_authenticated:
+        return {"unread_count": notification_service.unread_count(db.session, current_user.id)}
+    return {"unread_count": 0}

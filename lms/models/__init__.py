@@ -23,8 +23,9 @@ from lms.models.cohorts import (
     MentorAssignment,
     SourceRole,
 )
+from lms.models.notifications import Notification, NotificationKind
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
-from lms.models.progress import LessonProgress, Submission, SubmissionState
+from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
 
 __all__ = [
     "BaselineRating",
@@ -39,16 +40,20 @@ __all__ = [
     "Competency",
     "Course",
     "DEFAULT_CAPACITY",
+    "Grade",
     "GraderKind",
     "LOCALES",
     "Lesson",
     "LessonProgress",
     "LoginAttempt",
     "MentorKind",
+    "Notification",
+    "NotificationKind",
     "Program",
     "Role",
     "RubricCriterion",
     "Submission",
+    "SubmissionFile",
     "SubmissionState",
     "TargetRole",
     "Tier",

@@ -1,8 +1,8 @@
-"""What a trainee has done: lessons completed and assessment submissions."""
+"""What a trainee has done: lessons completed, assessment submissions and grades."""
 
 import enum
 from datetime import datetime
-from typing import Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import db
 from lms.models.base import TimestampMixin, enum_column, utcnow
 from lms.models.catalog import Assessment, Lesson
-from lms.models.people import User
+from lms.models.people import MentorKind, User
 
 
 class LessonProgress(db.Model):
@@ -26,13 +26,13 @@ class LessonProgress(db.Model):
 
 
 class SubmissionState(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    GRADED = "graded"
+    DRAFT = "draft"  # being written, or sent back by a blocking auto-check: no attempt used
+    SUBMITTED = "submitted"  # waiting for the mentor(s)
+    GRADED = "graded"  # final: `passed` and `score` are set
 
 
 class Submission(TimestampMixin, db.Model):
-    """One attempt at an assessment. `passed` is set once grading is final."""
+    """One attempt at an assessment."""
 
     __tablename__ = "submissions"
     __table_args__ = (sa.UniqueConstraint("trainee_id", "assessment_id", "attempt_no"),)
@@ -41,10 +41,66 @@ class Submission(TimestampMixin, db.Model):
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id"), index=True)
     attempt_no: Mapped[int] = mapped_column(default=1)
-    state: Mapped[SubmissionState] = enum_column(SubmissionState, default=SubmissionState.DRAFT)
+    state: Mapped[SubmissionState] = enum_column(SubmissionState, default=SubmissionState.DRAFT, index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # [{"field", "kind", "passed", "blocking", "message": {zh_CN, en}}] of the last run
+    checks: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # Bumped on every change; a grade names the version it was made against, so
+    # two mentors (or tabs) saving at once cannot overwrite each other.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    score: Mapped[Optional[float]]  # final weighted rubric score, %
     passed: Mapped[Optional[bool]]
     submitted_at: Mapped[Optional[datetime]]
     graded_at: Mapped[Optional[datetime]]
 
     trainee: Mapped[User] = relationship()
     assessment: Mapped[Assessment] = relationship()
+    files: Mapped[list["SubmissionFile"]] = relationship(back_populates="submission", order_by="SubmissionFile.id")
+    grades: Mapped[list["Grade"]] = relationship(back_populates="submission", order_by="Grade.id")
+
+    def current_grade(self, kind: MentorKind) -> Optional["Grade"]:
+        return next((g for g in self.grades if g.kind == kind and g.current), None)
+
+
+class SubmissionFile(db.Model):
+    """An uploaded file, stored outside static under a random name."""
+
+    __tablename__ = "submission_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    field: Mapped[str] = mapped_column(sa.String(40))
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="files")
+
+
+class Grade(db.Model):
+    """One mentor's rubric grade of a submission. An amendment adds a new row and
+    retires the old one (`current` false), so every grade stays in the history."""
+
+    __tablename__ = "grades"
+    __table_args__ = (
+        sa.Index("uq_grades_current", "submission_id", "kind", unique=True,
+                 sqlite_where=sa.text("current"), postgresql_where=sa.text("current")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[MentorKind] = enum_column(MentorKind)
+    points: Mapped[dict[str, int]] = mapped_column(sa.JSON)  # criterion code → points
+    score: Mapped[float]  # weighted %, 0–100
+    passed: Mapped[bool]
+    feedback: Mapped[str] = mapped_column(sa.Text)
+    current: Mapped[bool] = mapped_column(default=True)
+    amended_from_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("grades.id"))
+    amend_reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="grades")
+    mentor: Mapped[User] = relationship()

@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from lms.models import (
     BaselineRating,
@@ -18,6 +18,7 @@ from lms.models import (
     Competency,
     Enrollment,
     EnrollmentStatus,
+    MentorAssignment,
     Program,
     Role,
     SourceRole,
@@ -128,6 +129,19 @@ def enroll(
     enrollment.source_role = source or enrollment.source_role
     record(session, actor, "enrollment.update", "enrollment", enrollment.id, before=before, after=after)
     return enrollment, True
+
+
+def current_enrollment(session: Session, trainee_id: int) -> Optional[Enrollment]:
+    """The trainee's active enrollment in an open cohort, else their latest one."""
+    return session.scalar(
+        sa.select(Enrollment).join(Cohort)
+        .where(Enrollment.trainee_id == trainee_id)
+        .options(selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
+                 selectinload(Enrollment.cohort).selectinload(Cohort.program))
+        .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(), Cohort.closed_at.is_(None).desc(),
+                  Cohort.start_date.desc())
+        .limit(1)
+    )
 
 
 def withdraw(session: Session, actor: User, enrollment: Enrollment, reason: str, on: date) -> None:

@@ -23,6 +23,8 @@ from lms.models import (
     User,
 )
 from lms.services import clock, progress
+from lms.services.cohorts import current_enrollment
+from lms.services.grading import attainment
 
 
 @dataclass
@@ -79,19 +81,8 @@ class TraineeHome:
     due_now: list[DueItem] = field(default_factory=list)
     overdue: list[DueItem] = field(default_factory=list)
     states: list[progress.TierState] = field(default_factory=list)
-
-
-def current_enrollment(session: Session, trainee_id: int) -> Optional[Enrollment]:
-    """The trainee's active enrollment in an open cohort, else their latest one."""
-    return session.scalar(
-        sa.select(Enrollment).join(Cohort)
-        .where(Enrollment.trainee_id == trainee_id)
-        .options(selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
-                 selectinload(Enrollment.cohort).selectinload(Cohort.program))
-        .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(), Cohort.closed_at.is_(None).desc(),
-                  Cohort.start_date.desc())
-        .limit(1)
-    )
+    scores: dict = field(default_factory=dict)  # competency → attainment % (None: nothing graded yet)
+    baselines: dict = field(default_factory=dict)  # competency → intake %
 
 
 def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
@@ -112,6 +103,8 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
         overdue=[i for i in items if i.status == "overdue"],
         states=progress.tier_states(outline.tiers, passed, completed,
                                     cohort.program.tiers_for_role(enrollment.target_role)),
+        scores=attainment(session, [trainee.id])[trainee.id],
+        baselines={b.competency: b.score for b in enrollment.baselines},
     )
 
 

@@ -89,6 +89,21 @@ def passed_assessment_ids(session: Session, trainee_id: int) -> set[int]:
     ))
 
 
+def assessment_statuses(session: Session, trainee_id: int) -> dict[int, str]:
+    """assessment id → 'passed' | 'waiting' | 'failed' | 'draft' for the trainee's latest attempt."""
+    statuses: dict[int, str] = {}
+    for assessment_id, state, passed in session.execute(
+        sa.select(Submission.assessment_id, Submission.state, Submission.passed)
+        .where(Submission.trainee_id == trainee_id).order_by(Submission.attempt_no)
+    ):
+        if statuses.get(assessment_id) == "passed":
+            continue
+        statuses[assessment_id] = (
+            "passed" if passed else "failed" if state == "graded" else "waiting" if state == "submitted" else "draft"
+        )
+    return statuses
+
+
 def completed_lesson_ids(session: Session, trainee_id: int) -> set[int]:
     return set(session.scalars(
         sa.select(LessonProgress.lesson_id).where(LessonProgress.trainee_id == trainee_id)

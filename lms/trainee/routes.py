@@ -39,7 +39,7 @@ def catalog():
     return render_template(
         "trainee/catalog.html", program=program, states=states, completed=completed,
         course_progress=progress.course_progress, track_progress=progress.track_progress,
-        live=progress.live,
+        live=progress.live, statuses=progress.assessment_statuses(db.session, current_user.id),
     )
 
 

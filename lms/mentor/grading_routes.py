@@ -1,0 +1,107 @@
+"""Mentor: the grading queue, the grading page, grades, amendments, a trainee's record."""
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from lms.extensions import db
+from lms.mentor import bp
+from lms.mentor.grading_forms import grade_form, points_from
+from lms.models import Assessment, Enrollment, Grade, MentorAssignment, Submission, SubmissionState
+from lms.permissions import Action, coaches, require
+from lms.services import DomainError, clock, grading
+from lms.services.submissions import attempts
+
+
+def _today():
+    return clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+@bp.route("/queue")
+@require(Action.GRADE)
+def queue():
+    return render_template("mentor/queue.html", items=grading.queue(db.session, current_user, _today()))
+
+
+def _submission_or_404(submission_id: int) -> Submission:
+    submission = db.session.scalar(
+        sa.select(Submission).where(Submission.id == submission_id)
+        .options(selectinload(Submission.files), selectinload(Submission.grades).selectinload(Grade.mentor),
+                 selectinload(Submission.assessment).selectinload(Assessment.criteria))
+    )
+    if submission is None or submission.state == SubmissionState.DRAFT:
+        abort(404)
+    return submission
+
+
+def _render(submission, form, kind, status=200, amend_grade=None):
+    history = attempts(db.session, submission.trainee_id, submission.assessment).submissions
+    return render_template(
+        "mentor/grade.html", submission=submission, assessment=submission.assessment, form=form, kind=kind,
+        mine=submission.current_grade(kind) if kind else None, amend_grade=amend_grade,
+        history=[s for s in history if s.id != submission.id and s.state != SubmissionState.DRAFT],
+    ), status
+
+
+@bp.route("/submissions/<int:submission_id>", methods=["GET", "POST"])
+@require(Action.GRADE)
+def submission(submission_id: int):
+    submission = _submission_or_404(submission_id)
+    kind = grading.grading_kind(db.session, current_user, submission)
+    if kind is None:
+        abort(403)
+    mine = submission.current_grade(kind)
+    amending = mine is not None
+    form = grade_form(submission.assessment, grade=mine, version=submission.version,
+                      formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        points = points_from(form, submission.assessment)
+        try:
+            if amending:
+                grading.amend(db.session, current_user, mine, form.version.data, points, form.feedback.data,
+                              form.reason.data)
+            else:
+                grading.grade(db.session, current_user, submission, form.version.data, points, form.feedback.data)
+        except grading.GradeConflict as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            fresh = _submission_or_404(submission_id)
+            form.version.data = fresh.version  # what they saw is outdated; their entries stay in the form
+            return _render(fresh, form, kind, 409)
+        except DomainError as error:
+            db.session.rollback()
+            target = getattr(form, error.field, None) if error.field else None
+            if target is not None:
+                target.errors = [*target.errors, error.message]
+            else:
+                flash(error.message, "danger")
+            return _render(_submission_or_404(submission_id), form, kind, 400)
+        db.session.commit()
+        flash(_("Grade amended.") if amending else _("Grade saved."), "success")
+        return redirect(url_for("mentor.queue"))
+    return _render(submission, form, kind, 400 if form.errors else 200)
+
+
+@bp.route("/trainees/<int:enrollment_id>")
+@require(Action.VIEW_TRAINEE)
+def trainee(enrollment_id: int):
+    enrollment = db.session.scalar(
+        sa.select(Enrollment).where(Enrollment.id == enrollment_id)
+        .options(selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
+                 selectinload(Enrollment.baselines), selectinload(Enrollment.trainee))
+    ) or abort(404)
+    if not coaches(current_user, enrollment):
+        abort(403)
+    submissions = db.session.scalars(
+        sa.select(Submission).where(Submission.trainee_id == enrollment.trainee_id,
+                                    Submission.state != SubmissionState.DRAFT)
+        .options(selectinload(Submission.assessment)).order_by(Submission.id.desc())
+    ).all()
+    scores = grading.attainment(db.session, [enrollment.trainee_id])[enrollment.trainee_id]
+    return render_template(
+        "mentor/trainee.html", enrollment=enrollment, submissions=submissions, scores=scores,
+        baselines={b.competency: b.score for b in enrollment.baselines},
+        threshold=enrollment.cohort.program.attainment_threshold,
+    )

@@ -1,0 +1,80 @@
+"""Auto-checks declared in course files, run on submission (rules: courses/FORMAT.md).
+
+Pure functions: answers in, results out. A result's message is the bilingual
+text from the course file, shown to the trainee at once.
+"""
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Optional
+
+REQUIRED_MESSAGE = {"zh_CN": "此项为必填。", "en": "This field is required."}
+
+
+@dataclass
+class CheckResult:
+    field: str
+    kind: str
+    passed: bool
+    blocking: bool
+    message: dict
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def parse_number(text: Any) -> Optional[float]:
+    """'12.5', '12,5', '12.5%', ' 12 ' → 12.5 / 12.0; anything else → None."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text)
+    cleaned = str(text or "").strip().rstrip("%").strip().replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def _keyword_ok(answer: str, item: str) -> bool:
+    lowered = answer.casefold()
+    return any(alt.strip().casefold() in lowered for alt in item.split("|") if alt.strip())
+
+
+def _run_one(check: dict, answer: str, has_file: bool) -> bool:
+    kind = check["kind"]
+    if kind == "required":
+        return has_file or bool(answer)
+    if not answer:  # an empty optional answer passes every other check
+        return True
+    if kind == "regex":
+        return re.search(check["pattern"], answer) is not None
+    if kind == "number_range":
+        value = parse_number(answer)
+        return value is not None and check["min"] <= value <= check["max"]
+    if kind == "keywords":
+        return all(_keyword_ok(answer, item) for item in check["keywords"])
+    if kind == "max_length":
+        return len(answer) <= check["value"]
+    if kind == "min_length":
+        return len(answer) >= check["value"]
+    return False
+
+
+def run_checks(fields: list[dict], checks: list[dict], answers: dict[str, Any],
+               file_fields: set[str]) -> list[CheckResult]:
+    """Required fields first, then the declared checks, in file order."""
+    results = []
+    declared_required = {c["field"] for c in checks if c["kind"] == "required"}
+    for f in fields:
+        if f.get("required") and f["name"] not in declared_required:
+            answer = str(answers.get(f["name"]) or "").strip()
+            ok = f["name"] in file_fields if f["type"] == "file" else bool(answer)
+            results.append(CheckResult(f["name"], "required", ok, True, REQUIRED_MESSAGE))
+    for check in checks:
+        answer = str(answers.get(check["field"]) or "").strip()
+        ok = _run_one(check, answer, check["field"] in file_fields)
+        results.append(CheckResult(check["field"], check["kind"], ok, check.get("blocking", True), check["message"]))
+    return results
+
+
+def blocked(results: list[CheckResult]) -> bool:
+    return any(r.blocking and not r.passed for r in results)

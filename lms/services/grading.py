@@ -1,0 +1,250 @@
+"""Grading against rubrics: who grades, the queue, grades and amendments, the
+final result (dual sign-off for `both`), and competency attainment.
+
+Every grade names the submission version it was made against; the version is
+bumped by one conditional UPDATE, so of two mentors (or tabs) saving at once,
+exactly one wins and the other is told, with nothing half-written.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from lms.models import (
+    Assessment,
+    Cohort,
+    Competency,
+    Course,
+    Enrollment,
+    Grade,
+    MentorAssignment,
+    MentorKind,
+    NotificationKind,
+    Submission,
+    SubmissionState,
+    Track,
+    User,
+)
+from lms.models.base import utcnow
+from lms.services import DomainError, clock
+from lms.services.audit import record
+from lms.services.notifications import notify
+from lms.services.submissions import grader_kinds
+
+
+class GradeConflict(DomainError):
+    """Someone else changed the submission since this grade form was opened."""
+
+
+def weighted_score(criteria, points: dict[str, float]) -> float:
+    """Weighted rubric score in %: Σ weight × points/max ÷ Σ weight."""
+    live = [c for c in criteria if c.archived_at is None]
+    total = sum(c.weight for c in live)
+    if not total:
+        return 0.0
+    return round(100 * sum(c.weight * points.get(c.code, 0) / c.max_points for c in live) / total, 1)
+
+
+def grading_kind(session: Session, mentor: User, submission: Submission) -> Optional[MentorKind]:
+    """The kind `mentor` grades this submission as, or None when they may not grade it.
+
+    A mentor grades only a trainee they currently coach, and only for a kind the
+    assessment's grader setting asks for.
+    """
+    if mentor.mentor_kind not in grader_kinds(submission.assessment.grader):
+        return None
+    coached = session.scalar(
+        sa.select(MentorAssignment.id).join(Enrollment)
+        .where(Enrollment.trainee_id == submission.trainee_id, MentorAssignment.mentor_id == mentor.id,
+               MentorAssignment.kind == mentor.mentor_kind, MentorAssignment.ended_at.is_(None))
+        .limit(1)
+    )
+    return mentor.mentor_kind if coached else None
+
+
+def _check_points(assessment: Assessment, points: dict[str, int]) -> dict[str, int]:
+    clean = {}
+    for criterion in assessment.criteria:
+        if criterion.archived_at is not None:
+            continue
+        value = points.get(criterion.code)
+        allowed = {level["points"] for level in criterion.levels}
+        if value not in allowed:
+            raise DomainError(_l("Choose a level for every criterion."), field=f"c_{criterion.code}")
+        clean[criterion.code] = value
+    return clean
+
+
+def _claim(session: Session, submission: Submission, expected_version: int) -> None:
+    """Bump the version if it is still the one the mentor saw; else GradeConflict."""
+    result = session.execute(
+        sa.update(Submission).where(Submission.id == submission.id, Submission.version == expected_version)
+        .values(version=Submission.version + 1).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise GradeConflict(_l("Someone else saved a grade for this submission while you were grading. "
+                               "Your scores are still in the form: review the latest grade below, then save again "
+                               "if needed."))
+    session.refresh(submission)
+
+
+def grade(session: Session, mentor: User, submission: Submission, expected_version: int,
+          points: dict[str, int], feedback: str) -> Grade:
+    kind = grading_kind(session, mentor, submission)
+    if kind is None:
+        raise DomainError(_l("You do not grade this submission."))
+    if submission.state == SubmissionState.DRAFT:
+        raise DomainError(_l("This attempt is not submitted."))
+    _claim(session, submission, expected_version)  # first: a stale form is a conflict, whatever else it says
+    feedback = (feedback or "").strip()
+    if not feedback:
+        raise DomainError(_l("Write feedback for the trainee."), field="feedback")
+    clean = _check_points(submission.assessment, points)
+    if submission.current_grade(kind) is not None:
+        raise GradeConflict(_l("This submission already has a grade from a %(kind)s mentor; amend it instead.",
+                               kind=kind.value))
+    score = weighted_score(submission.assessment.criteria, clean)
+    new = Grade(submission_id=submission.id, mentor_id=mentor.id, kind=kind, points=clean, score=score,
+                passed=score >= submission.assessment.pass_mark, feedback=feedback)
+    submission.grades.append(new)
+    session.flush()
+    record(session, mentor, "grade.create", "submission", submission.id,
+           after={"kind": kind.value, "score": score, "passed": new.passed})
+    _finalize(session, submission)
+    return new
+
+
+def amend(session: Session, mentor: User, old: Grade, expected_version: int, points: dict[str, int],
+          feedback: str, reason: str) -> Grade:
+    """Replace one's own grade with a new one; the old stays in the history."""
+    submission = old.submission
+    if old.mentor_id != mentor.id or not old.current:
+        raise DomainError(_l("Only the mentor who gave a grade can amend it."))
+    if grading_kind(session, mentor, submission) is None:
+        raise DomainError(_l("You do not grade this submission."))
+    _claim(session, submission, expected_version)
+    reason, feedback = (reason or "").strip(), (feedback or "").strip()
+    if not reason:
+        raise DomainError(_l("Give a reason."), field="reason")
+    if not feedback:
+        raise DomainError(_l("Write feedback for the trainee."), field="feedback")
+    clean = _check_points(submission.assessment, points)
+    old.current = False
+    session.flush()  # the one-current-grade index needs the old row retired first
+    score = weighted_score(submission.assessment.criteria, clean)
+    new = Grade(submission_id=submission.id, mentor_id=mentor.id, kind=old.kind, points=clean, score=score,
+                passed=score >= submission.assessment.pass_mark, feedback=feedback, amended_from_id=old.id,
+                amend_reason=reason)
+    submission.grades.append(new)
+    session.flush()
+    record(session, mentor, "grade.amend", "submission", submission.id,
+           before={"grade_id": old.id, "score": old.score, "passed": old.passed},
+           after={"grade_id": new.id, "score": score, "passed": new.passed, "reason": reason})
+    was_final = submission.state == SubmissionState.GRADED
+    _finalize(session, submission)
+    if was_final:
+        notify(session, submission.trainee_id, NotificationKind.GRADE_AMENDED, submission.id,
+               assessment=submission.assessment.title)
+    return new
+
+
+def _finalize(session: Session, submission: Submission) -> None:
+    """Set the final result once every required kind has a current grade."""
+    kinds = grader_kinds(submission.assessment.grader)
+    current = [submission.current_grade(k) for k in kinds]
+    if any(g is None for g in current):
+        return
+    first_time = submission.state != SubmissionState.GRADED
+    submission.state = SubmissionState.GRADED
+    submission.passed = all(g.passed for g in current)
+    submission.score = round(sum(g.score for g in current) / len(current), 1)
+    submission.graded_at = submission.graded_at or utcnow()
+    session.flush()
+    if first_time:
+        record(session, None, "submission.final", "submission", submission.id,
+               after={"passed": submission.passed, "score": submission.score})
+        notify(session, submission.trainee_id, NotificationKind.GRADED, submission.id,
+               assessment=submission.assessment.title, passed=submission.passed, score=submission.score)
+
+
+# --- the queue ----------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    submission: Submission
+    enrollment: Enrollment
+    due: clock.Due
+    status: str  # overdue | this_week | later (of the assessment's due date)
+    other_graded: bool  # with dual sign-off: the other mentor has graded
+
+
+def queue(session: Session, mentor: User, today: date) -> list[QueueItem]:
+    """Submissions waiting for this mentor's grade, oldest first (fixed number of queries)."""
+    if mentor.mentor_kind is None:
+        return []
+    graders = ["both", mentor.mentor_kind.value]
+    has_my_grade = sa.exists().where(Grade.submission_id == Submission.id, Grade.kind == mentor.mentor_kind,
+                                     Grade.current.is_(True))
+    rows = session.execute(
+        sa.select(Submission, Enrollment)
+        .join(Assessment, Assessment.id == Submission.assessment_id)
+        .join(Enrollment, Enrollment.trainee_id == Submission.trainee_id)
+        .join(MentorAssignment, MentorAssignment.enrollment_id == Enrollment.id)
+        .where(Submission.state == SubmissionState.SUBMITTED, Assessment.grader.in_(graders),
+               MentorAssignment.mentor_id == mentor.id, MentorAssignment.kind == mentor.mentor_kind,
+               MentorAssignment.ended_at.is_(None), ~has_my_grade)
+        .options(selectinload(Submission.trainee), selectinload(Submission.grades),
+                 selectinload(Submission.assessment).selectinload(Assessment.course)
+                 .selectinload(Course.track).selectinload(Track.tier),
+                 selectinload(Enrollment.cohort).selectinload(Cohort.program))
+        .order_by(Submission.submitted_at, Submission.id)
+    ).all()
+    items = []
+    for submission, enrollment in rows:
+        due = clock.due_for_week(enrollment.cohort.start_date, submission.assessment.course.track.end_week)
+        others = [g for g in submission.grades if g.current and g.kind != mentor.mentor_kind]
+        items.append(QueueItem(submission, enrollment, due, due.status(today), bool(others)))
+    return items
+
+
+# --- attainment ---------------------------------------------------------------------
+
+
+def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Competency, Optional[float]]]:
+    """Weighted rubric score per competency over each trainee's latest graded attempts.
+
+    With dual sign-off the two mentors' points are averaged per criterion. None
+    means no graded work touches that competency yet.
+    """
+    if not trainee_ids:
+        return {}
+    submissions = session.scalars(
+        sa.select(Submission).where(Submission.trainee_id.in_(trainee_ids),
+                                    Submission.state == SubmissionState.GRADED)
+        .options(selectinload(Submission.grades),
+                 selectinload(Submission.assessment).selectinload(Assessment.criteria))
+        .order_by(Submission.attempt_no)
+    ).all()
+    latest: dict[tuple[int, int], Submission] = {}
+    for s in submissions:  # later attempts overwrite earlier ones
+        latest[(s.trainee_id, s.assessment_id)] = s
+    sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))  # trainee → competency → [Σw·ratio, Σw]
+    for (trainee_id, _), s in latest.items():
+        current = [g for g in s.grades if g.current]
+        for criterion in s.assessment.criteria:
+            if criterion.archived_at is not None or not current:
+                continue
+            ratio = sum(g.points.get(criterion.code, 0) for g in current) / len(current) / criterion.max_points
+            acc = sums[trainee_id][criterion.competency]
+            acc[0] += criterion.weight * ratio
+            acc[1] += criterion.weight
+    return {
+        t: {c: (round(100 * sums[t][c][0] / sums[t][c][1], 1) if sums[t][c][1] else None) for c in Competency}
+        for t in trainee_ids
+    }

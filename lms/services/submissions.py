@@ -1,0 +1,149 @@
+"""A trainee's attempts at an assessment: drafts, uploads, submission and retakes.
+
+Rules: attempts are counted when submitted (a draft sent back by a blocking
+auto-check uses none); a passed assessment takes no more attempts; a new attempt
+starts only after the previous one has its final result.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from lms.models import (
+    Assessment,
+    GraderKind,
+    MentorAssignment,
+    MentorKind,
+    NotificationKind,
+    Submission,
+    SubmissionFile,
+    SubmissionState,
+    User,
+)
+from lms.models.base import utcnow
+from lms.services import DomainError
+from lms.services.audit import record
+from lms.services.autochecks import CheckResult, blocked, run_checks
+from lms.services.cohorts import current_enrollment
+from lms.services.notifications import notify
+from lms.services.uploads import StoredFile
+
+
+def grader_kinds(grader: GraderKind) -> list[MentorKind]:
+    return [MentorKind.AI, MentorKind.BUSINESS] if grader == GraderKind.BOTH else [MentorKind(grader.value)]
+
+
+@dataclass
+class Attempts:
+    assessment: Assessment
+    submissions: list[Submission] = field(default_factory=list)  # oldest first
+
+    @property
+    def draft(self) -> Optional[Submission]:
+        return next((s for s in self.submissions if s.state == SubmissionState.DRAFT), None)
+
+    @property
+    def pending(self) -> Optional[Submission]:
+        return next((s for s in self.submissions if s.state == SubmissionState.SUBMITTED), None)
+
+    @property
+    def used(self) -> int:
+        return sum(1 for s in self.submissions if s.state != SubmissionState.DRAFT)
+
+    @property
+    def passed(self) -> bool:
+        return any(s.passed for s in self.submissions)
+
+    @property
+    def left(self) -> int:
+        return max(self.assessment.max_attempts - self.used, 0)
+
+    @property
+    def can_work(self) -> bool:
+        """A draft exists or may be started."""
+        return self.draft is not None or (not self.passed and self.pending is None and self.left > 0)
+
+    @property
+    def latest_graded(self) -> Optional[Submission]:
+        return next((s for s in reversed(self.submissions) if s.state == SubmissionState.GRADED), None)
+
+
+def attempts(session: Session, trainee_id: int, assessment: Assessment) -> Attempts:
+    return Attempts(assessment, list(session.scalars(
+        sa.select(Submission).where(Submission.trainee_id == trainee_id, Submission.assessment_id == assessment.id)
+        .options(selectinload(Submission.files), selectinload(Submission.grades))
+        .order_by(Submission.attempt_no)
+    )))
+
+
+def open_draft(session: Session, trainee: User, assessment: Assessment) -> Submission:
+    """The trainee's draft for this assessment, started if allowed."""
+    state = attempts(session, trainee.id, assessment)
+    if state.draft is not None:
+        return state.draft
+    if state.passed:
+        raise DomainError(_l("You have passed this assessment."))
+    if state.pending is not None:
+        raise DomainError(_l("Your attempt is waiting for its grade."))
+    if state.left == 0:
+        raise DomainError(_l("You have used all %(n)d attempts.", n=assessment.max_attempts))
+    draft = Submission(trainee_id=trainee.id, assessment_id=assessment.id, attempt_no=state.used + 1,
+                       state=SubmissionState.DRAFT, answers={}, checks=[])
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def save_draft(session: Session, submission: Submission, answers: dict[str, Any],
+               uploads: dict[str, StoredFile], upload_folder: str) -> None:
+    """Store answers and new files on a draft; a new file replaces the field's old one."""
+    if submission.state != SubmissionState.DRAFT:
+        raise DomainError(_l("This attempt was already submitted."))
+    names = {f["name"] for f in submission.assessment.fields if f["type"] != "file"}
+    submission.answers = {k: v for k, v in answers.items() if k in names}
+    for field_name, stored in uploads.items():
+        for old in [f for f in submission.files if f.field == field_name]:
+            submission.files.remove(old)
+            session.delete(old)
+            (Path(upload_folder) / old.stored_name).unlink(missing_ok=True)
+        submission.files.append(SubmissionFile(field=field_name, original_name=stored.original_name,
+                                               stored_name=stored.stored_name, content_type=stored.content_type,
+                                               size=stored.size))
+    submission.version += 1
+    session.flush()
+
+
+def submit(session: Session, trainee: User, submission: Submission) -> list[CheckResult]:
+    """Run the auto-checks; submit unless a blocking one fails (then it stays a draft)."""
+    if submission.state != SubmissionState.DRAFT:
+        raise DomainError(_l("This attempt was already submitted."))
+    assessment = submission.assessment
+    results = run_checks(assessment.fields, assessment.checks, submission.answers,
+                         {f.field for f in submission.files})
+    submission.checks = [r.as_dict() for r in results]
+    submission.version += 1
+    if blocked(results):
+        session.flush()
+        return results
+    submission.state = SubmissionState.SUBMITTED
+    submission.submitted_at = utcnow()
+    session.flush()
+    record(session, trainee, "submission.submit", "submission", submission.id,
+           after={"assessment": assessment.code, "attempt": submission.attempt_no})
+    enrollment = current_enrollment(session, trainee.id)
+    kinds = grader_kinds(assessment.grader)
+    for assignment in (enrollment.assignments if enrollment else []):
+        if assignment.ended_at is None and assignment.kind in kinds:
+            notify(session, assignment.mentor_id, NotificationKind.SUBMISSION_WAITING, submission.id,
+                   trainee=trainee.name, assessment=assessment.title)
+    return results
+
+
+def assigned_mentors(session: Session, trainee_id: int) -> list[MentorAssignment]:
+    """Open assignments of the trainee's current enrollment (who may see their work)."""
+    enrollment = current_enrollment(session, trainee_id)
+    return [a for a in (enrollment.assignments if enrollment else []) if a.ended_at is None]

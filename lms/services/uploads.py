@@ -1,0 +1,80 @@
+"""Uploaded files: type-checked by extension and by content, stored under random
+names outside the static folder. Size is capped by MAX_CONTENT_LENGTH (413)."""
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask_babel import lazy_gettext as _l
+
+from lms.services import DomainError
+
+# extension → (content type we serve it as, check of the first bytes)
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"
+KNOWN_TYPES = {
+    ".pdf": ("application/pdf", lambda head: head.startswith(b"%PDF")),
+    ".png": ("image/png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
+    ".jpg": ("image/jpeg", lambda head: head.startswith(b"\xff\xd8\xff")),
+    ".jpeg": ("image/jpeg", lambda head: head.startswith(b"\xff\xd8\xff")),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", lambda h: h.startswith(_ZIP)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              lambda h: h.startswith(_ZIP)),
+    ".xls": ("application/vnd.ms-excel", lambda head: head.startswith(_OLE)),
+    ".csv": ("text/csv", lambda head: _is_text(head)),
+    ".txt": ("text/plain", lambda head: _is_text(head)),
+}
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as error:
+            if error.start >= len(head) - 4:  # a character cut at the end of the sample
+                return True
+    return False
+
+
+@dataclass
+class StoredFile:
+    original_name: str
+    stored_name: str
+    content_type: str
+    size: int
+
+
+def extension(filename: str) -> str:
+    return Path(filename or "").suffix.lower()
+
+
+def store_upload(folder: str | Path, stream: BinaryIO, filename: str, allowed: list[str]) -> StoredFile:
+    """Check the file against `allowed` extensions and its real content; save it.
+
+    Raises DomainError (user-facing) for a wrong type or an empty file.
+    """
+    ext = extension(filename)
+    if ext not in allowed or ext not in KNOWN_TYPES:
+        raise DomainError(_l("Allowed file types: %(types)s", types=", ".join(allowed)))
+    data = stream.read()
+    if not data:
+        raise DomainError(_l("The file is empty."))
+    content_type, looks_right = KNOWN_TYPES[ext]
+    if not looks_right(data[:2048]):
+        raise DomainError(_l("The file's content is not a real %(ext)s file.", ext=ext))
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(16)
+    (folder / stored_name).write_bytes(data)
+    original = Path(filename).name[:255] or f"upload{ext}"
+    return StoredFile(original, stored_name, content_type, len(data))
+
+
+def discard_uploads(folder: str | Path, stored) -> None:
+    """Delete files stored for a request that was then refused."""
+    for item in stored:
+        (Path(folder) / item.stored_name).unlink(missing_ok=True)

@@ -1,0 +1,67 @@
+"""The answer form of an assessment, built from the fields its course file declares."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import RadioField, StringField, TextAreaField, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+from wtforms.validators import Optional as OptionalValidator
+
+from lms.services.autochecks import parse_number
+from lms.services.uploads import extension
+from lms.templating import localized
+
+MAX_TEXT = 20000
+
+
+def _number(form, field):
+    if field.data and parse_number(field.data) is None:
+        raise ValidationError(_l("Enter a number, e.g. 12.5"))
+
+
+def _accept(extensions):
+    def check(form, field):
+        data = field.data
+        if data and getattr(data, "filename", "") and extension(data.filename) not in extensions:
+            raise ValidationError(_l("Allowed file types: %(types)s", types=", ".join(extensions)))
+
+    return check
+
+
+class AnswerForm(FlaskForm):
+    """Base: the CSRF token. Answer fields are added per assessment."""
+
+
+def answer_form(assessment, data: dict | None = None, formdata=None) -> FlaskForm:
+    class Form(AnswerForm):
+        pass
+
+    for spec in assessment.fields:
+        label = localized(spec["label"])
+        description = localized(spec.get("help")) if spec.get("help") else ""
+        kind = spec["type"]
+        if kind == "textarea":
+            field = TextAreaField(label, description=description, validators=[Length(max=MAX_TEXT)],
+                                  render_kw={"rows": 6})
+        elif kind == "number":
+            field = StringField(label, description=description, validators=[_number],
+                                render_kw={"inputmode": "decimal"})
+        elif kind == "choice":
+            field = RadioField(label, description=description, validators=[OptionalValidator()],
+                               choices=[SelectChoice(c["value"], localized(c["label"])) for c in spec["choices"]])
+        elif kind == "file":
+            field = FileField(label, description=description, validators=[_accept(spec["accept"])],
+                              render_kw={"accept": ",".join(spec["accept"])})
+        else:
+            field = StringField(label, description=description, validators=[Length(max=2000)])
+        setattr(Form, f"f_{spec['name']}", field)
+    kwargs = {"data": {f"f_{k}": v for k, v in (data or {}).items()}}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    return Form(**kwargs)
+
+
+def answers_from(form, assessment) -> dict:
+    return {spec["name"]: (form[f"f_{spec['name']}"].data or "").strip()
+            for spec in assessment.fields if spec["type"] != "file"}

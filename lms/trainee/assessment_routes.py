@@ -1,0 +1,97 @@
+"""Trainee: open an assessment, save a draft, submit, see checks, grades and history."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.extensions import db
+from lms.models import Assessment
+from lms.permissions import Action, require
+from lms.services import DomainError, clock, progress
+from lms.services import submissions as submission_service
+from lms.services.cohorts import current_enrollment
+from lms.services.uploads import discard_uploads, store_upload
+from lms.trainee import bp
+from lms.trainee.assessment_forms import answer_form, answers_from
+
+
+def _assessment_for_trainee(assessment_id: int) -> Assessment:
+    """The assessment, if live and in a tier the trainee has unlocked."""
+    assessment = db.session.get(Assessment, assessment_id) or abort(404)
+    if assessment.archived_at is not None:
+        abort(404)
+    tier = assessment.course.track.tier
+    states = progress.tier_states(progress.load_outline(db.session, tier.program),
+                                  progress.passed_assessment_ids(db.session, current_user.id), set())
+    if not any(s.tier.id == tier.id and s.unlocked for s in states):
+        abort(403)
+    return assessment
+
+
+def _due(assessment):
+    enrollment = current_enrollment(db.session, current_user.id)
+    if enrollment is None:
+        return None
+    return clock.due_for_week(enrollment.cohort.start_date, assessment.course.track.end_week)
+
+
+def _page(assessment, form, status=200):
+    state = submission_service.attempts(db.session, current_user.id, assessment)
+    today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    due = _due(assessment)
+    return render_template(
+        "trainee/assessment.html", assessment=assessment, state=state, form=form, due=due,
+        due_status=due.status(today) if due else None,
+    ), status
+
+
+@bp.route("/assessments/<int:assessment_id>")
+@require(Action.SUBMIT_WORK)
+def assessment(assessment_id: int):
+    assessment = _assessment_for_trainee(assessment_id)
+    state = submission_service.attempts(db.session, current_user.id, assessment)
+    form = answer_form(assessment, state.draft.answers if state.draft else None)
+    return _page(assessment, form)
+
+
+@bp.route("/assessments/<int:assessment_id>", methods=["POST"])
+@require(Action.SUBMIT_WORK)
+def assessment_save(assessment_id: int):
+    assessment = _assessment_for_trainee(assessment_id)
+    form = answer_form(assessment)  # Flask-WTF reads request.form and request.files
+    if not form.validate_on_submit():
+        return _page(assessment, form, 400)
+    folder = current_app.config["UPLOAD_FOLDER"]
+    try:
+        draft = submission_service.open_draft(db.session, current_user, assessment)
+        uploads, failed = {}, False
+        for spec in assessment.fields:
+            upload = form[f"f_{spec['name']}"].data if spec["type"] == "file" else None
+            if not getattr(upload, "filename", ""):
+                continue
+            try:
+                uploads[spec["name"]] = store_upload(folder, upload.stream, upload.filename, spec["accept"])
+            except DomainError as error:
+                form[f"f_{spec['name']}"].errors = [error.message]
+                failed = True
+        if failed:  # keep nothing of a half-accepted form
+            db.session.rollback()
+            discard_uploads(folder, uploads.values())
+            return _page(assessment, form, 400)
+        submission_service.save_draft(db.session, draft, answers_from(form, assessment), uploads,
+                                      current_app.config["UPLOAD_FOLDER"])
+        if request.form.get("action") != "submit":
+            db.session.commit()
+            flash(_("Draft saved."), "success")
+            return redirect(url_for("trainee.assessment", assessment_id=assessment.id))
+        results = submission_service.submit(db.session, current_user, draft)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("trainee.assessment", assessment_id=assessment.id))
+    db.session.commit()
+    if any(r.blocking and not r.passed for r in results):
+        flash(_("Not submitted yet: fix the items marked below. This did not use an attempt."), "warning")
+    else:
+        flash(_("Submitted. Your mentors have been notified."), "success")
+    return redirect(url_for("trainee.assessment", assessment_id=assessment.id))

@@ -1,0 +1,62 @@
+"""Auto-check rules (courses/FORMAT.md), without a database."""
+
+import pytest
+
+from lms.services.autochecks import blocked, parse_number, run_checks
+
+MSG = {"zh_CN": "x", "en": "x"}
+FIELDS = [{"name": "a", "type": "text", "required": True}, {"name": "n", "type": "number"},
+          {"name": "f", "type": "file", "required": False}]
+
+
+def _check(kind, answer, **extra):
+    check = {"field": "a", "kind": kind, "blocking": True, "message": MSG, **extra}
+    return run_checks([{"name": "a", "type": "text"}], [check], {"a": answer}, set())[0].passed
+
+
+@pytest.mark.parametrize(("answer", "ok"), [("T202611050012", True), ("t202611050012", False), ("x T2026 y", False)])
+def test_regex_is_searched_and_anchors_make_it_whole(answer, ok):
+    assert _check("regex", answer, pattern=r"^T\d{12}$") is ok
+
+
+@pytest.mark.parametrize(("answer", "ok"), [("75.43", True), ("75,43", True), ("75.4", True), ("75.46%", True),
+                                            ("75.47", False), ("about 75", False)])
+def test_number_range_is_inclusive_and_reads_commas_and_percent(answer, ok):
+    assert _check("number_range", answer, min=75.4, max=75.46) is ok
+
+
+def test_keywords_need_every_item_any_alternative_case_insensitive():
+    words = ["抱歉|Sorry", "50"]
+    assert _check("keywords", "SORRY, we refund 50 yuan", keywords=words)
+    assert _check("keywords", "非常抱歉，退您50元", keywords=words)
+    assert not _check("keywords", "sorry", keywords=words)
+
+
+def test_lengths_count_characters_not_bytes():
+    assert _check("max_length", "汉" * 10, value=10)
+    assert not _check("max_length", "汉" * 11, value=10)
+    assert _check("min_length", "汉字", value=2)
+
+
+def test_empty_optional_answer_passes_all_but_required():
+    assert _check("regex", "", pattern="^x$")
+    assert not _check("required", "")
+
+
+def test_required_fields_block_and_files_count():
+    results = run_checks(FIELDS, [], {"a": "", "n": ""}, set())
+    assert blocked(results) and [r.field for r in results] == ["a"]
+    assert not blocked(run_checks(FIELDS, [], {"a": "ok"}, set()))
+    file_required = [{"name": "f", "type": "file", "required": True}]
+    assert blocked(run_checks(file_required, [], {}, set()))
+    assert not blocked(run_checks(file_required, [], {}, {"f"}))
+
+
+def test_non_blocking_failure_does_not_block():
+    check = {"field": "a", "kind": "keywords", "keywords": ["zzz"], "blocking": False, "message": MSG}
+    results = run_checks([], [check], {"a": "abc"}, set())
+    assert not results[0].passed and not blocked(results)
+
+
+def test_parse_number():
+    assert parse_number(" 12,5 % ") == 12.5 and parse_number("x") is None and parse_number(3) == 3.0
