@@ -17,6 +17,25 @@ def _hash_method() -> str:
     return current_app.config["PASSWORD_HASH_METHOD"]
 
 
+def _read_csv(csv_file) -> str:
+    try:
+        return people_service.decode_csv(csv_file.read())
+    except UnicodeDecodeError:
+        raise click.ClickException("file is not UTF-8 or GB18030 text") from None
+
+
+def _commit_or_report(csv_file, report) -> None:
+    """All or nothing: commit a clean import, else list every row error and exit 1."""
+    if report.ok:
+        db.session.commit()
+        return
+    db.session.rollback()
+    for error in report.errors:
+        click.echo(f"{csv_file.name}: line {error.row}: {error.field}: {error.message}", err=True)
+    click.echo("nothing imported", err=True)
+    sys.exit(1)
+
+
 @lms_cli.command("create-admin")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
@@ -44,18 +63,8 @@ def create_admin(email: str, name: str, password: str) -> None:
 @click.argument("csv_file", type=click.File("rb"))
 def import_people(csv_file) -> None:
     """Import people from CSV (email,name,role,mentor_kind,capacity,locale); all or nothing."""
-    try:
-        text = people_service.decode_csv(csv_file.read())
-    except UnicodeDecodeError:
-        raise click.ClickException("file is not UTF-8 or GB18030 text") from None
-    report = people_service.import_people(db.session, None, text)
-    if not report.ok:
-        db.session.rollback()
-        for error in report.errors:
-            click.echo(f"{csv_file.name}: line {error.row}: {error.field}: {error.message}", err=True)
-        click.echo("nothing imported", err=True)
-        sys.exit(1)
-    db.session.commit()
+    report = people_service.import_people(db.session, None, _read_csv(csv_file))
+    _commit_or_report(csv_file, report)
     click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
 
 
@@ -72,18 +81,8 @@ def enroll(cohort_code: str, csv_file) -> None:
     cohort = db.session.scalar(sa.select(Cohort).where(Cohort.code == cohort_code))
     if cohort is None:
         raise click.ClickException(f"no cohort with code {cohort_code}")
-    try:
-        text = people_service.decode_csv(csv_file.read())
-    except UnicodeDecodeError:
-        raise click.ClickException("file is not UTF-8 or GB18030 text") from None
-    report = import_enrollments(db.session, None, cohort, text)
-    if not report.ok:
-        db.session.rollback()
-        for error in report.errors:
-            click.echo(f"{csv_file.name}: line {error.row}: {error.field}: {error.message}", err=True)
-        click.echo("nothing imported", err=True)
-        sys.exit(1)
-    db.session.commit()
+    report = import_enrollments(db.session, None, cohort, _read_csv(csv_file))
+    _commit_or_report(csv_file, report)
     click.echo(f"enrolled {report.enrolled} ({report.accounts_created} new accounts), "
                f"updated {report.updated}, unchanged {report.unchanged}")
 

@@ -11,6 +11,7 @@ from lms.admin import bp
 from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
 from lms.admin.forms import ConfirmForm
 from lms.extensions import db
+from lms.form_errors import show_error
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
 from lms.services import DomainError, clock, dashboards, mentoring
@@ -35,14 +36,6 @@ def _enrollment_or_404(enrollment_id: int) -> Enrollment:
     ) or abort(404)
 
 
-def _field_error(form, error: DomainError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        flash(error.message, "danger")
-
-
 @bp.route("/cohorts")
 @require(Action.MANAGE_COHORTS)
 def cohorts():
@@ -62,7 +55,7 @@ def cohort_new():
             cohort = cohort_service.create_cohort(db.session, current_user, program, form.data)
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Cohort %(code)s created.", code=cohort.code), "success")
@@ -80,7 +73,7 @@ def cohort_edit(cohort_id: int):
             cohort_service.update_cohort(db.session, current_user, cohort, form.data)
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -227,7 +220,7 @@ def enrollment(enrollment_id: int):
         except DomainError as error:
             db.session.rollback()
             enrollment = _enrollment_or_404(enrollment_id)
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s is now the mentor.", name=mentor.name), "success")

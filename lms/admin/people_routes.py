@@ -7,6 +7,7 @@ from flask_login import current_user
 from lms.admin import bp
 from lms.admin.forms import ConfirmForm, ImportPeopleForm, NewPersonForm, PersonForm, SetPasswordForm
 from lms.extensions import db
+from lms.form_errors import show_error
 from lms.models import Role, User
 from lms.permissions import Action, require
 from lms.services import DomainError
@@ -26,14 +27,6 @@ def _form_values(form) -> dict:
         "capacity": form.capacity.data,
         "locale": form.locale.data,
     }
-
-
-def _field_error(form, error: DomainError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        flash(error.message, "danger")
 
 
 @bp.route("/people")
@@ -70,7 +63,7 @@ def person_new():
             )
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s was added.", name=user.name), "success")
@@ -91,7 +84,7 @@ def person_edit(user_id: int):
             changed = people_service.update_person(db.session, current_user, user, _form_values(form))
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Saved.") if changed else _("Nothing changed."), "success")

@@ -1,7 +1,7 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -45,6 +45,10 @@ def login():
             status = 401
             form.password.errors.append(_("Wrong email or password, or the account is deactivated."))
         else:
+            # A language picked before logging in is the one the person wants: keep it.
+            if session.get("locale") in current_app.config["LANGUAGES"] and session["locale"] != result.user.locale:
+                result.user.locale = session["locale"]
+                db.session.commit()
             login_user(result.user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     elif form.is_submitted():

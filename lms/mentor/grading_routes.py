@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
+from lms.form_errors import show_error
 from lms.mentor import bp
 from lms.mentor.grading_forms import grade_form, points_from
 from lms.models import Assessment, Enrollment, Grade, MentorAssignment, Submission, SubmissionState
@@ -72,11 +73,7 @@ def submission(submission_id: int):
             return _render(fresh, form, kind, 409)
         except DomainError as error:
             db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                flash(error.message, "danger")
+            show_error(form, error)
             return _render(_submission_or_404(submission_id), form, kind, 400)
         db.session.commit()
         flash(_("Grade amended.") if amending else _("Grade saved."), "success")
