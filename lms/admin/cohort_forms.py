@@ -58,7 +58,7 @@ def baseline_form(data: dict[str, int] | None = None, formdata=None) -> Baseline
     """A form with one 0–100 field per competency."""
 
     class Form(BaselineForm):
-        pass
+        """One 0–100 field per competency, added below."""
 
     labels = {
         Competency.DATA_PROCESSING: _l("Data processing"),

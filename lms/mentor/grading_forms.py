@@ -21,7 +21,7 @@ class GradeForm(FlaskForm):
 
 def grade_form(assessment, grade=None, formdata=None, version=None) -> GradeForm:
     class Form(GradeForm):
-        pass
+        """One level choice per rubric criterion, added below."""
 
     for criterion in assessment.criteria:
         if criterion.archived_at is not None:

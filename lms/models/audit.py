@@ -30,7 +30,7 @@ class AuditEvent(db.Model):
 
 
 class AuditLogIsAppendOnly(Exception):
-    pass
+    """Raised when code tries to change or delete an audit event."""
 
 
 @event.listens_for(AuditEvent, "before_update")

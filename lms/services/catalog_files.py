@@ -5,186 +5,26 @@
 No database access here; `catalog_sync` applies a clean load.
 """
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import yaml
 from flask_babel import lazy_gettext as _l
 
-from lms.models.catalog import Competency, GraderKind, TargetRole, TierCode
+from lms.models.catalog import TargetRole
+from lms.services.catalog_checks import YamlFile, assessment, unique
+from lms.services.catalog_specs import (
+    LOCALES,
+    TIER_ORDER,
+    CourseSpec,
+    LessonSpec,
+    Problem,
+    ProgramSpec,
+    TierSpec,
+    TrackSpec,
+)
 
-LOCALES = ("zh_CN", "en")
-CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-CRITERION_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
-FIELD_TYPES = ("text", "textarea", "number", "choice", "file")
-CHECK_KINDS = ("required", "regex", "number_range", "keywords", "max_length", "min_length")
-FILE_EXTENSIONS = (".csv", ".xlsx", ".xls", ".txt", ".pdf", ".png", ".jpg", ".jpeg", ".docx")
-TIER_ORDER = [t.value for t in TierCode]
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}"
-
-
-@dataclass
-class LessonSpec:
-    slug: str
-    title: dict
-    minutes: int
-    body: dict
-
-
-@dataclass
-class CriterionSpec:
-    code: str
-    title: dict
-    competency: str
-    weight: int
-    levels: list
-
-
-@dataclass
-class AssessmentSpec:
-    code: str
-    title: dict
-    brief: dict
-    grader: str
-    pass_mark: int
-    max_attempts: int
-    required: bool
-    fields: list
-    checks: list
-    rubric: list[CriterionSpec]
-
-
-@dataclass
-class CourseSpec:
-    code: str
-    title: dict
-    summary: dict
-    lessons: list[LessonSpec]
-    assessments: list[AssessmentSpec]
-
-
-@dataclass
-class TrackSpec:
-    code: str
-    title: dict
-    summary: dict
-    courses: list[CourseSpec]
-    start_week: int = 0
-    end_week: int = 0
-
-
-@dataclass
-class TierSpec:
-    code: str
-    order: int
-    title: dict
-    summary: dict
-    tracks: list[TrackSpec]
-
-
-@dataclass
-class ProgramSpec:
-    code: str
-    title: dict
-    weeks: int
-    attainment_threshold: int
-    roles: dict
-    tiers: list[TierSpec] = field(default_factory=list)
-
-
-class _File:
-    """Checks on one YAML mapping, recording problems against its file."""
-
-    def __init__(self, loader: "_Loader", path: Path, data: dict):
-        self.loader, self.name, self.data = loader, loader.display(path), data
-
-    def problem(self, where: str, message) -> None:
-        self.loader.problems.append(Problem(self.name, where, str(message)))
-
-    def keys(self, data: dict, allowed: set[str], prefix: str = "") -> None:
-        for key in data:
-            if key not in allowed:
-                self.problem(f"{prefix}{key}", _l("unknown key"))
-
-    def get(self, data: dict, key: str, prefix: str = "", required: bool = True):
-        if key not in data or data[key] is None:
-            if required:
-                self.problem(f"{prefix}{key}", _l("is missing"))
-            return None
-        return data[key]
-
-    def code(self, data: dict, key: str, prefix: str = "", pattern=CODE_RE) -> Optional[str]:
-        value = self.get(data, key, prefix)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not pattern.match(value):
-            self.problem(f"{prefix}{key}", _l("is not a valid code (lowercase letters, digits, - or _)"))
-            return None
-        return value
-
-    def text(self, data: dict, key: str, prefix: str = "", required: bool = True) -> Optional[dict]:
-        value = self.get(data, key, prefix, required)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.problem(f"{prefix}{key}", _l("must have both zh_CN and en texts"))
-            return None
-        ok = True
-        for locale in LOCALES:
-            text = value.get(locale)
-            if not isinstance(text, str) or not text.strip():
-                self.problem(f"{prefix}{key}.{locale}", _l("is missing or empty"))
-                ok = False
-        for extra in set(value) - set(LOCALES):
-            self.problem(f"{prefix}{key}.{extra}", _l("unknown language; use zh_CN and en"))
-        return {loc: value[loc].strip() for loc in LOCALES} if ok else None
-
-    def integer(self, data: dict, key: str, low: int, high: int, prefix: str = "", required=True):
-        value = self.get(data, key, prefix, required)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(f"{prefix}{key}", _l("must be a whole number from %(low)d to %(high)d",
-                                              low=low, high=high))
-            return None
-        return value
-
-    def boolean(self, data: dict, key: str, default: bool, prefix: str = "") -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.problem(f"{prefix}{key}", _l("must be true or false"))
-            return default
-        return value
-
-    def choice(self, data: dict, key: str, options, prefix: str = "") -> Optional[str]:
-        value = self.get(data, key, prefix)
-        if value is None:
-            return None
-        if value not in options:
-            self.problem(f"{prefix}{key}", _l("must be one of: %(options)s", options=", ".join(options)))
-            return None
-        return value
-
-    def items(self, data: dict, key: str, prefix: str = "", minimum: int = 1) -> list:
-        value = self.get(data, key, prefix)
-        if value is None:
-            return []
-        if not isinstance(value, list) or len(value) < minimum:
-            self.problem(f"{prefix}{key}", _l("must be a list of at least %(n)d", n=minimum))
-            return []
-        return value
+__all__ = ["Problem", "ProgramSpec", "load_catalog"]
 
 
 class _Loader:
@@ -198,7 +38,7 @@ class _Loader:
         except ValueError:
             return str(path)
 
-    def read_yaml(self, path: Path) -> Optional[_File]:
+    def read_yaml(self, path: Path) -> Optional[YamlFile]:
         name = self.display(path)
         if not path.is_file():
             self.problems.append(Problem(name, "file", str(_l("is missing"))))
@@ -217,9 +57,9 @@ class _Loader:
         if not isinstance(data, dict):
             self.problems.append(Problem(name, "file", str(_l("must be a YAML mapping"))))
             return None
-        return _File(self, path, data)
+        return YamlFile(name, data, self.problems)
 
-    def read_markdown(self, path: Path, owner: _File, where: str) -> Optional[str]:
+    def read_markdown(self, path: Path, owner: YamlFile, where: str) -> Optional[str]:
         if not path.is_file():
             owner.problem(where, _l("file %(f)s is missing", f=self.display(path)))
             return None
@@ -267,7 +107,7 @@ class _Loader:
                 f.problem(f"roles.{role}.tiers", _l("unknown tier: %(t)s", t=", ".join(missing)))
         return spec
 
-    def roles(self, f: _File) -> dict:
+    def roles(self, f: YamlFile) -> dict:
         roles = f.get(f.data, "roles")
         if not isinstance(roles, dict) or not roles:
             if roles is not None:
@@ -290,7 +130,7 @@ class _Loader:
             out[role] = {"title": f.text(info, "title", prefix), "tiers": list(tiers)}
         return out
 
-    def schedule(self, f: _File, spec: ProgramSpec) -> None:
+    def schedule(self, f: YamlFile, spec: ProgramSpec) -> None:
         tracks = {f"{tier.code}/{track.code}": track for tier in spec.tiers for track in tier.tracks}
         seen = set()
         for i, entry in enumerate(f.items(f.data, "schedule")):
@@ -376,11 +216,11 @@ class _Loader:
             if not isinstance(item, dict):
                 f.problem(f"assessments[{i}]", _l("must be a mapping"))
                 continue
-            assessments.append(_assessment(f, item, prefix))
-        _unique(f, [a.code for a in assessments], "assessments", "code")
+            assessments.append(assessment(f, item, prefix))
+        unique(f, [a.code for a in assessments], "assessments", "code")
         return CourseSpec(code, f.text(d, "title"), f.text(d, "summary"), lessons, assessments)
 
-    def lessons(self, f: _File, folder: Path) -> list[LessonSpec]:
+    def lessons(self, f: YamlFile, folder: Path) -> list[LessonSpec]:
         out = []
         for i, item in enumerate(f.items(f.data, "lessons")):
             prefix = f"lessons[{i}]."
@@ -397,7 +237,7 @@ class _Loader:
                         body[locale] = text
             out.append(LessonSpec(slug, f.text(item, "title", prefix),
                                   f.integer(item, "minutes", 1, 240, prefix), body))
-        _unique(f, [lesson.slug for lesson in out], "lessons", "slug")
+        unique(f, [lesson.slug for lesson in out], "lessons", "slug")
         listed = {f"{lesson.slug}.{loc}.md" for lesson in out for loc in LOCALES}
         lesson_dir = folder / "lessons"
         if lesson_dir.is_dir():
@@ -406,142 +246,6 @@ class _Loader:
                     self.problems.append(Problem(self.display(path), "file",
                                                  str(_l("is not a listed lesson in course.yaml"))))
         return out
-
-
-def _unique(f: _File, values: list, where: str, key: str) -> None:
-    seen = set()
-    for i, value in enumerate(values):
-        if value is not None and value in seen:
-            f.problem(f"{where}[{i}].{key}", _l("is used twice"))
-        seen.add(value)
-
-
-def _assessment(f: _File, d: dict, prefix: str) -> AssessmentSpec:
-    f.keys(d, {"code", "title", "brief", "grader", "pass_mark", "max_attempts", "required",
-               "fields", "checks", "rubric"}, prefix)
-    fields = [_field(f, item, f"{prefix}fields[{i}].")
-              for i, item in enumerate(f.items(d, "fields", prefix))]
-    fields = [x for x in fields if x is not None]
-    _unique(f, [x["name"] for x in fields], f"{prefix}fields", "name")
-    by_name = {x["name"]: x for x in fields}
-    checks = [_check(f, item, by_name, f"{prefix}checks[{i}].")
-              for i, item in enumerate(d.get("checks") or [])]
-    rubric = [_criterion(f, item, f"{prefix}rubric[{i}].")
-              for i, item in enumerate(f.items(d, "rubric", prefix))]
-    rubric = [c for c in rubric if c is not None]
-    _unique(f, [c.code for c in rubric], f"{prefix}rubric", "code")
-    return AssessmentSpec(
-        code=f.code(d, "code", prefix),
-        title=f.text(d, "title", prefix),
-        brief=f.text(d, "brief", prefix),
-        grader=f.choice(d, "grader", [g.value for g in GraderKind], prefix),
-        pass_mark=f.integer(d, "pass_mark", 1, 100, prefix),
-        max_attempts=f.integer(d, "max_attempts", 1, 10, prefix),
-        required=f.boolean(d, "required", True, prefix),
-        fields=fields,
-        checks=[c for c in checks if c is not None],
-        rubric=rubric,
-    )
-
-
-def _field(f: _File, d: Any, prefix: str) -> Optional[dict]:
-    if not isinstance(d, dict):
-        f.problem(prefix.rstrip("."), _l("must be a mapping"))
-        return None
-    f.keys(d, {"name", "type", "label", "help", "required", "choices", "accept"}, prefix)
-    out = {
-        "name": f.code(d, "name", prefix, FIELD_NAME_RE),
-        "type": f.choice(d, "type", FIELD_TYPES, prefix),
-        "label": f.text(d, "label", prefix),
-        "help": f.text(d, "help", prefix, required=False),
-        "required": f.boolean(d, "required", False, prefix),
-    }
-    if out["type"] == "choice":
-        choices = []
-        for i, c in enumerate(f.items(d, "choices", prefix, minimum=2)):
-            cp = f"{prefix}choices[{i}]."
-            value = c.get("value") if isinstance(c, dict) else None
-            if isinstance(value, bool) or not isinstance(value, str | int):
-                # YAML reads a bare no/yes as a boolean: the value must be quoted.
-                f.problem(cp + "value", _l("must be a text (quote yes/no values)"))
-                continue
-            choices.append({"value": str(c["value"]), "label": f.text(c, "label", cp)})
-        _unique(f, [c["value"] for c in choices], f"{prefix}choices", "value")
-        out["choices"] = choices
-    elif "choices" in d:
-        f.problem(prefix + "choices", _l("only for type: choice"))
-    if out["type"] == "file":
-        accept = f.items(d, "accept", prefix)
-        bad = [a for a in accept if not isinstance(a, str) or a.lower() not in FILE_EXTENSIONS]
-        if bad:
-            f.problem(prefix + "accept", _l("allowed extensions: %(e)s", e=", ".join(FILE_EXTENSIONS)))
-        out["accept"] = [a.lower() for a in accept if a not in bad]
-    elif "accept" in d:
-        f.problem(prefix + "accept", _l("only for type: file"))
-    return out if out["name"] else None
-
-
-def _check(f: _File, d: Any, fields: dict, prefix: str) -> Optional[dict]:
-    if not isinstance(d, dict):
-        f.problem(prefix.rstrip("."), _l("must be a mapping"))
-        return None
-    f.keys(d, {"field", "kind", "pattern", "min", "max", "value", "keywords", "blocking", "message"}, prefix)
-    name = f.get(d, "field", prefix)
-    if name is not None and name not in fields:
-        f.problem(prefix + "field", _l("no field named %(n)s", n=name))
-    kind = f.choice(d, "kind", CHECK_KINDS, prefix)
-    out = {"field": name, "kind": kind, "blocking": f.boolean(d, "blocking", True, prefix),
-           "message": f.text(d, "message", prefix)}
-    if kind == "regex":
-        pattern = f.get(d, "pattern", prefix)
-        try:
-            re.compile(pattern or "")
-        except (re.error, TypeError) as error:
-            f.problem(prefix + "pattern", _l("is not a valid regular expression: %(e)s", e=error))
-        out["pattern"] = pattern
-    elif kind == "number_range":
-        low, high = f.get(d, "min", prefix), f.get(d, "max", prefix)
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
-        if low is not None and high is not None and (not numbers or low > high):
-            f.problem(prefix + "max", _l("min and max must be numbers with min ≤ max"))
-        out.update(min=low, max=high)
-    elif kind in ("max_length", "min_length"):
-        out["value"] = f.integer(d, "value", 1, 100000, prefix)
-    elif kind == "keywords":
-        words = f.items(d, "keywords", prefix)
-        if any(not isinstance(w, str) or not w.strip() for w in words):
-            f.problem(prefix + "keywords", _l("must be non-empty texts"))
-        out["keywords"] = [str(w) for w in words]
-    return out
-
-
-def _criterion(f: _File, d: Any, prefix: str) -> Optional[CriterionSpec]:
-    if not isinstance(d, dict):
-        f.problem(prefix.rstrip("."), _l("must be a mapping"))
-        return None
-    f.keys(d, {"code", "title", "competency", "weight", "levels"}, prefix)
-    levels = []
-    raw = f.items(d, "levels", prefix, minimum=2)
-    if len(raw) > 5:
-        f.problem(prefix + "levels", _l("at most 5 levels"))
-    for i, level in enumerate(raw):
-        lp = f"{prefix}levels[{i}]."
-        if not isinstance(level, dict):
-            f.problem(lp.rstrip("."), _l("must be a mapping"))
-            continue
-        f.keys(level, {"points", "descriptor"}, lp)
-        levels.append({"points": f.integer(level, "points", 0, 100, lp),
-                       "descriptor": f.text(level, "descriptor", lp)})
-    points = [lv["points"] for lv in levels]
-    if levels and None not in points and (points[0] != 0 or points != sorted(set(points))):
-        f.problem(prefix + "levels", _l("points must rise from 0 without repeats"))
-    return CriterionSpec(
-        code=f.code(d, "code", prefix, CRITERION_RE),
-        title=f.text(d, "title", prefix),
-        competency=f.choice(d, "competency", [c.value for c in Competency], prefix),
-        weight=f.integer(d, "weight", 1, 100, prefix),
-        levels=levels,
-    )
 
 
 def load_catalog(root: Path | str) -> tuple[Optional[ProgramSpec], list[Problem]]:

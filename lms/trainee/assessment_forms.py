@@ -35,7 +35,7 @@ class AnswerForm(FlaskForm):
 
 def answer_form(assessment, data: dict | None = None, formdata=None) -> FlaskForm:
     class Form(AnswerForm):
-        pass
+        """The fields this assessment declares, added below."""
 
     for spec in assessment.fields:
         label = localized(spec["label"])

@@ -1,0 +1,243 @@
+"""Field-level checks of course YAML, each problem recorded as `file: field: problem`.
+
+`YamlFile` checks one parsed mapping; the functions below validate the parts of
+an assessment (answer fields, auto-checks, rubric criteria).
+"""
+
+import re
+from typing import Any, Optional
+
+from flask_babel import lazy_gettext as _l
+
+from lms.models.catalog import Competency, GraderKind
+from lms.services.catalog_specs import (
+    CHECK_KINDS,
+    CODE_RE,
+    CRITERION_RE,
+    FIELD_NAME_RE,
+    FIELD_TYPES,
+    FILE_EXTENSIONS,
+    LOCALES,
+    AssessmentSpec,
+    CriterionSpec,
+    Problem,
+)
+
+
+class YamlFile:
+    """Checks on one YAML mapping, recording problems against its file."""
+
+    def __init__(self, name: str, data: dict, problems: list[Problem]):
+        self.name, self.data, self.problems = name, data, problems
+
+    def problem(self, where: str, message) -> None:
+        self.problems.append(Problem(self.name, where, str(message)))
+
+    def keys(self, data: dict, allowed: set[str], prefix: str = "") -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(f"{prefix}{key}", _l("unknown key"))
+
+    def get(self, data: dict, key: str, prefix: str = "", required: bool = True):
+        if key not in data or data[key] is None:
+            if required:
+                self.problem(f"{prefix}{key}", _l("is missing"))
+            return None
+        return data[key]
+
+    def code(self, data: dict, key: str, prefix: str = "", pattern=CODE_RE) -> Optional[str]:
+        value = self.get(data, key, prefix)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not pattern.match(value):
+            self.problem(f"{prefix}{key}", _l("is not a valid code (lowercase letters, digits, - or _)"))
+            return None
+        return value
+
+    def text(self, data: dict, key: str, prefix: str = "", required: bool = True) -> Optional[dict]:
+        value = self.get(data, key, prefix, required)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.problem(f"{prefix}{key}", _l("must have both zh_CN and en texts"))
+            return None
+        ok = True
+        for locale in LOCALES:
+            text = value.get(locale)
+            if not isinstance(text, str) or not text.strip():
+                self.problem(f"{prefix}{key}.{locale}", _l("is missing or empty"))
+                ok = False
+        for extra in set(value) - set(LOCALES):
+            self.problem(f"{prefix}{key}.{extra}", _l("unknown language; use zh_CN and en"))
+        return {loc: value[loc].strip() for loc in LOCALES} if ok else None
+
+    def integer(self, data: dict, key: str, low: int, high: int, prefix: str = "", required=True):
+        value = self.get(data, key, prefix, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(f"{prefix}{key}", _l("must be a whole number from %(low)d to %(high)d",
+                                              low=low, high=high))
+            return None
+        return value
+
+    def boolean(self, data: dict, key: str, default: bool, prefix: str = "") -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(f"{prefix}{key}", _l("must be true or false"))
+            return default
+        return value
+
+    def choice(self, data: dict, key: str, options, prefix: str = "") -> Optional[str]:
+        value = self.get(data, key, prefix)
+        if value is None:
+            return None
+        if value not in options:
+            self.problem(f"{prefix}{key}", _l("must be one of: %(options)s", options=", ".join(options)))
+            return None
+        return value
+
+    def items(self, data: dict, key: str, prefix: str = "", minimum: int = 1) -> list:
+        value = self.get(data, key, prefix)
+        if value is None:
+            return []
+        if not isinstance(value, list) or len(value) < minimum:
+            self.problem(f"{prefix}{key}", _l("must be a list of at least %(n)d", n=minimum))
+            return []
+        return value
+
+
+def unique(f: YamlFile, values: list, where: str, key: str) -> None:
+    seen = set()
+    for i, value in enumerate(values):
+        if value is not None and value in seen:
+            f.problem(f"{where}[{i}].{key}", _l("is used twice"))
+        seen.add(value)
+
+
+def assessment(f: YamlFile, d: dict, prefix: str) -> AssessmentSpec:
+    f.keys(d, {"code", "title", "brief", "grader", "pass_mark", "max_attempts", "required",
+               "fields", "checks", "rubric"}, prefix)
+    fields = [_field(f, item, f"{prefix}fields[{i}].")
+              for i, item in enumerate(f.items(d, "fields", prefix))]
+    fields = [x for x in fields if x is not None]
+    unique(f, [x["name"] for x in fields], f"{prefix}fields", "name")
+    by_name = {x["name"]: x for x in fields}
+    checks = [_check(f, item, by_name, f"{prefix}checks[{i}].")
+              for i, item in enumerate(d.get("checks") or [])]
+    rubric = [_criterion(f, item, f"{prefix}rubric[{i}].")
+              for i, item in enumerate(f.items(d, "rubric", prefix))]
+    rubric = [c for c in rubric if c is not None]
+    unique(f, [c.code for c in rubric], f"{prefix}rubric", "code")
+    return AssessmentSpec(
+        code=f.code(d, "code", prefix),
+        title=f.text(d, "title", prefix),
+        brief=f.text(d, "brief", prefix),
+        grader=f.choice(d, "grader", [g.value for g in GraderKind], prefix),
+        pass_mark=f.integer(d, "pass_mark", 1, 100, prefix),
+        max_attempts=f.integer(d, "max_attempts", 1, 10, prefix),
+        required=f.boolean(d, "required", True, prefix),
+        fields=fields,
+        checks=[c for c in checks if c is not None],
+        rubric=rubric,
+    )
+
+
+def _field(f: YamlFile, d: Any, prefix: str) -> Optional[dict]:
+    if not isinstance(d, dict):
+        f.problem(prefix.rstrip("."), _l("must be a mapping"))
+        return None
+    f.keys(d, {"name", "type", "label", "help", "required", "choices", "accept"}, prefix)
+    out = {
+        "name": f.code(d, "name", prefix, FIELD_NAME_RE),
+        "type": f.choice(d, "type", FIELD_TYPES, prefix),
+        "label": f.text(d, "label", prefix),
+        "help": f.text(d, "help", prefix, required=False),
+        "required": f.boolean(d, "required", False, prefix),
+    }
+    if out["type"] == "choice":
+        choices = []
+        for i, c in enumerate(f.items(d, "choices", prefix, minimum=2)):
+            cp = f"{prefix}choices[{i}]."
+            value = c.get("value") if isinstance(c, dict) else None
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                # YAML reads a bare no/yes as a boolean: the value must be quoted.
+                f.problem(cp + "value", _l("must be a text (quote yes/no values)"))
+                continue
+            choices.append({"value": str(c["value"]), "label": f.text(c, "label", cp)})
+        unique(f, [c["value"] for c in choices], f"{prefix}choices", "value")
+        out["choices"] = choices
+    elif "choices" in d:
+        f.problem(prefix + "choices", _l("only for type: choice"))
+    if out["type"] == "file":
+        accept = f.items(d, "accept", prefix)
+        bad = [a for a in accept if not isinstance(a, str) or a.lower() not in FILE_EXTENSIONS]
+        if bad:
+            f.problem(prefix + "accept", _l("allowed extensions: %(e)s", e=", ".join(FILE_EXTENSIONS)))
+        out["accept"] = [a.lower() for a in accept if a not in bad]
+    elif "accept" in d:
+        f.problem(prefix + "accept", _l("only for type: file"))
+    return out if out["name"] else None
+
+
+def _check(f: YamlFile, d: Any, fields: dict, prefix: str) -> Optional[dict]:
+    if not isinstance(d, dict):
+        f.problem(prefix.rstrip("."), _l("must be a mapping"))
+        return None
+    f.keys(d, {"field", "kind", "pattern", "min", "max", "value", "keywords", "blocking", "message"}, prefix)
+    name = f.get(d, "field", prefix)
+    if name is not None and name not in fields:
+        f.problem(prefix + "field", _l("no field named %(n)s", n=name))
+    kind = f.choice(d, "kind", CHECK_KINDS, prefix)
+    out = {"field": name, "kind": kind, "blocking": f.boolean(d, "blocking", True, prefix),
+           "message": f.text(d, "message", prefix)}
+    if kind == "regex":
+        pattern = f.get(d, "pattern", prefix)
+        try:
+            re.compile(pattern or "")
+        except (re.error, TypeError) as error:
+            f.problem(prefix + "pattern", _l("is not a valid regular expression: %(e)s", e=error))
+        out["pattern"] = pattern
+    elif kind == "number_range":
+        low, high = f.get(d, "min", prefix), f.get(d, "max", prefix)
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+        if low is not None and high is not None and (not numbers or low > high):
+            f.problem(prefix + "max", _l("min and max must be numbers with min ≤ max"))
+        out.update(min=low, max=high)
+    elif kind in ("max_length", "min_length"):
+        out["value"] = f.integer(d, "value", 1, 100000, prefix)
+    elif kind == "keywords":
+        words = f.items(d, "keywords", prefix)
+        if any(not isinstance(w, str) or not w.strip() for w in words):
+            f.problem(prefix + "keywords", _l("must be non-empty texts"))
+        out["keywords"] = [str(w) for w in words]
+    return out
+
+
+def _criterion(f: YamlFile, d: Any, prefix: str) -> Optional[CriterionSpec]:
+    if not isinstance(d, dict):
+        f.problem(prefix.rstrip("."), _l("must be a mapping"))
+        return None
+    f.keys(d, {"code", "title", "competency", "weight", "levels"}, prefix)
+    levels = []
+    raw = f.items(d, "levels", prefix, minimum=2)
+    if len(raw) > 5:
+        f.problem(prefix + "levels", _l("at most 5 levels"))
+    for i, level in enumerate(raw):
+        lp = f"{prefix}levels[{i}]."
+        if not isinstance(level, dict):
+            f.problem(lp.rstrip("."), _l("must be a mapping"))
+            continue
+        f.keys(level, {"points", "descriptor"}, lp)
+        levels.append({"points": f.integer(level, "points", 0, 100, lp),
+                       "descriptor": f.text(level, "descriptor", lp)})
+    points = [lv["points"] for lv in levels]
+    if levels and None not in points and (points[0] != 0 or points != sorted(set(points))):
+        f.problem(prefix + "levels", _l("points must rise from 0 without repeats"))
+    return CriterionSpec(
+        code=f.code(d, "code", prefix, CRITERION_RE),
+        title=f.text(d, "title", prefix),
+        competency=f.choice(d, "competency", [c.value for c in Competency], prefix),
+        weight=f.integer(d, "weight", 1, 100, prefix),
+        levels=levels,
+    )
