@@ -143,3 +143,16 @@ def test_staff_browse_the_catalogue_and_rubrics(app, catalog, login_as):
         assessment = db.session.scalar(sa.select(Assessment).order_by(Assessment.id))
     html = client.get(f"/catalog/assessments/{assessment.id}").get_data(as_text=True)
     assert "Rubric" in html and "Weight" in html
+
+
+def test_tiers_outside_the_target_role_are_marked(app, make_cohort, client):
+    from lms.models import Enrollment
+    from tests.conftest import login
+
+    _, (enrollment_id,) = make_cohort(trainees=1, role="collab_cs")  # foundation + advanced
+    with app.app_context():
+        trainee = db.session.get(Enrollment, enrollment_id).trainee
+    login(client, trainee)
+    html = client.get("/me/catalog").get_data(as_text=True)
+    assert html.count("not-needed") == 1
+    assert html.index("not-needed") > html.index('id="tier-expert"')

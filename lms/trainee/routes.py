@@ -8,6 +8,7 @@ from lms.extensions import db
 from lms.models import Lesson
 from lms.permissions import Action, require
 from lms.services import clock, dashboards, progress
+from lms.services.cohorts import current_enrollment
 from lms.trainee import bp
 
 
@@ -23,12 +24,15 @@ def home():
 
 
 def _outline_for(trainee):
-    program = progress.current_program(db.session)
+    """The trainee's program (their cohort's, else the current one) with tier states."""
+    enrollment = current_enrollment(db.session, trainee.id)
+    program = enrollment.cohort.program if enrollment else progress.current_program(db.session)
     if program is None:
         return None, [], set()
     tiers = progress.load_outline(db.session, program)
     completed = progress.completed_lesson_ids(db.session, trainee.id)
-    states = progress.tier_states(tiers, progress.passed_assessment_ids(db.session, trainee.id), completed)
+    needed = program.tiers_for_role(enrollment.target_role) if enrollment else None
+    states = progress.tier_states(tiers, progress.passed_assessment_ids(db.session, trainee.id), completed, needed)
     return program, states, completed
 
 
