@@ -5,7 +5,7 @@ an assessment (answer fields, auto-checks, rubric criteria).
 """
 
 import re
-from typing import Any, Optional
+from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 
@@ -97,14 +97,26 @@ class YamlFile:
             return None
         return value
 
-    def items(self, data: dict, key: str, prefix: str = "", minimum: int = 1) -> list:
-        value = self.get(data, key, prefix)
+    def items(self, data: dict, key: str, prefix: str = "", minimum: int = 1, required: bool = True) -> list:
+        value = self.get(data, key, prefix, required)
         if value is None:
             return []
         if not isinstance(value, list) or len(value) < minimum:
             self.problem(f"{prefix}{key}", _l("must be a list of at least %(n)d", n=minimum))
             return []
         return value
+
+    def mappings(self, data: dict, key: str, prefix: str = "", minimum: int = 1,
+                 required: bool = True) -> list[tuple[str, dict]]:
+        """The list under `key` as (field prefix, mapping) pairs; other entries are reported."""
+        out = []
+        for i, item in enumerate(self.items(data, key, prefix, minimum, required)):
+            where = f"{prefix}{key}[{i}]"
+            if isinstance(item, dict):
+                out.append((f"{where}.", item))
+            else:
+                self.problem(where, _l("must be a mapping"))
+        return out
 
 
 def unique(f: YamlFile, values: list, where: str, key: str) -> None:
@@ -118,16 +130,12 @@ def unique(f: YamlFile, values: list, where: str, key: str) -> None:
 def assessment(f: YamlFile, d: dict, prefix: str) -> AssessmentSpec:
     f.keys(d, {"code", "title", "brief", "grader", "pass_mark", "max_attempts", "required",
                "fields", "checks", "rubric"}, prefix)
-    fields = [_field(f, item, f"{prefix}fields[{i}].")
-              for i, item in enumerate(f.items(d, "fields", prefix))]
+    fields = [_field(f, item, fp) for fp, item in f.mappings(d, "fields", prefix)]
     fields = [x for x in fields if x is not None]
     unique(f, [x["name"] for x in fields], f"{prefix}fields", "name")
     by_name = {x["name"]: x for x in fields}
-    checks = [_check(f, item, by_name, f"{prefix}checks[{i}].")
-              for i, item in enumerate(d.get("checks") or [])]
-    rubric = [_criterion(f, item, f"{prefix}rubric[{i}].")
-              for i, item in enumerate(f.items(d, "rubric", prefix))]
-    rubric = [c for c in rubric if c is not None]
+    checks = [_check(f, item, by_name, cp) for cp, item in f.mappings(d, "checks", prefix, 0, required=False)]
+    rubric = [_criterion(f, item, rp) for rp, item in f.mappings(d, "rubric", prefix)]
     unique(f, [c.code for c in rubric], f"{prefix}rubric", "code")
     return AssessmentSpec(
         code=f.code(d, "code", prefix),
@@ -138,15 +146,12 @@ def assessment(f: YamlFile, d: dict, prefix: str) -> AssessmentSpec:
         max_attempts=f.integer(d, "max_attempts", 1, 10, prefix),
         required=f.boolean(d, "required", True, prefix),
         fields=fields,
-        checks=[c for c in checks if c is not None],
+        checks=checks,
         rubric=rubric,
     )
 
 
-def _field(f: YamlFile, d: Any, prefix: str) -> Optional[dict]:
-    if not isinstance(d, dict):
-        f.problem(prefix.rstrip("."), _l("must be a mapping"))
-        return None
+def _field(f: YamlFile, d: dict, prefix: str) -> Optional[dict]:
     f.keys(d, {"name", "type", "label", "help", "required", "choices", "accept"}, prefix)
     out = {
         "name": f.code(d, "name", prefix, FIELD_NAME_RE),
@@ -180,10 +185,7 @@ def _field(f: YamlFile, d: Any, prefix: str) -> Optional[dict]:
     return out if out["name"] else None
 
 
-def _check(f: YamlFile, d: Any, fields: dict, prefix: str) -> Optional[dict]:
-    if not isinstance(d, dict):
-        f.problem(prefix.rstrip("."), _l("must be a mapping"))
-        return None
+def _check(f: YamlFile, d: dict, fields: dict, prefix: str) -> dict:
     f.keys(d, {"field", "kind", "pattern", "min", "max", "value", "keywords", "blocking", "message"}, prefix)
     name = f.get(d, "field", prefix)
     if name is not None and name not in fields:
@@ -214,20 +216,13 @@ def _check(f: YamlFile, d: Any, fields: dict, prefix: str) -> Optional[dict]:
     return out
 
 
-def _criterion(f: YamlFile, d: Any, prefix: str) -> Optional[CriterionSpec]:
-    if not isinstance(d, dict):
-        f.problem(prefix.rstrip("."), _l("must be a mapping"))
-        return None
+def _criterion(f: YamlFile, d: dict, prefix: str) -> CriterionSpec:
     f.keys(d, {"code", "title", "competency", "weight", "levels"}, prefix)
     levels = []
-    raw = f.items(d, "levels", prefix, minimum=2)
+    raw = f.mappings(d, "levels", prefix, minimum=2)
     if len(raw) > 5:
         f.problem(prefix + "levels", _l("at most 5 levels"))
-    for i, level in enumerate(raw):
-        lp = f"{prefix}levels[{i}]."
-        if not isinstance(level, dict):
-            f.problem(lp.rstrip("."), _l("must be a mapping"))
-            continue
+    for lp, level in raw:
         f.keys(level, {"points", "descriptor"}, lp)
         levels.append({"points": f.integer(level, "points", 0, 100, lp),
                        "descriptor": f.text(level, "descriptor", lp)})

@@ -133,11 +133,7 @@ class _Loader:
     def schedule(self, f: YamlFile, spec: ProgramSpec) -> None:
         tracks = {f"{tier.code}/{track.code}": track for tier in spec.tiers for track in tier.tracks}
         seen = set()
-        for i, entry in enumerate(f.items(f.data, "schedule")):
-            prefix = f"schedule[{i}]."
-            if not isinstance(entry, dict):
-                f.problem(f"schedule[{i}]", _l("must have track, start_week and end_week"))
-                continue
+        for prefix, entry in f.mappings(f.data, "schedule"):
             f.keys(entry, {"track", "start_week", "end_week"}, prefix)
             ref = f.get(entry, "track", prefix)
             weeks = spec.weeks or 52
@@ -211,22 +207,14 @@ class _Loader:
             f.problem("code", _l("must equal the folder name %(name)s", name=folder.name))
         lessons = self.lessons(f, folder)
         assessments = []
-        for i, item in enumerate(f.items(d, "assessments")):
-            prefix = f"assessments[{i}]."
-            if not isinstance(item, dict):
-                f.problem(f"assessments[{i}]", _l("must be a mapping"))
-                continue
+        for prefix, item in f.mappings(d, "assessments"):
             assessments.append(assessment(f, item, prefix))
         unique(f, [a.code for a in assessments], "assessments", "code")
         return CourseSpec(code, f.text(d, "title"), f.text(d, "summary"), lessons, assessments)
 
     def lessons(self, f: YamlFile, folder: Path) -> list[LessonSpec]:
         out = []
-        for i, item in enumerate(f.items(f.data, "lessons")):
-            prefix = f"lessons[{i}]."
-            if not isinstance(item, dict):
-                f.problem(f"lessons[{i}]", _l("must be a mapping"))
-                continue
+        for prefix, item in f.mappings(f.data, "lessons"):
             f.keys(item, {"slug", "title", "minutes"}, prefix)
             slug = f.code(item, "slug", prefix)
             body = {}

@@ -152,6 +152,7 @@ def mentor_home(session: Session, mentor: User, today: date) -> list[CohortGroup
     last = _last_activity(session, trainee_ids)
 
     groups: dict[int, CohortGroup] = {}
+    lesson_sets: dict[tuple[int, str], set[int]] = {}  # (program, role) → its lessons, built once
     for e in enrollments:
         cohort, outline = e.cohort, outlines[e.cohort.program_id]
         group = groups.get(cohort.id)
@@ -159,7 +160,10 @@ def mentor_home(session: Session, mentor: User, today: date) -> list[CohortGroup
             group = groups[cohort.id] = CohortGroup(
                 cohort, clock.week_of(cohort.start_date, today),
                 clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks), [])
-        lessons = outline.lesson_ids(e.target_role)
+        key = (e.cohort.program_id, e.target_role)
+        if key not in lesson_sets:
+            lesson_sets[key] = outline.lesson_ids(e.target_role)
+        lessons = lesson_sets[key]
         items = due_items(outline, e, passed[e.trainee_id], today)
         group.rows.append(TraineeRow(
             enrollment=e,

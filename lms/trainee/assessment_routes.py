@@ -35,8 +35,8 @@ def _due(assessment):
     return clock.due_for_week(enrollment.cohort.start_date, assessment.course.track.end_week)
 
 
-def _page(assessment, form, status=200):
-    state = submission_service.attempts(db.session, current_user.id, assessment)
+def _page(assessment, form, status=200, state=None):
+    state = state or submission_service.attempts(db.session, current_user.id, assessment)
     today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     due = _due(assessment)
     return render_template(
@@ -51,7 +51,7 @@ def assessment(assessment_id: int):
     assessment = _assessment_for_trainee(assessment_id)
     state = submission_service.attempts(db.session, current_user.id, assessment)
     form = answer_form(assessment, state.draft.answers if state.draft else None)
-    return _page(assessment, form)
+    return _page(assessment, form, state=state)
 
 
 @bp.route("/assessments/<int:assessment_id>", methods=["POST"])
