@@ -14,8 +14,10 @@ def init_login(app, login_manager) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    # The session and remember cookie hold `User.session_token` (see `User.get_id`):
+    # a rotated token matches nobody, so old cookies log nobody in.
     @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
+    def load_user(token: str):
+        if not token or len(token) > 64:
             return None
-        return db.session.scalar(sa.select(User).where(User.id == int(user_id)))
+        return db.session.scalar(sa.select(User).where(User.session_token == token))

@@ -137,7 +137,7 @@ def make_user(app):
 def login(client, user) -> None:
     """Log a client in without the login form (fast; the form has its own tests)."""
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
+        sess["_user_id"] = user.session_token
         sess["_fresh"] = True
 
 

@@ -1,6 +1,7 @@
 """People: users with a role, and the login attempts used for throttling."""
 
 import enum
+import secrets
 from datetime import datetime
 from typing import Optional
 
@@ -27,6 +28,10 @@ LOCALES = ("zh_CN", "en")
 DEFAULT_CAPACITY = 8
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -49,6 +54,17 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="zh_CN")
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[Optional[datetime]]
+    # Flask-Login's "alternative token": the session and the remember cookie carry
+    # this, not the id, so rotating it (logout, password change or reset,
+    # deactivation) ends every session and remember cookie issued before.
+    session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this user."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -77,6 +93,7 @@ class LoginAttempt(db.Model):
     __table_args__ = (
         sa.Index("ix_login_attempts_email_at", "email", "at"),
         sa.Index("ix_login_attempts_ip_at", "ip", "at"),
+        sa.Index("ix_login_attempts_email_ip_at", "email", "ip", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
