@@ -5,6 +5,7 @@ testing, production.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -39,9 +40,13 @@ class Config:
     # Login throttling: failures counted in the database so every worker sees them.
     LOGIN_MAX_FAILURES = _int_env("LOGIN_MAX_FAILURES", 10)
     LOGIN_WINDOW_MINUTES = _int_env("LOGIN_WINDOW_MINUTES", 15)
+    LOGIN_IP_MAX_FAILURES = _int_env("LOGIN_IP_MAX_FAILURES", 100)
+    LOGIN_ACCOUNT_MAX_FAILURES = _int_env("LOGIN_ACCOUNT_MAX_FAILURES", 50)
 
     PASSWORD_HASH_METHOD = "scrypt"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int_env("REMEMBER_DAYS", 14))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PEOPLE_PER_PAGE = 25
@@ -60,6 +65,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    HSTS_SECONDS = _int_env("HSTS_SECONDS", 31536000)
     SESSION_COOKIE_SECURE = os.environ.get("LMS_INSECURE_COOKIES") != "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

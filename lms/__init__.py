@@ -50,6 +50,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     app.before_request(permissions.enforce)
 
+    from lms.security_headers import init_security_headers
+
+    init_security_headers(app)
+
     from lms.admin import bp as admin_bp
     from lms.auth import bp as auth_bp
     from lms.catalog import bp as catalog_bp

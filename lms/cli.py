@@ -42,8 +42,11 @@ def _commit_or_report(csv_file, report) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(email: str, name: str, password: str) -> None:
     """Create an admin account (or fail if the email is taken)."""
-    if len(password) < 10:
-        raise click.ClickException("password: use at least 10 characters")
+    from lms.services.passwords import password_problem
+
+    problem = password_problem(password, (email, name))
+    if problem:
+        raise click.ClickException(f"password: {problem}")
     try:
         user = people_service.create_person(
             db.session,

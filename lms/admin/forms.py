@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from lms.auth.forms import MIN_PASSWORD
+from lms.auth.forms import StrongPassword
 from lms.models import DEFAULT_CAPACITY
 
 ROLE_CHOICES = [
@@ -46,14 +46,14 @@ class NewPersonForm(PersonForm):
     password = PasswordField(
         _l("Initial password"),
         description=_l("Leave empty to set one later."),
-        validators=[Optional(), Length(min=MIN_PASSWORD, max=128)],
+        validators=[Optional(), StrongPassword(inputs=("email", "name"))],
     )
     field_order = ["email", "name", "role", "mentor_kind", "capacity", "locale", "password"]
 
 
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=128)]
+        _l("New password"), validators=[DataRequired(), StrongPassword()]
     )
     submit = SubmitField(_l("Set password"))
 

@@ -132,6 +132,7 @@ def person_set_active(user_id: int):
 def person_set_password(user_id: int):
     user = _person_or_404(user_id)
     form = SetPasswordForm()
+    form.password_context = (user.email, user.name)
     if form.validate_on_submit():
         people_service.set_password(
             db.session, current_user, user, form.password.data,

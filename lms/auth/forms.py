@@ -1,27 +1,42 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-MIN_PASSWORD = 10
+from lms.services.passwords import MAX_LENGTH, password_problem
+
+
+class StrongPassword:
+    """WTForms validator: the password policy of `lms.services.passwords`.
+
+    `inputs` names form fields (e.g. email, name) whose values the password must
+    not be built from; the form may also set `self.password_context` (a tuple of
+    strings) for values that are not fields, such as the person's stored email.
+    """
+
+    def __init__(self, inputs: tuple[str, ...] = ()):
+        self.inputs = inputs
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        context = tuple(getattr(form, "password_context", ()))
+        context += tuple(str(form[name].data or "") for name in self.inputs if name in form)
+        problem = password_problem(field.data, context)
+        if problem:
+            raise ValidationError(str(problem))
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     remember = BooleanField(_l("Remember me"))
     submit = SubmitField(_l("Log in"))
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(),
-            Length(min=MIN_PASSWORD, max=128, message=_l("Use 10 to 128 characters.")),
-        ],
-    )
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat new password"),
         validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))],

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -9,18 +8,18 @@ from lms.auth import bp
 from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.extensions import db
 from lms.permissions import Action, public, require
+from lms.safe_redirect import safe_next
 from lms.services.auth import Throttle, authenticate, change_password
 
 
 def _throttle() -> Throttle:
     cfg = current_app.config
-    return Throttle(cfg["LOGIN_MAX_FAILURES"], timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]))
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.index")
+    return Throttle(
+        max_failures=cfg["LOGIN_MAX_FAILURES"],
+        window=timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]),
+        ip_max_failures=cfg["LOGIN_IP_MAX_FAILURES"],
+        account_max_failures=cfg["LOGIN_ACCOUNT_MAX_FAILURES"],
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,7 +31,8 @@ def login():
     status = 200
     if form.validate_on_submit():
         result = authenticate(
-            db.session, form.email.data, form.password.data, request.remote_addr or "-", _throttle()
+            db.session, form.email.data, form.password.data, request.remote_addr or "-", _throttle(),
+            current_app.config["PASSWORD_HASH_METHOD"],
         )
         db.session.commit()
         if result.throttled:
@@ -50,7 +50,7 @@ def login():
                 result.user.locale = session["locale"]
                 db.session.commit()
             login_user(result.user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("main.index")))
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -59,6 +59,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @require(Action.USE_ACCOUNT)
 def logout():
+    # A new token ends this session, any copy of its cookie and every remember cookie.
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -68,13 +71,17 @@ def logout():
 @require(Action.USE_ACCOUNT)
 def password():
     form = ChangePasswordForm()
+    form.password_context = (current_user.email, current_user.name)
     if form.validate_on_submit():
         if change_password(
             db.session, current_user, form.current.data, form.new.data,
             current_app.config["PASSWORD_HASH_METHOD"],
         ):
             db.session.commit()
-            flash(_("Your password is changed."), "success")
+            # Other sessions ended with the old token; this one carries the new one.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("main.index"))
         form.current.errors.append(_("The current password is wrong."))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200

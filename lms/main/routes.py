@@ -10,6 +10,7 @@ from lms.extensions import db
 from lms.main import bp
 from lms.models import Notification, Role, Submission, SubmissionFile
 from lms.permissions import Action, may_see_work_of, public, require
+from lms.safe_redirect import is_safe_path, safe_next
 from lms.services import notifications as notification_service
 from lms.services.submissions import assigned_mentors
 
@@ -43,11 +44,7 @@ def set_locale():
         if current_user.is_authenticated and current_user.locale != locale:
             current_user.locale = locale
             db.session.commit()
-    target = form.next.data or ""
-    # Only local paths: never an open redirect.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(safe_next(form.next.data, url_for("main.index")))
 
 
 @bp.route("/healthz")
@@ -64,7 +61,8 @@ def healthz():
 
 @bp.app_context_processor
 def _locale_form():
-    return {"locale_form": LocaleForm(formdata=None, next=request.full_path.rstrip("?"))}
+    here = request.full_path.rstrip("?")
+    return {"locale_form": LocaleForm(formdata=None, next=here if is_safe_path(here) else "")}
 
 
 @bp.route("/files/<int:file_id>")

@@ -1,7 +1,15 @@
 """Authentication with login throttling counted in the database.
 
-Failures are rows in `login_attempts`, so every worker process sees the same
-count (an in-memory counter would be per process).
+Attempts are rows in `login_attempts`, so every worker process sees the same
+count (an in-memory counter would be per process). Three limits, each over a
+sliding window:
+
+- per account and IP: a short lock for whoever keeps guessing one account from
+  one place; the owner elsewhere (or after the window) is not locked out;
+- per IP, across accounts: much higher, so an office behind one proxy is not
+  blocked by a few typos, but one machine cannot spray every account;
+- per account, from IPs this account has never logged in from: bounds guessing
+  spread over many IPs without locking the owner out of their usual places.
 """
 
 from dataclasses import dataclass
@@ -10,16 +18,23 @@ from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.models import LoginAttempt, User
 from lms.models.base import utcnow
+from lms.services.passwords import hash_password, verify_password
+
+__all__ = ["Throttle", "LoginResult", "authenticate", "change_password", "hash_password", "normalize_email"]
+
+FAILURES_KEPT = timedelta(days=2)
+SUCCESSES_KEPT = timedelta(days=30)  # "has this account logged in from this IP before?"
 
 
 @dataclass(frozen=True)
 class Throttle:
-    max_failures: int = 10
+    max_failures: int = 10  # per account + IP
     window: timedelta = timedelta(minutes=15)
+    ip_max_failures: int = 100  # per IP, all accounts
+    account_max_failures: int = 50  # per account, from IPs it never logged in from
 
 
 @dataclass
@@ -32,49 +47,65 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def hash_password(password: str, method: str = "scrypt") -> str:
-    return generate_password_hash(password, method=method)
-
-
-def _recent_failures(session: Session, column, value: str, since) -> int:
+def _failures(session: Session, since, exclude_id: int, *conditions) -> int:
     return session.scalar(
         sa.select(sa.func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
+            LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since, LoginAttempt.id != exclude_id,
+            *conditions,
         )
     )
 
 
-def is_throttled(session: Session, email: str, ip: str, throttle: Throttle) -> bool:
+def _known_ip(session: Session, email: str, ip: str) -> bool:
+    return session.scalar(
+        sa.select(LoginAttempt.id).where(
+            LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(True)
+        ).limit(1)
+    ) is not None
+
+
+def _throttled(session: Session, attempt: LoginAttempt, throttle: Throttle) -> bool:
     since = utcnow() - throttle.window
+    email, ip = attempt.email, attempt.ip
+    if _failures(session, since, attempt.id, LoginAttempt.email == email,
+                 LoginAttempt.ip == ip) >= throttle.max_failures:
+        return True
+    if _failures(session, since, attempt.id, LoginAttempt.ip == ip) >= throttle.ip_max_failures:
+        return True
     return (
-        _recent_failures(session, LoginAttempt.email, email, since) >= throttle.max_failures
-        or _recent_failures(session, LoginAttempt.ip, ip, since) >= throttle.max_failures
+        _failures(session, since, attempt.id, LoginAttempt.email == email) >= throttle.account_max_failures
+        and not _known_ip(session, email, ip)
     )
 
 
 def authenticate(
-    session: Session, email: str, password: str, ip: str, throttle: Throttle = Throttle()
+    session: Session, email: str, password: str, ip: str, throttle: Throttle = Throttle(),
+    hash_method: str = "scrypt",
 ) -> LoginResult:
-    """Check credentials unless the account or IP is throttled; record the attempt.
+    """Check credentials unless throttled. Commits.
 
-    A throttled attempt is refused without checking the password, so guessing
-    cannot continue; it is not recorded, so the lock lifts when the window passes.
+    The attempt is recorded as a failure and committed *before* the limits are
+    counted and the password hashed, so parallel guesses see each other: at
+    most `max_failures` of any burst reach the password check. Throttled tries
+    stay recorded, so a lock lasts while the guessing goes on. Unknown,
+    inactive and password-less accounts cost the same hashing time as real ones.
     """
     email = normalize_email(email)
-    if is_throttled(session, email, ip, throttle):
+    attempt = LoginAttempt(email=email, ip=ip, succeeded=False)
+    session.add(attempt)
+    session.commit()
+    if _throttled(session, attempt, throttle):
         return LoginResult(throttled=True)
     user = session.scalar(sa.select(User).where(User.email == email))
-    ok = (
-        user is not None
-        and user.active
-        and user.password_hash is not None
-        and check_password_hash(user.password_hash, password)
-    )
-    session.add(LoginAttempt(email=email, ip=ip, succeeded=ok))
-    # Old attempts matter to nobody; keep the table small.
-    session.execute(sa.delete(LoginAttempt).where(LoginAttempt.at < utcnow() - timedelta(days=2)))
+    usable = user is not None and user.active
+    ok = verify_password(user.password_hash if usable else None, password, hash_method) and usable
+    session.execute(sa.delete(LoginAttempt).where(sa.or_(
+        sa.and_(LoginAttempt.succeeded.is_(False), LoginAttempt.at < utcnow() - FAILURES_KEPT),
+        LoginAttempt.at < utcnow() - SUCCESSES_KEPT,
+    )))
     if not ok:
         return LoginResult()
+    attempt.succeeded = True
     user.last_login_at = utcnow()
     return LoginResult(user=user)
 
@@ -82,8 +113,9 @@ def authenticate(
 def change_password(
     session: Session, user: User, current: str, new: str, method: str = "scrypt"
 ) -> bool:
-    """Set a new password when `current` is right; False otherwise."""
-    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+    """Set a new password when `current` is right, ending every other session; False otherwise."""
+    if not verify_password(user.password_hash, current, method):
         return False
     user.password_hash = hash_password(new, method)
+    user.end_sessions()
     return True

@@ -142,6 +142,8 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> list:
 
             lost = release_mentor(session, actor, user, str(_l("Mentor deactivated")))
     user.active = active
+    if not active:
+        user.end_sessions()
     record(
         session,
         actor,
@@ -158,6 +160,7 @@ def set_password(
     session: Session, actor: Optional[User], user: User, password: str, hash_method: str = "scrypt"
 ) -> None:
     user.password_hash = hash_password(password, hash_method)
+    user.end_sessions()  # whoever knew the old password is logged out everywhere
     record(session, actor, "person.password_set", "user", user.id)
 
 
