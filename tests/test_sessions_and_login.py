@@ -254,3 +254,10 @@ def test_create_admin_cli_refuses_a_weak_password(app):
     assert result.exit_code != 0 and "password:" in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(User).where(User.email == "boss@example.com")) is None
+
+
+def test_session_cookie_is_httponly_and_samesite(client, make_user):
+    user = make_user("trainee")
+    response = _login(client, user.email)
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in header and "SameSite=Lax" in header
