@@ -1,88 +1,198 @@
-"""Configuration classes, read from the environment.
+"""Configuration: fixed settings as class attributes, the rest read from the environment
+when the app is built (`from_env`), so a test can set the environment first.
 
-`create_app()` picks one by name (argument or `LMS_CONFIG`): development (default),
-testing, production.
+`create_app()` picks a class by name (argument or `LMS_CONFIG`): development (the
+default, for the quick start), testing, production. Production fails closed: it
+refuses to start without a real `SECRET_KEY` and a PostgreSQL `DATABASE_URL`.
 """
 
 import os
+import secrets
+import tempfile
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+KEY_FILE_NAME = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+# Signing keys this code base has shipped or shown; never good enough for production.
+KNOWN_SECRET_KEYS = {"dev-only-not-secret", "testing-secret"}
+# Testing signs with a key made per process: apps built by one test session accept each
+# other's cookies, and no key in the code works anywhere.
+_TESTING_KEY = secrets.token_hex(32)
 
 
-def _sqlite_default() -> str:
-    return f"sqlite:///{INSTANCE_DIR / 'reskill.sqlite3'}"
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the app may run with."""
 
 
-def _int_env(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+def instance_dir(env: Mapping[str, str]) -> Path:
+    """Where the SQLite file, uploads and the development key live: `LMS_INSTANCE_DIR` or ./instance."""
+    return Path(env.get("LMS_INSTANCE_DIR") or BASE_DIR / "instance").absolute()
+
+
+def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        return int(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {env[name]!r}") from None
+
+
+def instance_secret_key(folder: Path) -> str:
+    """The key in `folder/secret_key`, generated on first use (mode 0600) and reused after.
+
+    One key per installation, never a constant in the code: sessions survive a restart
+    and every worker signs alike, but nobody can sign with a key read in this repository.
+    """
+    path = folder / KEY_FILE_NAME
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{KEY_FILE_NAME}.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32) + "\n")
+            # link() never replaces an existing file, so processes starting at once agree on one key.
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(f"{path} holds no usable key; delete it and a new one is generated")
+    return key
+
+
+def production_problems(env: Mapping[str, str]) -> list[str]:
+    """Why this environment must not run production; empty when it may."""
+    problems = []
+    key = env.get("SECRET_KEY", "")
+    if len(key) < MIN_SECRET_KEY_LENGTH or key in KNOWN_SECRET_KEYS or len(set(key)) < 10:
+        problems.append(
+            "SECRET_KEY must be a random value of at least 32 characters, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    url = env.get("DATABASE_URL", "")
+    try:
+        backend = make_url(url).get_backend_name() if url else None
+    except ArgumentError:
+        backend = "unreadable"
+    if backend != "postgresql":
+        # SQLite is for one developer: several gunicorn workers writing one file wait on
+        # its lock, and a relative path in a container loses the data with the container.
+        problems.append(
+            "DATABASE_URL must point at PostgreSQL, e.g. postgresql+psycopg://reskill:PASSWORD@db-host:5432/reskill"
+        )
+    if env.get("FLASK_DEBUG", "").lower() not in {"", "0", "false", "no"}:  # Flask's own reading
+        problems.append("FLASK_DEBUG must be unset: debug mode shows code and data to whoever sees an error")
+    return problems
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
+    """Settings every environment shares."""
+
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
-    # Flask answers a larger request body with 413 before any view runs.
-    MAX_CONTENT_LENGTH = _int_env("MAX_UPLOAD_MB", 10) * 1024 * 1024
-    COURSES_DIR = os.environ.get("COURSES_DIR", str(BASE_DIR / "courses"))
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = os.environ.get("LMS_TIMEZONE", "Asia/Shanghai")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "lms" / "translations")
     LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
-    # Login throttling: failures counted in the database so every worker sees them.
-    LOGIN_MAX_FAILURES = _int_env("LOGIN_MAX_FAILURES", 10)
-    LOGIN_WINDOW_MINUTES = _int_env("LOGIN_WINDOW_MINUTES", 15)
-    LOGIN_IP_MAX_FAILURES = _int_env("LOGIN_IP_MAX_FAILURES", 100)
-    LOGIN_ACCOUNT_MAX_FAILURES = _int_env("LOGIN_ACCOUNT_MAX_FAILURES", 50)
-
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # nosec B105  # an algorithm name, not a password
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = timedelta(days=_int_env("REMEMBER_DAYS", 14))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PEOPLE_PER_PAGE = 25
 
+    # `flask lms demo` makes accounts whose password is printed in the README.
+    ALLOW_DEMO_DATA = True
+    HSTS_SECONDS = 0  # production: a year (HTTPS only)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], folder: Path) -> dict:
+        """The settings read from the environment; `folder` is the instance folder."""
+        return {
+            "SECRET_KEY": cls.secret_key(env, folder),
+            "SQLALCHEMY_DATABASE_URI": cls.database_url(env, folder),
+            "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or str(folder / "uploads"),
+            # Flask answers a larger request body with 413 before any view runs.
+            "MAX_CONTENT_LENGTH": _int_env(env, "MAX_UPLOAD_MB", 10) * 1024 * 1024,
+            "COURSES_DIR": env.get("COURSES_DIR") or str(BASE_DIR / "courses"),
+            "BABEL_DEFAULT_TIMEZONE": env.get("LMS_TIMEZONE") or "Asia/Shanghai",
+            # Login throttling: failures counted in the database so every worker sees them.
+            "LOGIN_MAX_FAILURES": _int_env(env, "LOGIN_MAX_FAILURES", 10),
+            "LOGIN_WINDOW_MINUTES": _int_env(env, "LOGIN_WINDOW_MINUTES", 15),
+            "LOGIN_IP_MAX_FAILURES": _int_env(env, "LOGIN_IP_MAX_FAILURES", 100),
+            "LOGIN_ACCOUNT_MAX_FAILURES": _int_env(env, "LOGIN_ACCOUNT_MAX_FAILURES", 50),
+            # A remember-me cookie lasts days, not Flask-Login's default year.
+            "REMEMBER_COOKIE_DURATION": timedelta(days=_int_env(env, "REMEMBER_DAYS", 14)),
+            "HSTS_SECONDS": _int_env(env, "HSTS_SECONDS", cls.HSTS_SECONDS),
+            # Behind one reverse proxy, the client's IP (which throttling counts by) is in
+            # X-Forwarded-For; trusting that header without a proxy would let anyone pick it.
+            "PROXY_FIX": env.get("LMS_PROXY_FIX") == "1",
+        }
+
+    @classmethod
+    def secret_key(cls, env: Mapping[str, str], folder: Path) -> str:
+        return env.get("SECRET_KEY") or instance_secret_key(folder)
+
+    @classmethod
+    def database_url(cls, env: Mapping[str, str], folder: Path) -> str:
+        return env.get("DATABASE_URL") or f"sqlite:///{folder / 'reskill.sqlite3'}"
+
 
 class DevelopmentConfig(Config):
-    DEBUG = True
+    """The quick start: SQLite and a generated key under instance/; DEBUG only with FLASK_DEBUG=1."""
 
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URL") or "sqlite://"
     # Cheap hashing keeps the suite fast; production uses scrypt.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # nosec B105  # an algorithm name
+
+    @classmethod
+    def secret_key(cls, env: Mapping[str, str], folder: Path) -> str:
+        return _TESTING_KEY
+
+    @classmethod
+    def database_url(cls, env: Mapping[str, str], folder: Path) -> str:
+        return env.get("LMS_TEST_DATABASE_URL") or "sqlite://"
 
 
 class ProductionConfig(Config):
-    HSTS_SECONDS = _int_env("HSTS_SECONDS", 31536000)
-    SESSION_COOKIE_SECURE = os.environ.get("LMS_INSECURE_COOKIES") != "1"
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    DEBUG = False
+    ALLOW_DEMO_DATA = False
+    HSTS_SECONDS = 31536000
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
 
     @classmethod
-    def validate(cls) -> None:
-        key = os.environ.get("SECRET_KEY", "")
-        if len(key) < 32 or key == Config.SECRET_KEY:
-            raise RuntimeError(
-                "Production needs SECRET_KEY set to a random value of at least 32 "
-                "characters, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
-            )
-        if not os.environ.get("DATABASE_URL"):
-            raise RuntimeError("Production needs DATABASE_URL (PostgreSQL).")
+    def from_env(cls, env: Mapping[str, str], folder: Path) -> dict:
+        problems = production_problems(env)
+        if problems:
+            raise ConfigError("Production refuses to start:\n- " + "\n- ".join(problems))
+        settings = super().from_env(env, folder)
+        if env.get("LMS_INSECURE_COOKIES") == "1":  # a trial over plain HTTP, never a real site
+            settings.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+        return settings
 
 
-CONFIGS = {
+CONFIGS: dict[str, type[Config]] = {
     "development": DevelopmentConfig,
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def config_class(name: str) -> type[Config]:
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"LMS_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -4,27 +4,35 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS
+from config import config_class, instance_dir
 from lms.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
-    """Build the app: read config, bind extensions, register blueprints and CLI."""
-    config_name = config_name or os.environ.get("LMS_CONFIG", "development")
-    config = CONFIGS[config_name]
-    if hasattr(config, "validate"):
-        config.validate()
+    """Build the app: read config, bind extensions, register blueprints and CLI.
+
+    The environment is read here, not at import: production raises `config.ConfigError`
+    before anything is built when it is not safe to run.
+    """
+    config = config_class(config_name or os.environ.get("LMS_CONFIG") or "development")
+    folder = instance_dir(os.environ)
+    settings = config.from_env(os.environ, folder)
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(folder),
     )
     app.config.from_object(config)
+    app.config.update(settings)
     app.config.update(overrides or {})
-    Path(app.instance_path).mkdir(exist_ok=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_FIX"]:
+        # One proxy in front: take the client's address, scheme and host from its X-Forwarded-* headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     from lms import models  # noqa: F401  (register every table with the metadata)
     from lms.db_setup import configure_engine_events

@@ -145,6 +145,12 @@ def courses_sync(path: str | None) -> None:
 @lms_cli.command("demo")
 def demo() -> None:
     """Create (idempotently) the demo accounts and catalogue, and print the accounts."""
+    if not current_app.config["ALLOW_DEMO_DATA"]:
+        # Checked before anything is written: every demo account, the admin too, has a public password.
+        raise click.ClickException(
+            "refused under LMS_CONFIG=production: the demo accounts, an admin among them, "
+            "share the public password from the README; use `lms create-admin` instead"
+        )
     from lms.services.catalog_sync import sync_catalog
     from lms.services.demo import DEMO_PASSWORD, ensure_demo
 

@@ -9,7 +9,7 @@ from lms.models import Cohort, Competency, Program, User
 from lms.services import cohorts, mentoring
 from lms.services import people as people_service
 
-DEMO_PASSWORD = "reskill-demo"
+DEMO_PASSWORD = "reskill-demo"  # nosec B105  # public on purpose (README); `lms demo` refuses production
 
 DEMO_PEOPLE = [
     {"email": "admin@example.com", "name": "王敏 (Admin)", "role": "admin"},
