@@ -54,8 +54,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     init_templating(app)
 
-    from lms import permissions
+    from lms import converters, input_guard, permissions
 
+    app.url_map.converters["int"] = converters.BoundedIntConverter  # before any rule is added
+    app.before_request(input_guard.refuse_control_chars)
     app.before_request(permissions.enforce)
 
     from lms.security_headers import init_security_headers

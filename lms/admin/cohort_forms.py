@@ -1,11 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from lms.converters import record_id
 from lms.models import Competency
+from lms.services import clock
+from lms.services.cohorts import date_range_message
 
 SOURCE_ROLE_CHOICES = [
     SelectChoice("", "—"),
@@ -16,16 +19,23 @@ SOURCE_ROLE_CHOICES = [
 ]
 
 
+def _sensible_date(form, field):
+    # The service refuses too; checking here keeps the admin's other entries on the form.
+    if field.data and not clock.in_range(field.data):
+        raise ValidationError(date_range_message())
+
+
 class CohortForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
                        description=_l("Short and unique, e.g. 2026-Q4-HZ"))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    start_date = DateField(_l("Start date (first day of intake week)"), validators=[DataRequired()])
+    start_date = DateField(_l("Start date (first day of intake week)"), validators=[DataRequired(), _sensible_date])
     submit = SubmitField(_l("Save"))
 
 
 class EnrollForm(FlaskForm):
-    trainee_id = SelectField(_l("Trainee"), coerce=int, validate_choice=False)
+    trainee_id = SelectField(_l("Trainee"), coerce=record_id, validate_choice=False,
+                             validators=[DataRequired(message=_l("Choose a trainee from the search results."))])
     target_role = SelectField(_l("Target role"))
     source_role = SelectField(_l("Source role"), choices=SOURCE_ROLE_CHOICES)
     submit = SubmitField(_l("Enroll"))
@@ -40,12 +50,13 @@ class EnrollCsvForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
-    on = DateField(_l("Date"), validators=[DataRequired()])
+    on = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
     submit = SubmitField(_l("Withdraw"))
 
 
 class AssignForm(FlaskForm):
-    mentor_id = SelectField(_l("Mentor"), coerce=int, validate_choice=False)
+    mentor_id = SelectField(_l("Mentor"), coerce=record_id, validate_choice=False,
+                            validators=[DataRequired(message=_l("Choose an active mentor."))])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Assign"))
 

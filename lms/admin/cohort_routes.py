@@ -150,7 +150,8 @@ def cohort_enroll(cohort_id: int):
     if form.validate_on_submit():
         trainee = db.session.get(User, form.trainee_id.data)
         if trainee is None:
-            abort(400)
+            form.trainee_id.errors.append(_("Choose a trainee from the search results."))
+            return _cohort_page(cohort, enroll_form=form, status=400)
         try:
             cohort_service.enroll(db.session, current_user, cohort, trainee, form.target_role.data,
                                   form.source_role.data or None)

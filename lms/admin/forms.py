@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from lms.auth.forms import StrongPassword
 from lms.models import DEFAULT_CAPACITY
+from lms.services.passwords import MAX_LENGTH
 
 ROLE_CHOICES = [
     SelectChoice("trainee", _l("Trainee")),
@@ -46,14 +47,14 @@ class NewPersonForm(PersonForm):
     password = PasswordField(
         _l("Initial password"),
         description=_l("Leave empty to set one later."),
-        validators=[Optional(), StrongPassword(inputs=("email", "name"))],
+        validators=[Optional(), Length(max=MAX_LENGTH), StrongPassword(inputs=("email", "name"))],
     )
     field_order = ["email", "name", "role", "mentor_kind", "capacity", "locale", "password"]
 
 
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), StrongPassword()]
+        _l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH), StrongPassword()]
     )
     submit = SubmitField(_l("Set password"))
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from lms.admin import bp
 from lms.admin.forms import ConfirmForm, ImportPeopleForm, NewPersonForm, PersonForm, SetPasswordForm
+from lms.converters import page_number
 from lms.extensions import db
 from lms.form_errors import show_error
 from lms.models import Role, User
@@ -39,7 +40,7 @@ def people():
     query = people_service.search_people(db.session, q, role, active)
     page = db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=page_number),
         per_page=current_app.config["PEOPLE_PER_PAGE"],
         error_out=False,
     )

@@ -3,6 +3,7 @@ from flask import current_app, render_template, request
 from sqlalchemy.orm import joinedload
 
 from lms.admin import bp
+from lms.converters import page_number
 from lms.extensions import db
 from lms.models import AuditEvent, Role, User
 from lms.permissions import Action, require
@@ -38,7 +39,7 @@ def home():
 def audit():
     page = db.paginate(
         sa.select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=page_number),
         per_page=50,
         error_out=False,
     )

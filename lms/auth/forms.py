@@ -36,9 +36,9 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), StrongPassword()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))],
+        validators=[DataRequired(), Length(max=MAX_LENGTH), EqualTo("new", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))

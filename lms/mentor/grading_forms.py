@@ -4,15 +4,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 from wtforms.widgets import HiddenInput
 
+from lms.converters import INT_MAX
 from lms.templating import localized
 
 
 class GradeForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=INT_MAX)])
     feedback = TextAreaField(_l("Feedback for the trainee"), validators=[DataRequired(), Length(max=5000)],
                              render_kw={"rows": 5})
     reason = StringField(_l("Reason for the amendment"), validators=[OptionalValidator(), Length(max=500)])

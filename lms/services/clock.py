@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 TRAINING_WEEKS = 13
 PLACEMENT_WEEK = TRAINING_WEEKS + 1
 BUFFER_DAYS = 90
+# Dates a person may enter (cohort start, withdrawal): far enough either way for any
+# real program, near enough that the arithmetic below stays within Python's dates.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class Phase(enum.StrEnum):
@@ -28,13 +31,25 @@ def today_in(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 
 
+def in_range(day: date) -> bool:
+    return EARLIEST <= day <= LATEST
+
+
+def _plus(start: date, days: int) -> date:
+    """`start + days`, pinned to the first/last date: a far date already stored must not 500 a page."""
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def week_start(start: date, week: int) -> date:
-    return start + timedelta(days=7 * week)
+    return _plus(start, 7 * week)
 
 
 def week_end(start: date, week: int) -> date:
     """Last day of program week `week` (the due date of work due that week)."""
-    return start + timedelta(days=7 * week + 6)
+    return _plus(start, 7 * week + 6)
 
 
 def week_of(start: date, today: date) -> int:
@@ -43,7 +58,7 @@ def week_of(start: date, today: date) -> int:
 
 
 def buffer_end(start: date, weeks: int = TRAINING_WEEKS) -> date:
-    return week_start(start, weeks + 2) + timedelta(days=BUFFER_DAYS)
+    return _plus(week_start(start, weeks + 2), BUFFER_DAYS)
 
 
 def phase(start: date, today: date, closed: bool = False, weeks: int = TRAINING_WEEKS) -> Phase:
@@ -68,7 +83,7 @@ class Due:
         """'overdue', 'this_week' or 'later' for work not yet passed."""
         if today > self.date:
             return "overdue"
-        if week_of(self.date - timedelta(days=6), today) == 0:
+        if week_of(_plus(self.date, -6), today) == 0:
             return "this_week"
         return "later"
 

@@ -1,8 +1,6 @@
 """Cohorts and enrollment: create, edit, close, enroll (one by one or CSV), withdraw,
 intake baselines. Every change is audited."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +24,7 @@ from lms.models import (
     User,
 )
 from lms.models.base import utcnow
-from lms.services import DomainError
+from lms.services import DomainError, clock
 from lms.services import people as people_service
 from lms.services.audit import record
 from lms.services.auth import normalize_email
@@ -47,6 +45,17 @@ def _check_cohort(session: Session, values: dict[str, Any], cohort: Optional[Coh
         raise DomainError(_l("is required"), field="name")
     if not isinstance(values.get("start_date"), date):
         raise DomainError(_l("is required"), field="start_date")
+    _check_date(values["start_date"], "start_date")
+
+
+def _check_date(day: date, field: str) -> None:
+    if not clock.in_range(day):
+        raise DomainError(date_range_message(), field=field)
+
+
+def date_range_message() -> str:
+    return str(_l("must be between %(first)s and %(last)s", first=clock.EARLIEST.isoformat(),
+                  last=clock.LATEST.isoformat()))
 
 
 def create_cohort(session: Session, actor: Optional[User], program: Program, values: dict[str, Any]) -> Cohort:
@@ -151,6 +160,7 @@ def withdraw(session: Session, actor: User, enrollment: Enrollment, reason: str,
         raise DomainError(_l("Give a reason."), field="reason")
     if enrollment.status == EnrollmentStatus.WITHDRAWN:
         raise DomainError(_l("Already withdrawn."))
+    _check_date(on, "on")
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.withdrawn_on, enrollment.withdrawn_reason = on, reason
     release_enrollment(session, actor, enrollment, str(_l("Trainee withdrew")))
@@ -202,20 +212,11 @@ def import_enrollments(session: Session, actor: Optional[User], cohort: Cohort, 
     Missing trainee accounts are created (without a password). Importing the same
     file again changes nothing.
     """
-    report = EnrollReport()
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("email", "name", "target_role") if c not in header]
-    if missing:
-        report.errors.append(RowError(1, ", ".join(missing), str(_l("missing column"))))
-        return report
-    reader.fieldnames = header
+    cell_rows, errors = people_service.read_csv(text, ("email", "name", "target_role"))
+    report = EnrollReport(errors=errors)
     rows, seen = [], {}
     emails = []
-    for line, raw in enumerate(reader, start=2):
-        cells = {k: (v or "").strip() for k, v in raw.items() if k}
-        if not any(cells.values()):
-            continue
+    for line, cells in cell_rows:
         email = normalize_email(cells.get("email", ""))
         emails.append(email)
         rows.append((line, email, cells))

@@ -14,10 +14,12 @@ from lms.models import DEFAULT_CAPACITY, LOCALES, MentorKind, Role, User
 from lms.services import DomainError
 from lms.services.audit import changed_fields, record
 from lms.services.auth import hash_password, normalize_email
+from lms.services.text import has_control_chars
 
 EDITABLE = ["name", "role", "mentor_kind", "capacity", "locale"]
 MAX_CAPACITY = 100
 CSV_COLUMNS = ["email", "name", "role", "mentor_kind", "capacity", "locale"]
+MAX_CSV_CELL = 1000  # characters: more than any column holds, far below the csv module's 128 KiB
 
 
 def check_person(values: dict[str, Any]) -> dict[str, str]:
@@ -233,19 +235,62 @@ def decode_csv(data: bytes) -> str:
         return data.decode("gb18030")
 
 
-def parse_people_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
-    """Rows as (line, values) and every row-level problem; no database access."""
+def _cell_problem(value: str) -> Optional[str]:
+    if has_control_chars(value):
+        return str(_l("contains a control character"))
+    if len(value) > MAX_CSV_CELL:
+        return str(_l("is longer than %(max)d characters", max=MAX_CSV_CELL))
+    return None
+
+
+def read_csv(text: str, required: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """Rows as (line, cells) with lower-cased column names and stripped cells, and every problem found.
+
+    A cell holding a control character or over MAX_CSV_CELL characters is a row error
+    (the row is left out); a line the csv module cannot read (a field over its
+    process-wide limit, a stray carriage return) ends the reading with a row error.
+    """
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("email", "name", "role") if c not in header]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error:
+        return [], [RowError(1, "file", str(_l("is not a CSV text file")))]
+    if any(has_control_chars(h) for h in header):  # e.g. a spreadsheet or archive renamed to .csv
+        return [], [RowError(1, "file", str(_l("is not a CSV text file")))]
+    missing = [c for c in required if c not in header]
     if missing:
         return [], [RowError(1, ", ".join(missing), str(_l("missing column")))]
     reader.fieldnames = header
-    rows, errors, seen = [], [], {}
-    for line, raw in enumerate(reader, start=2):
-        cells = {k: (v or "").strip() for k, v in raw.items() if k}
-        if not any(cells.values()):
-            continue
+    rows, errors = [], []
+    line = 1
+    try:
+        for line, raw in enumerate(reader, start=2):
+            cells = {k: (v or "").strip() for k, v in raw.items() if k}
+            problems = [(k, p) for k, p in ((k, _cell_problem(v)) for k, v in cells.items()) if p]
+            errors.extend(RowError(line, k, p) for k, p in problems)
+            if any(cells.values()) and not problems:
+                rows.append((line, cells))
+    except csv.Error as error:  # the reader cannot go on past a line it could not read
+        too_long = "field larger than field limit" in str(error)  # the csv module's own wording
+        errors.append(RowError(line + 1, "file", str(
+            _l("a field is too long (over %(kb)d KiB)", kb=csv.field_size_limit() // 1024) if too_long
+            else _l("cannot be read as CSV (check quotes and line breaks)"))))
+    return rows, errors
+
+
+def _capacity(text: str) -> Any:
+    """An int for ASCII digits, the default for nothing; other text stays text for check_person
+    to refuse ("²" passes str.isdigit() but not int())."""
+    if text == "":
+        return DEFAULT_CAPACITY
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
+def parse_people_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """Rows as (line, values) and every row-level problem; no database access."""
+    cell_rows, errors = read_csv(text, ("email", "name", "role"))
+    rows, seen = [], {}
+    for line, cells in cell_rows:
         values: dict[str, Any] = {
             "email": cells.get("email", ""),
             "name": cells.get("name", ""),
@@ -255,9 +300,7 @@ def parse_people_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[
         }
         capacity = cells.get("capacity", "")
         if values["role"] == Role.MENTOR:
-            values["capacity"] = int(capacity) if capacity.isdigit() else (
-                DEFAULT_CAPACITY if capacity == "" else capacity
-            )
+            values["capacity"] = _capacity(capacity)
         for name, message in check_person(values).items():
             errors.append(RowError(line, name, str(message)))
         email = normalize_email(values["email"])

@@ -12,7 +12,9 @@ from lms.services.autochecks import parse_number
 from lms.services.uploads import extension
 from lms.templating import localized
 
-MAX_TEXT = 20000
+MAX_TEXT = 20000  # a textarea answer; course checks (max_length) may ask for less
+MAX_LINE = 2000
+MAX_NUMBER = 100
 
 
 def _number(form, field):
@@ -45,7 +47,7 @@ def answer_form(assessment, data: dict | None = None, formdata=None) -> FlaskFor
             field = TextAreaField(label, description=description, validators=[Length(max=MAX_TEXT)],
                                   render_kw={"rows": 6})
         elif kind == "number":
-            field = StringField(label, description=description, validators=[_number],
+            field = StringField(label, description=description, validators=[Length(max=MAX_NUMBER), _number],
                                 render_kw={"inputmode": "decimal"})
         elif kind == "choice":
             field = RadioField(label, description=description, validators=[OptionalValidator()],
@@ -54,7 +56,7 @@ def answer_form(assessment, data: dict | None = None, formdata=None) -> FlaskFor
             field = FileField(label, description=description, validators=[_accept(spec["accept"])],
                               render_kw={"accept": ",".join(spec["accept"])})
         else:
-            field = StringField(label, description=description, validators=[Length(max=2000)])
+            field = StringField(label, description=description, validators=[Length(max=MAX_LINE)])
         setattr(Form, f"f_{spec['name']}", field)
     kwargs = {"data": {f"f_{k}": v for k, v in (data or {}).items()}}
     if formdata is not None:
