@@ -3,6 +3,7 @@
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.extensions import db
@@ -15,6 +16,8 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your account may not open this page.")),
     404: (_l("Not found"), _l("There is no page at this address.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Changed at the same moment"),
+          _l("Someone else changed this at the same moment. Reload the page and try again.")),
     413: (_l("File too large"), _l("The upload is larger than the allowed size of %(mb)d MB.")),
     429: (_l("Too many requests"), _l("Slow down and try again in a few minutes.")),
     500: (
@@ -43,6 +46,14 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         return _render(error.code or 500)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(error: IntegrityError):
+        # A unique index caught a race no view expected: nothing was written, so say
+        # "try again" (409) rather than 500. Logged, in case it is a bug instead.
+        db.session.rollback()
+        app.logger.warning("IntegrityError answered with 409: %s", error.orig)
+        return _render(409)
 
     @app.errorhandler(InternalServerError)
     def _internal(error):

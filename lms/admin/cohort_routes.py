@@ -14,7 +14,7 @@ from lms.extensions import db
 from lms.form_errors import show_error
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
-from lms.services import DomainError, clock, dashboards, mentoring
+from lms.services import Conflict, DomainError, clock, dashboards, mentoring
 from lms.services import cohorts as cohort_service
 from lms.services.people import decode_csv
 from lms.services.progress import current_program
@@ -155,6 +155,10 @@ def cohort_enroll(cohort_id: int):
         try:
             cohort_service.enroll(db.session, current_user, cohort, trainee, form.target_role.data,
                                   form.source_role.data or None)
+        except Conflict as error:  # in another cohort, or enrolled by someone else just now
+            db.session.rollback()
+            flash(error.message, "danger")
+            return _cohort_page(cohort, status=409)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -177,7 +181,12 @@ def cohort_import(cohort_id: int):
     except UnicodeDecodeError:
         form.file.errors.append(_("The file is not UTF-8 or GB18030 text."))
         return _cohort_page(cohort, csv_form=form, status=400)
-    report = cohort_service.import_enrollments(db.session, current_user, cohort, text)
+    try:
+        report = cohort_service.import_enrollments(db.session, current_user, cohort, text)
+    except DomainError as error:  # a row checked fine, then another request enrolled that trainee
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _cohort_page(cohort, csv_form=form, status=409)
     if not report.ok:
         db.session.rollback()
         return _cohort_page(cohort, csv_form=form, report=report, status=400)
@@ -214,14 +223,16 @@ def enrollment(enrollment_id: int):
     ).all()
     form.mentor_id.choices = [SelectChoice(m.id, f"{m.name} · {m.mentor_kind.value} · {m.mentor_load}/{m.capacity}")
                               for m in mentors]
+    status = 200
     if form.validate_on_submit():
         mentor = db.session.get(User, form.mentor_id.data) or abort(400)
         try:
             mentoring.assign(db.session, current_user, enrollment, mentor, form.reason.data)
         except DomainError as error:
             db.session.rollback()
-            enrollment = _enrollment_or_404(enrollment_id)
+            enrollment = _enrollment_or_404(enrollment_id)  # as it is now, after whoever won
             show_error(form, error)
+            status = 409 if isinstance(error, Conflict) else status
         else:
             db.session.commit()
             flash(_("%(name)s is now the mentor.", name=mentor.name), "success")
@@ -229,7 +240,7 @@ def enrollment(enrollment_id: int):
     return render_template(
         "admin/cohorts/enrollment.html", enrollment=enrollment, form=form,
         withdraw_form=WithdrawForm(formdata=None, on=_today()), status_active=EnrollmentStatus.ACTIVE,
-    ), 400 if form.errors else 200
+    ), 400 if form.errors else status
 
 
 @bp.route("/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])

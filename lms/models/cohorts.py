@@ -45,7 +45,18 @@ class Cohort(db.Model):
 
 class Enrollment(db.Model):
     __tablename__ = "enrollments"
-    __table_args__ = (sa.UniqueConstraint("cohort_id", "trainee_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("cohort_id", "trainee_id"),
+        # One active enrollment in an open cohort per trainee, held by the database
+        # so two admins enrolling at once cannot both succeed (both databases).
+        sa.Index(
+            "uq_enrollments_one_active",
+            "trainee_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'active' AND cohort_open"),
+            postgresql_where=sa.text("status = 'active' AND cohort_open"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
@@ -53,6 +64,9 @@ class Enrollment(db.Model):
     target_role: Mapped[TargetRole] = enum_column(TargetRole)
     source_role: Mapped[Optional[SourceRole]] = enum_column(SourceRole, nullable=True)
     status: Mapped[EnrollmentStatus] = enum_column(EnrollmentStatus, default=EnrollmentStatus.ACTIVE)
+    # Copy of `cohort.closed_at IS NULL` (cleared by close_cohort): an index cannot
+    # look at another table, and a closed cohort's trainees may join a new one.
+    cohort_open: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     withdrawn_on: Mapped[Optional[date]]
     withdrawn_reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

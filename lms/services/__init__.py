@@ -11,3 +11,8 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class Conflict(DomainError):
+    """Another request changed the same data first (a lost race, or a state this
+    request had not seen yet); nothing was written. Views answer 409."""

@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lms.models import (
@@ -24,7 +25,7 @@ from lms.models import (
     User,
 )
 from lms.models.base import utcnow
-from lms.services import DomainError, clock
+from lms.services import Conflict, DomainError, clock
 from lms.services import people as people_service
 from lms.services.audit import record
 from lms.services.auth import normalize_email
@@ -87,6 +88,8 @@ def close_cohort(session: Session, actor: User, cohort: Cohort) -> None:
     if cohort.closed_at is not None:
         return
     cohort.closed_at = utcnow()
+    # Its trainees may now join another cohort (see uq_enrollments_one_active).
+    session.execute(sa.update(Enrollment).where(Enrollment.cohort_id == cohort.id).values(cohort_open=False))
     record(session, actor, "cohort.close", "cohort", cohort.id, after={"closed_at": cohort.closed_at.isoformat()})
 
 
@@ -108,7 +111,11 @@ def enroll(
     session: Session, actor: Optional[User], cohort: Cohort, trainee: User, target_role: str,
     source_role: Optional[str] = None,
 ) -> tuple[Enrollment, bool]:
-    """Enroll a trainee (or update their roles); returns (enrollment, changed)."""
+    """Enroll a trainee (or update their roles); returns (enrollment, changed).
+
+    Conflict when they are active in another open cohort, or another request
+    enrolled them at the same moment (the database holds one active enrollment).
+    """
     if trainee.role != Role.TRAINEE or not trainee.active:
         raise DomainError(_l("%(name)s is not an active trainee.", name=trainee.name), field="trainee_id")
     if cohort.closed_at is not None:
@@ -117,15 +124,20 @@ def enroll(
     source = SourceRole(source_role) if source_role else None
     other = _active_elsewhere(session, trainee.id, cohort)
     if other is not None:
-        raise DomainError(_l("%(name)s is already in cohort %(code)s.", name=trainee.name, code=other.code),
-                          field="trainee_id")
+        raise Conflict(_l("%(name)s is already in cohort %(code)s.", name=trainee.name, code=other.code),
+                       field="trainee_id")
     enrollment = session.scalar(
         sa.select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.trainee_id == trainee.id)
     )
     if enrollment is None:
         enrollment = Enrollment(cohort_id=cohort.id, trainee_id=trainee.id, target_role=role, source_role=source)
         session.add(enrollment)
-        session.flush()
+        name = trainee.name  # a failed flush expires every loaded object
+        try:
+            session.flush()
+        except IntegrityError as error:  # caller rolls back
+            raise Conflict(_l("%(name)s was enrolled by someone else at the same moment. Reload the page to see "
+                              "where.", name=name), field="trainee_id") from error
         record(session, actor, "enrollment.create", "enrollment", enrollment.id,
                after={"cohort": cohort.code, "trainee_id": trainee.id, "target_role": role.value})
         return enrollment, True

@@ -11,6 +11,7 @@ from typing import Optional
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lms.models import (
@@ -23,10 +24,12 @@ from lms.models import (
     User,
 )
 from lms.models.base import utcnow
-from lms.services import DomainError
+from lms.services import Conflict, DomainError
 from lms.services.audit import record
 
 KINDS = (MentorKind.AI, MentorKind.BUSINESS)
+CHANGED_ELSEWHERE = _l("Someone else changed this trainee's mentors at the same moment. Reload the page to see "
+                       "who is assigned now.")
 
 
 def _take_seat(session: Session, mentor_id: int) -> bool:
@@ -52,12 +55,20 @@ def _open(enrollment: Enrollment, kind: MentorKind) -> Optional[MentorAssignment
     return next((a for a in enrollment.assignments if a.kind == kind and a.ended_at is None), None)
 
 
-def end_assignment(session: Session, actor: Optional[User], assignment: MentorAssignment, reason: str) -> None:
-    assignment.ended_at = utcnow()
-    assignment.end_reason = reason
+def end_assignment(session: Session, actor: Optional[User], assignment: MentorAssignment, reason: str) -> bool:
+    """Close an open assignment and free its seat; False (nothing written) when
+    another request closed it first, so a seat is never freed twice."""
+    ended = session.execute(
+        sa.update(MentorAssignment)
+        .where(MentorAssignment.id == assignment.id, MentorAssignment.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason)
+    ).rowcount == 1
+    if not ended:
+        return False
     _free_seat(session, assignment.mentor_id)
     record(session, actor, "mentor.unassign", "enrollment", assignment.enrollment_id,
            before={"kind": assignment.kind.value, "mentor_id": assignment.mentor_id}, after={"reason": reason})
+    return True
 
 
 def assign(
@@ -66,7 +77,8 @@ def assign(
     """Make `mentor` the enrollment's mentor of their kind, closing any previous one.
 
     Raises DomainError when the mentor is not an active mentor, is already the
-    current one, or has no free capacity.
+    current one, or has no free capacity; Conflict when another request changed
+    this trainee's mentors meanwhile (the caller rolls back).
     """
     reason = (reason or "").strip()
     if not reason:
@@ -82,13 +94,15 @@ def assign(
     if not _take_seat(session, mentor.id):
         raise DomainError(_l("%(name)s has no free capacity (%(n)d trainees).", name=mentor.name,
                              n=mentor.capacity or 0), field="mentor_id")
-    if current is not None:
-        end_assignment(session, actor, current, reason)
-        session.flush()  # the open-assignment unique index needs the old row closed first
+    if current is not None and not end_assignment(session, actor, current, reason):
+        raise Conflict(CHANGED_ELSEWHERE)
     assignment = MentorAssignment(enrollment_id=enrollment.id, mentor_id=mentor.id, kind=kind,
                                   reason=reason, assigned_by_id=actor.id if actor else None)
     enrollment.assignments.append(assignment)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:  # uq_mentor_assignments_open: someone assigned one just now
+        raise Conflict(CHANGED_ELSEWHERE) from error
     record(session, actor, "mentor.reassign" if current else "mentor.assign", "enrollment", enrollment.id,
            before={"kind": kind.value, "mentor_id": current.mentor_id} if current else None,
            after={"kind": kind.value, "mentor_id": mentor.id, "reason": reason})

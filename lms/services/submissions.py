@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lms.models import (
@@ -25,12 +26,14 @@ from lms.models import (
     User,
 )
 from lms.models.base import utcnow
-from lms.services import DomainError
+from lms.services import Conflict, DomainError
 from lms.services.audit import record
 from lms.services.autochecks import CheckResult, blocked, run_checks
 from lms.services.cohorts import current_enrollment
 from lms.services.notifications import notify
 from lms.services.uploads import StoredFile
+
+CHANGED_ELSEWHERE = _l("This attempt was changed in another window at the same moment. Reload the page to see it.")
 
 
 def grader_kinds(grader: GraderKind) -> list[MentorKind]:
@@ -94,8 +97,27 @@ def open_draft(session: Session, trainee: User, assessment: Assessment) -> Submi
     draft = Submission(trainee_id=trainee.id, assessment_id=assessment.id, attempt_no=state.used + 1,
                        state=SubmissionState.DRAFT, answers={}, checks=[])
     session.add(draft)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:  # a parallel request (double click, second tab) started it first
+        raise Conflict(CHANGED_ELSEWHERE) from error
     return draft
+
+
+def _write_draft(session: Session, submission: Submission, **values: Any) -> None:
+    """Write `values` (and bump the version) only if the row is still the draft this
+    request read: one guarded UPDATE, so of two requests racing on one draft exactly
+    one writes and the other gets Conflict. Caller rolls back on Conflict."""
+    result = session.execute(
+        sa.update(Submission)
+        .where(Submission.id == submission.id, Submission.state == SubmissionState.DRAFT,
+               Submission.version == submission.version)
+        .values(version=Submission.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(CHANGED_ELSEWHERE)
+    session.refresh(submission, ["version", *values])
 
 
 def save_draft(session: Session, submission: Submission, answers: dict[str, Any],
@@ -104,7 +126,8 @@ def save_draft(session: Session, submission: Submission, answers: dict[str, Any]
     if submission.state != SubmissionState.DRAFT:
         raise DomainError(_l("This attempt was already submitted."))
     names = {f["name"] for f in submission.assessment.fields if f["type"] != "file"}
-    submission.answers = {k: v for k, v in answers.items() if k in names}
+    # First, so a save that lost to a submit deletes none of the submitted files.
+    _write_draft(session, submission, answers={k: v for k, v in answers.items() if k in names})
     for field_name, stored in uploads.items():
         for old in [f for f in submission.files if f.field == field_name]:
             submission.files.remove(old)
@@ -113,25 +136,25 @@ def save_draft(session: Session, submission: Submission, answers: dict[str, Any]
         submission.files.append(SubmissionFile(field=field_name, original_name=stored.original_name,
                                                stored_name=stored.stored_name, content_type=stored.content_type,
                                                size=stored.size))
-    submission.version += 1
     session.flush()
 
 
 def submit(session: Session, trainee: User, submission: Submission) -> list[CheckResult]:
-    """Run the auto-checks; submit unless a blocking one fails (then it stays a draft)."""
+    """Run the auto-checks; submit unless a blocking one fails (then it stays a draft).
+
+    Of parallel submits of one draft exactly one succeeds (one audit event, one
+    notification per mentor); the others get Conflict.
+    """
     if submission.state != SubmissionState.DRAFT:
         raise DomainError(_l("This attempt was already submitted."))
     assessment = submission.assessment
     results = run_checks(assessment.fields, assessment.checks, submission.answers,
                          {f.field for f in submission.files})
-    submission.checks = [r.as_dict() for r in results]
-    submission.version += 1
+    checks = [r.as_dict() for r in results]
     if blocked(results):
-        session.flush()
+        _write_draft(session, submission, checks=checks)
         return results
-    submission.state = SubmissionState.SUBMITTED
-    submission.submitted_at = utcnow()
-    session.flush()
+    _write_draft(session, submission, checks=checks, state=SubmissionState.SUBMITTED, submitted_at=utcnow())
     record(session, trainee, "submission.submit", "submission", submission.id,
            after={"assessment": assessment.code, "attempt": submission.attempt_no})
     enrollment = current_enrollment(session, trainee.id)

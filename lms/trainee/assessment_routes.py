@@ -7,7 +7,7 @@ from flask_login import current_user
 from lms.extensions import db
 from lms.models import Assessment
 from lms.permissions import Action, require
-from lms.services import DomainError, clock, progress
+from lms.services import Conflict, DomainError, clock, progress
 from lms.services import submissions as submission_service
 from lms.services.cohorts import current_enrollment
 from lms.services.uploads import discard_uploads, store_upload
@@ -62,9 +62,10 @@ def assessment_save(assessment_id: int):
     if not form.validate_on_submit():
         return _page(assessment, form, 400)
     folder = current_app.config["UPLOAD_FOLDER"]
+    uploads = {}
     try:
         draft = submission_service.open_draft(db.session, current_user, assessment)
-        uploads, failed = {}, False
+        failed = False
         for spec in assessment.fields:
             upload = form[f"f_{spec['name']}"].data if spec["type"] == "file" else None
             if not getattr(upload, "filename", ""):
@@ -87,7 +88,10 @@ def assessment_save(assessment_id: int):
         results = submission_service.submit(db.session, current_user, draft)
     except DomainError as error:
         db.session.rollback()
+        discard_uploads(folder, uploads.values())
         flash(error.message, "danger")
+        if isinstance(error, Conflict):  # lost a race: show what won, keep this form's answers
+            return _page(assessment, form, 409)
         return redirect(url_for("trainee.assessment", assessment_id=assessment.id))
     db.session.commit()
     if any(r.blocking and not r.passed for r in results):
