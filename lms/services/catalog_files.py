@@ -240,7 +240,6 @@ class _Loader:
                                                  str(_l("is not a listed lesson in course.yaml"))))
         return out
 
-
     # --- facts shared across courses -----------------------------------------------
 
     def facts(self) -> Facts:
