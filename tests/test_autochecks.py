@@ -2,7 +2,7 @@
 
 import pytest
 
-from lms.services.autochecks import blocked, parse_number, run_checks
+from lms.services.autochecks import answer_language, blocked, parse_number, run_checks
 
 MSG = {"zh_CN": "x", "en": "x"}
 FIELDS = [{"name": "a", "type": "text", "required": True}, {"name": "n", "type": "number"},
@@ -36,6 +36,33 @@ def test_lengths_count_characters_not_bytes():
     assert _check("max_length", "汉" * 10, value=10)
     assert not _check("max_length", "汉" * 11, value=10)
     assert _check("min_length", "汉字", value=2)
+
+
+LIMIT = {"zh_CN": 300, "en": 1100}  # a customer reply (courses/FORMAT.md)
+
+
+def test_a_chinese_answer_gets_the_chinese_limit():
+    assert _check("max_length", "您" * 300, value=LIMIT)
+    assert not _check("max_length", "您" * 301, value=LIMIT)
+
+
+def test_an_english_answer_gets_the_english_limit():
+    reply = "Sorry for the wait, your parcel ships today. "  # 45 characters
+    assert len(reply * 24) == 1080 and _check("max_length", reply * 24, value=LIMIT)
+    assert not _check("max_length", reply * 25, value=LIMIT)
+    assert not _check("min_length", "Sorry about that, we are on it.", value={"zh_CN": 10, "en": 40})
+    assert _check("min_length", "抱歉让您久等了，马上为您处理", value={"zh_CN": 10, "en": 40})
+
+
+@pytest.mark.parametrize(("answer", "language"), [
+    ("非常抱歉，差价50元原路退回。", "zh_CN"),
+    ("亲，本商品支持价保，降价可申请差价。Price protection applies.", "zh_CN"),  # half the content each
+    ("Sorry, 价保 covers this order: the difference comes back in 3 days.", "en"),
+    ("SKU-88231 的水壶漏水，订单 T202611050012", "zh_CN"),
+    ("12,345", "zh_CN"),  # no letters: the stricter limit
+])
+def test_answer_language_is_the_one_most_of_the_text_is_in(answer, language):
+    assert answer_language(answer) == language
 
 
 def test_empty_optional_answer_passes_all_but_required():

@@ -169,3 +169,19 @@ def test_lesson_page_drops_a_script_from_the_markdown(app, courses, login_as):
         lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == lesson_file.name.split(".")[0]))
     html = client.get(f"/catalog/lessons/{lesson.id}").get_data(as_text=True)
     assert "alert('owned')" not in html and lesson.title["en"] in html
+
+
+def test_judged_text_is_stored_and_an_edit_updates_only_its_criterion(app, courses):
+    _sync(app, courses)
+    with app.app_context():
+        criterion = db.session.scalar(sa.select(RubricCriterion).join(Assessment).where(
+            RubricCriterion.code == "customer-reply", Assessment.code == "takeover-and-defect-drill"))
+        assert criterion.judged["en"].startswith("Whether the reply apologises")
+    path = courses / COURSE / "course.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["assessments"][0]["rubric"][2]["judged"]["en"] = "Whether the reply is kind and clear."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = _sync(app, courses)
+    assert (report.created, report.updated, report.archived) == (0, 1, 0)
+    with app.app_context():
+        assert db.session.get(RubricCriterion, criterion.id).judged["en"] == "Whether the reply is kind and clear."

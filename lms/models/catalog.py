@@ -166,15 +166,22 @@ class RubricCriterion(CatalogRow, db.Model):
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id"))
     code: Mapped[str] = mapped_column(sa.String(64))
     title: Mapped[Text] = mapped_column(sa.JSON)
+    judged: Mapped[Text] = mapped_column(sa.JSON)  # what is judged: trainees see it before submitting
     competency: Mapped[Competency] = enum_column(Competency)
     weight: Mapped[int]
-    levels: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)  # [{points, descriptor}]
+    # [{points, descriptor}]; descriptors guide mentors and may hold the answers, so a trainee
+    # sees only the one a mentor picked, with the grade
+    levels: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
 
     assessment: Mapped[Assessment] = relationship(back_populates="criteria")
 
     @property
     def max_points(self) -> int:
         return max(level["points"] for level in self.levels)
+
+    def level_for(self, points: Any) -> Optional[dict[str, Any]]:
+        """The level a grade's points for this criterion stand for, if any."""
+        return next((level for level in self.levels if level["points"] == points), None)
 
 
 class CatalogSync(db.Model):

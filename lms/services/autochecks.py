@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
 REQUIRED_MESSAGE = {"zh_CN": "此项为必填。", "en": "This field is required."}
+HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass
@@ -34,6 +35,24 @@ def parse_number(text: Any) -> Optional[float]:
         return None
 
 
+def answer_language(answer: str) -> str:
+    """'zh_CN' when Han characters are at least a quarter of the letters, else 'en'.
+
+    A Chinese character carries about as much as three or four English letters, so
+    a quarter of Han characters means about half the text is Chinese. An answer with
+    no letters at all (digits, signs) counts as Chinese, the stricter limit.
+    """
+    han = len(HAN_RE.findall(answer))
+    latin = sum(1 for ch in answer if ch.isalpha()) - han
+    return "zh_CN" if 3 * han >= latin else "en"
+
+
+def length_limit(value: Any, answer: str) -> int:
+    """The limit for this answer's language; a bare number is from a catalogue synced before
+    limits were per language, until the next sync."""
+    return value[answer_language(answer)] if isinstance(value, dict) else value
+
+
 def _keyword_ok(answer: str, item: str) -> bool:
     lowered = answer.casefold()
     return any(alt.strip().casefold() in lowered for alt in item.split("|") if alt.strip())
@@ -53,9 +72,9 @@ def _run_one(check: dict, answer: str, has_file: bool) -> bool:
     if kind == "keywords":
         return all(_keyword_ok(answer, item) for item in check["keywords"])
     if kind == "max_length":
-        return len(answer) <= check["value"]
+        return len(answer) <= length_limit(check["value"], answer)
     if kind == "min_length":
-        return len(answer) >= check["value"]
+        return len(answer) >= length_limit(check["value"], answer)
     return False
 
 

@@ -129,7 +129,7 @@ def unique(f: YamlFile, values: list, where: str, key: str) -> None:
 
 def assessment(f: YamlFile, d: dict, prefix: str) -> AssessmentSpec:
     f.keys(d, {"code", "title", "brief", "grader", "pass_mark", "max_attempts", "required",
-               "fields", "checks", "rubric"}, prefix)
+               "fields", "checks", "rubric", "not_answers"}, prefix)
     fields = [_field(f, item, fp) for fp, item in f.mappings(d, "fields", prefix)]
     fields = [x for x in fields if x is not None]
     unique(f, [x["name"] for x in fields], f"{prefix}fields", "name")
@@ -148,7 +148,16 @@ def assessment(f: YamlFile, d: dict, prefix: str) -> AssessmentSpec:
         fields=fields,
         checks=checks,
         rubric=rubric,
+        not_answers=_phrases(f, d, "not_answers", prefix),
     )
+
+
+def _phrases(f: YamlFile, d: dict, key: str, prefix: str) -> list[str]:
+    phrases = f.items(d, key, prefix, required=False)
+    if any(not isinstance(p, str) or not p.strip() for p in phrases):
+        f.problem(prefix + key, _l("must be non-empty texts"))
+        return []
+    return phrases
 
 
 def _field(f: YamlFile, d: dict, prefix: str) -> Optional[dict]:
@@ -207,7 +216,7 @@ def _check(f: YamlFile, d: dict, fields: dict, prefix: str) -> dict:
             f.problem(prefix + "max", _l("min and max must be numbers with min ≤ max"))
         out.update(min=low, max=high)
     elif kind in ("max_length", "min_length"):
-        out["value"] = f.integer(d, "value", 1, 100000, prefix)
+        out["value"] = _limits(f, d, prefix)
     elif kind == "keywords":
         words = f.items(d, "keywords", prefix)
         if any(not isinstance(w, str) or not w.strip() for w in words):
@@ -216,8 +225,25 @@ def _check(f: YamlFile, d: dict, fields: dict, prefix: str) -> dict:
     return out
 
 
+def _limits(f: YamlFile, d: dict, prefix: str) -> Optional[dict]:
+    """A length limit per language (an English text needs 3–4 characters per Chinese one)."""
+    value = f.get(d, "value", prefix)
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != set(LOCALES):
+        f.problem(prefix + "value", _l("needs one limit per language (zh_CN and en)"))
+        return None
+    limits = {loc: f.integer(value, loc, 1, 100000, prefix + "value.") for loc in LOCALES}
+    if None in limits.values():
+        return None
+    if limits["en"] < 2 * limits["zh_CN"]:
+        f.problem(prefix + "value.en", _l("must be at least twice the Chinese limit "
+                                          "(English takes 3–4 characters for one Chinese character)"))
+    return limits
+
+
 def _criterion(f: YamlFile, d: dict, prefix: str) -> CriterionSpec:
-    f.keys(d, {"code", "title", "competency", "weight", "levels"}, prefix)
+    f.keys(d, {"code", "title", "judged", "competency", "weight", "levels"}, prefix)
     levels = []
     raw = f.mappings(d, "levels", prefix, minimum=2)
     if len(raw) > 5:
@@ -232,6 +258,7 @@ def _criterion(f: YamlFile, d: dict, prefix: str) -> CriterionSpec:
     return CriterionSpec(
         code=f.code(d, "code", prefix, CRITERION_RE),
         title=f.text(d, "title", prefix),
+        judged=f.text(d, "judged", prefix),
         competency=f.choice(d, "competency", [c.value for c in Competency], prefix),
         weight=f.integer(d, "weight", 1, 100, prefix),
         levels=levels,

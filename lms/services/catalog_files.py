@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from lms.models.catalog import TargetRole
 from lms.services.catalog_checks import YamlFile, assessment, unique
+from lms.services.catalog_facts import Facts, line_problems, read_facts
+from lms.services.catalog_leaks import answer_leaks
 from lms.services.catalog_specs import (
     LOCALES,
     TIER_ORDER,
@@ -208,7 +210,10 @@ class _Loader:
         lessons = self.lessons(f, folder)
         assessments = []
         for prefix, item in f.mappings(d, "assessments"):
-            assessments.append(assessment(f, item, prefix))
+            spec = assessment(f, item, prefix)
+            for where, problem in answer_leaks(spec):
+                f.problem(prefix + where, problem)
+            assessments.append(spec)
         unique(f, [a.code for a in assessments], "assessments", "code")
         return CourseSpec(code, f.text(d, "title"), f.text(d, "summary"), lessons, assessments)
 
@@ -235,6 +240,26 @@ class _Loader:
                                                  str(_l("is not a listed lesson in course.yaml"))))
         return out
 
+    # --- facts shared across courses -----------------------------------------------
+
+    def facts(self) -> Facts:
+        path = self.root / "facts.yaml"
+        f = self.read_yaml(path) if path.exists() else None
+        return read_facts(f) if f is not None else Facts()
+
+    def check_mentions(self, facts: Facts) -> None:
+        """Every SKU and order id in the course texts against facts.yaml."""
+        paths = [self.root / "program.yaml"] + [
+            p for p in sorted(self.root.glob("*/**/*")) if p.suffix in (".yaml", ".md") and p.is_file()]
+        for path in paths:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):  # reported when the file is read
+                continue
+            for n, line in enumerate(lines, 1):
+                for problem in line_problems(facts, line):
+                    self.problems.append(Problem(self.display(path), f"line {n}", problem))
+
 
 def load_catalog(root: Path | str) -> tuple[Optional[ProgramSpec], list[Problem]]:
     """Parse and validate a courses folder; the spec is only usable with no problems."""
@@ -243,4 +268,5 @@ def load_catalog(root: Path | str) -> tuple[Optional[ProgramSpec], list[Problem]
     if not root.is_dir():
         return None, [Problem(str(root), "folder", str(_l("does not exist")))]
     spec = loader.program()
+    loader.check_mentions(loader.facts())
     return spec, loader.problems

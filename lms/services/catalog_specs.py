@@ -38,6 +38,7 @@ class LessonSpec:
 class CriterionSpec:
     code: str
     title: dict
+    judged: dict  # what is judged, shown to trainees; the level descriptors are for mentors
     competency: str
     weight: int
     levels: list
@@ -55,6 +56,7 @@ class AssessmentSpec:
     fields: list
     checks: list
     rubric: list[CriterionSpec]
+    not_answers: list[str] = field(default_factory=list)  # only read by the leak check
 
 
 @dataclass

@@ -144,7 +144,7 @@ def apply_catalog(session: Session, spec: ProgramSpec, report: SyncReport) -> Pr
                     for r_pos, c in enumerate(a.rubric):
                         s.upsert(RubricCriterion, criteria, (assessment.id, c.code), {
                             "assessment_id": assessment.id, "code": c.code, "position": r_pos,
-                            "title": c.title, "competency": c.competency, "weight": c.weight,
+                            "title": c.title, "judged": c.judged, "competency": c.competency, "weight": c.weight,
                             "levels": c.levels,
                         })
     for rows in (criteria, assessments, lessons, courses, tracks, tiers):

@@ -25,6 +25,7 @@ from lms.models import (
     MentorAssignment,
     MentorKind,
     NotificationKind,
+    RubricCriterion,
     Submission,
     SubmissionState,
     Track,
@@ -48,6 +49,13 @@ def weighted_score(criteria, points: dict[str, float]) -> float:
     if not total:
         return 0.0
     return round(100 * sum(c.weight * points.get(c.code, 0) / c.max_points for c in live) / total, 1)
+
+
+def weight_shares(criteria) -> list[tuple[RubricCriterion, int]]:
+    """The live criteria, each with its share of the score in whole %."""
+    live = [c for c in criteria if c.archived_at is None]
+    total = sum(c.weight for c in live) or 1
+    return [(c, round(100 * c.weight / total)) for c in live]
 
 
 def grading_kind(session: Session, mentor: User, submission: Submission) -> Optional[MentorKind]:

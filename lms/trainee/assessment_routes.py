@@ -7,7 +7,7 @@ from flask_login import current_user
 from lms.extensions import db
 from lms.models import Assessment
 from lms.permissions import Action, require
-from lms.services import Conflict, DomainError, clock, progress
+from lms.services import Conflict, DomainError, clock, grading, progress
 from lms.services import submissions as submission_service
 from lms.services.cohorts import current_enrollment
 from lms.services.uploads import discard_uploads, store_upload
@@ -41,7 +41,7 @@ def _page(assessment, form, status=200, state=None):
     due = _due(assessment)
     return render_template(
         "trainee/assessment.html", assessment=assessment, state=state, form=form, due=due,
-        due_status=due.status(today) if due else None,
+        due_status=due.status(today) if due else None, rubric=grading.weight_shares(assessment.criteria),
     ), status
 
 
