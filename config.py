@@ -105,6 +105,7 @@ class Config:
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
     PASSWORD_HASH_METHOD = "scrypt"  # nosec B105  # an algorithm name, not a password
+    REMEMBER_COOKIE_NAME = "remember_token"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
@@ -133,6 +134,8 @@ class Config:
             "LOGIN_ACCOUNT_MAX_FAILURES": _int_env(env, "LOGIN_ACCOUNT_MAX_FAILURES", 50),
             # A remember-me cookie lasts days, not Flask-Login's default year.
             "REMEMBER_COOKIE_DURATION": timedelta(days=_int_env(env, "REMEMBER_DAYS", 14)),
+            # A logged-in session ends after this long without a request (ASVS 3.3.2).
+            "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int_env(env, "SESSION_IDLE_HOURS", 12)),
             "HSTS_SECONDS": _int_env(env, "HSTS_SECONDS", cls.HSTS_SECONDS),
             # Behind one reverse proxy, the client's IP (which throttling counts by) is in
             # X-Forwarded-For; trusting that header without a proxy would let anyone pick it.
@@ -181,6 +184,10 @@ class ProductionConfig(Config):
         settings = super().from_env(env, folder)
         if env.get("LMS_INSECURE_COOKIES") == "1":  # a trial over plain HTTP, never a real site
             settings.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+        else:
+            # __Host-: the browser accepts the cookie only from this host over HTTPS,
+            # so a sibling subdomain or a plain-HTTP page cannot plant one.
+            settings.update(SESSION_COOKIE_NAME="__Host-session", REMEMBER_COOKIE_NAME="__Host-remember_token")
         return settings
 
 

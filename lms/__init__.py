@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import config_class, instance_dir
+from config import ConfigError, config_class, instance_dir
 from lms.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +18,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     The environment is read here, not at import: production raises `config.ConfigError`
     before anything is built when it is not safe to run.
     """
-    config = config_class(config_name or os.environ.get("LMS_CONFIG") or "development")
+    name = config_name or os.environ.get("LMS_CONFIG")
+    if name is None and not (os.environ.get("DATABASE_URL") or "sqlite").startswith("sqlite"):
+        # An operator who set a server database but forgot LMS_CONFIG would get
+        # development (no Secure cookies, no HSTS, demo data allowed): refuse.
+        raise ConfigError("DATABASE_URL names a database server but LMS_CONFIG is unset: set "
+                          "LMS_CONFIG=production, or LMS_CONFIG=development to develop against it")
+    config = config_class(name or "development")
     folder = instance_dir(os.environ)
     settings = config.from_env(os.environ, folder)
     app = Flask(

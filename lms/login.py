@@ -1,5 +1,7 @@
 """Flask-Login wiring."""
 
+import time
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -14,10 +16,15 @@ def init_login(app, login_manager) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    # The session and remember cookie hold `User.session_token` (see `User.get_id`):
-    # a rotated token matches nobody, so old cookies log nobody in.
+    # The session and remember cookie hold "<User.session_token>.<issued at>" (see
+    # `User.get_id`): a rotated token matches nobody, so old cookies log nobody in,
+    # and a login older than REMEMBER_COOKIE_DURATION ends however it is carried.
     @login_manager.user_loader
-    def load_user(token: str):
-        if not token or len(token) > 64:
+    def load_user(value: str):
+        token, _, issued = (value or "").partition(".")
+        if not token or len(token) > 64 or not issued.isdigit():
+            return None
+        max_age = app.config["REMEMBER_COOKIE_DURATION"].total_seconds()
+        if not 0 <= time.time() - int(issued) <= max_age:
             return None
         return db.session.scalar(sa.select(User).where(User.session_token == token))

@@ -91,7 +91,10 @@ class Client(FlaskClient):
 
     def post_form(self, url, data=None, **kwargs):
         data = {"csrf_token": self.csrf_token(), **(data or {})}
-        return self.post(url, data=data, **kwargs)
+        response = self.post(url, data=data, **kwargs)
+        if url.startswith(("/auth/login", "/auth/logout", "/auth/password")):
+            self._token = None  # logging in or out starts a new CSRF secret
+        return response
 
 
 @pytest.fixture
@@ -137,7 +140,7 @@ def make_user(app):
 def login(client, user) -> None:
     """Log a client in without the login form (fast; the form has its own tests)."""
     with client.session_transaction() as sess:
-        sess["_user_id"] = user.session_token
+        sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
 
 

@@ -291,9 +291,29 @@ def test_readme_production_commands_run_and_serve(scratch_postgres, tmp_path):
         assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
         assert status == 302 and answer["Location"] == "/"
         cookies = answer.get_all("Set-Cookie")
-        for name in ("session=", "remember_token="):
+        for name in ("__Host-session=", "__Host-remember_token="):
             cookie = next(c for c in cookies if c.startswith(name))
             assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     finally:
         output = _stop(server)
     assert "Worker failed to boot" not in output
+
+
+def test_a_server_database_without_lms_config_is_refused(env):
+    """A careless operator who sets DATABASE_URL but not LMS_CONFIG got development
+    (demo data allowed, no Secure cookies); now nothing starts."""
+    env.setenv("DATABASE_URL", UNUSED_POSTGRES)
+    env.setenv("SECRET_KEY", secrets.token_hex(32))
+    with pytest.raises(ConfigError, match="LMS_CONFIG"):
+        create_app()
+    env.setenv("LMS_CONFIG", "development")
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == UNUSED_POSTGRES
+
+
+def test_production_cookies_are_host_only_unless_the_http_trial_is_asked_for(production_env):
+    app = create_app()
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert app.config["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
+    production_env.setenv("LMS_INSECURE_COOKIES", "1")
+    trial = create_app()
+    assert trial.config["SESSION_COOKIE_NAME"] == "session" and not trial.config["SESSION_COOKIE_SECURE"]

@@ -192,10 +192,13 @@ def test_parallel_guesses_reach_the_password_check_at_most_the_limit(app, make_u
     assert len([p for p in checks if p != PASSWORD]) <= 10
     assert sum(1 for r in results if not r.throttled) == len(checks)
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(LoginAttempt.id))) == 23
-    # After the burst, the right password from the same place is still refused.
+        # Refused tries leave no row: only checked ones count towards a lock.
+        assert db.session.scalar(sa.select(sa.func.count(LoginAttempt.id))) == len(checks)
+    # The lock is reached exactly when ten wrong guesses were checked, burst or not.
+    wrong_checked = len([p for p in checks if p != PASSWORD])
     with app.app_context():
-        assert authenticate(db.session, user.email, PASSWORD, "10.5.5.5", throttle).throttled
+        result = authenticate(db.session, user.email, PASSWORD, "10.5.5.5", throttle)
+        assert result.throttled == (wrong_checked >= 10)
 
 
 def test_an_unknown_email_costs_a_password_hash_like_a_known_one(session, make_user, monkeypatch):
@@ -261,3 +264,82 @@ def test_session_cookie_is_httponly_and_samesite(client, make_user):
     response = _login(client, user.email)
     header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
     assert "HttpOnly" in header and "SameSite=Lax" in header
+
+
+# --- found by the attacker review -----------------------------------------------------------
+
+
+def test_a_remember_cookie_ends_after_its_days_on_the_server_too(app, client, make_user):
+    import time_machine
+
+    user = make_user("trainee")
+    _login(client, user.email, remember="y")
+    cookie = client.get_cookie("remember_token").value
+    with time_machine.travel(datetime.now() + timedelta(days=15)):
+        copied = _new_client(app)
+        copied.set_cookie("remember_token", cookie)
+        assert not _logged_in(copied)
+    with time_machine.travel(datetime.now() + timedelta(days=13)):
+        copied = _new_client(app)
+        copied.set_cookie("remember_token", cookie)
+        assert _logged_in(copied)
+
+
+def test_a_session_ends_after_the_idle_timeout(app, client, make_user):
+    import time_machine
+
+    user = make_user("trainee")
+    _login(client, user.email)
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=12)
+    with time_machine.travel(datetime.now() + timedelta(hours=11)):
+        assert _logged_in(client)  # a request refreshes the idle clock
+    with time_machine.travel(datetime.now() + timedelta(hours=11 + 13)):
+        assert not _logged_in(client)
+
+
+def test_hammering_past_the_lock_does_not_lock_the_owner_out_elsewhere(client, make_user):
+    user = make_user("trainee")  # never logged in: no usual IP to fall back on
+    codes = [_login(client, user.email, "nope-nope-nope", ip="203.0.113.66").status_code for _ in range(60)]
+    assert codes.count(401) == 10 and codes.count(429) == 50
+    assert _login(client, user.email, ip="198.51.100.7").status_code == 302
+
+
+def test_a_colleague_spraying_from_the_office_ip_does_not_lock_out_a_usual_user(session, make_user):
+    method = "pbkdf2:sha256:1000"
+    user = make_user("trainee")
+    throttle = Throttle(max_failures=10, ip_max_failures=5)
+    assert authenticate(session, user.email, PASSWORD, "10.8.8.8", throttle, method).user is not None
+    for n in range(8):
+        authenticate(session, f"made-up{n}@example.com", "guess-guess", "10.8.8.8", throttle, method)
+    newcomer = make_user("trainee")
+    assert authenticate(session, newcomer.email, PASSWORD, "10.8.8.8", throttle, method).throttled
+    assert authenticate(session, user.email, PASSWORD, "10.8.8.8", throttle, method).user is not None
+
+
+def test_guessing_the_current_password_on_the_change_form_is_throttled(client, make_user):
+    user = make_user("trainee")
+    _login(client, user.email)
+    with client.application.app_context():
+        before = db.session.get(User, user.id).password_hash
+    new = {"new": "violet-harbour-lantern-93", "confirm": "violet-harbour-lantern-93"}
+    for _ in range(10):
+        assert client.post_form("/auth/password", {"current": "wrong-guess-1", **new}).status_code == 400
+    response = client.post_form("/auth/password", {"current": PASSWORD, **new})
+    assert response.status_code == 429
+    with client.application.app_context():
+        assert db.session.get(User, user.id).password_hash == before
+
+
+def test_a_csrf_token_from_before_login_is_worthless_after_it(app, make_user):
+    user = make_user("trainee")
+    victim = _new_client(app)
+    planted = victim.csrf_token()  # what an attacker who fixed the cookie would know
+    _login(victim, user.email)
+    response = victim.post("/notifications/read", data={"csrf_token": planted})
+    assert response.status_code == 400
+
+
+def test_a_client_address_that_is_not_an_ip_does_not_break_login(client, make_user):
+    user = make_user("trainee")
+    response = _login(client, user.email, "wrong-guess-1", ip="1.2.3.4, " + "a" * 80)
+    assert response.status_code == 401

@@ -1,3 +1,4 @@
+import ipaddress
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -22,6 +23,23 @@ def _throttle() -> Throttle:
     )
 
 
+def _client_ip() -> str:
+    """The client's address as throttling counts it; anything that is not an IP
+    (a forged X-Forwarded-For behind ProxyFix) counts as one shared unknown."""
+    try:
+        return str(ipaddress.ip_address(request.remote_addr or ""))
+    except ValueError:
+        return "-"
+
+
+def _start_session(user, remember: bool) -> None:
+    """Log `user` in on a fresh CSRF secret (a token planted before login is
+    worthless after it), with the idle timeout of PERMANENT_SESSION_LIFETIME."""
+    session.pop("csrf_token", None)
+    session.permanent = True
+    login_user(user, remember=remember)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -31,7 +49,7 @@ def login():
     status = 200
     if form.validate_on_submit():
         result = authenticate(
-            db.session, form.email.data, form.password.data, request.remote_addr or "-", _throttle(),
+            db.session, form.email.data, form.password.data, _client_ip(), _throttle(),
             current_app.config["PASSWORD_HASH_METHOD"],
         )
         db.session.commit()
@@ -49,7 +67,7 @@ def login():
             if session.get("locale") in current_app.config["LANGUAGES"] and session["locale"] != result.user.locale:
                 result.user.locale = session["locale"]
                 db.session.commit()
-            login_user(result.user, remember=form.remember.data)
+            _start_session(result.user, form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
     elif form.is_submitted():
         status = 400
@@ -63,6 +81,7 @@ def logout():
     current_user.end_sessions()
     db.session.commit()
     logout_user()
+    session.pop("csrf_token", None)
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -73,15 +92,21 @@ def password():
     form = ChangePasswordForm()
     form.password_context = (current_user.email, current_user.name)
     if form.validate_on_submit():
-        if change_password(
-            db.session, current_user, form.current.data, form.new.data,
+        result = change_password(
+            db.session, current_user, form.current.data, form.new.data, _client_ip(), _throttle(),
             current_app.config["PASSWORD_HASH_METHOD"],
-        ):
-            db.session.commit()
+        )
+        db.session.commit()
+        if result.user is not None:
             # Other sessions ended with the old token; this one carries the new one.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+            _start_session(current_user._get_current_object(), remembered)
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("main.index"))
+        if result.throttled:
+            form.current.errors.append(
+                _("Too many failed logins. Wait %(minutes)d minutes, then try again.",
+                  minutes=current_app.config["LOGIN_WINDOW_MINUTES"]))
+            return render_template("auth/password.html", form=form), 429
         form.current.errors.append(_("The current password is wrong."))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200

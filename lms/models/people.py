@@ -2,6 +2,7 @@
 
 import enum
 import secrets
+import time
 from datetime import datetime
 from typing import Optional
 
@@ -60,7 +61,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
 
     def get_id(self) -> str:
-        return self.session_token
+        """What the session and remember cookie carry: the token and when it was
+        issued (a password login), so the loader can end it after a fixed time."""
+        return f"{self.session_token}.{int(time.time())}"
 
     def end_sessions(self) -> None:
         """Invalidate every session and remember cookie of this user."""

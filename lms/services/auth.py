@@ -8,8 +8,13 @@ sliding window:
   one place; the owner elsewhere (or after the window) is not locked out;
 - per IP, across accounts: much higher, so an office behind one proxy is not
   blocked by a few typos, but one machine cannot spray every account;
-- per account, from IPs this account has never logged in from: bounds guessing
-  spread over many IPs without locking the owner out of their usual places.
+- per account, across IPs: bounds guessing spread over many IPs.
+
+Only tries that reached the password check count (a refused try is deleted), so
+nobody keeps a lock up by hammering; and the two aggregate limits never apply
+to an account from an IP it has logged in from before, so neither a distributed
+attack nor a colleague behind the same proxy locks the owner out of their usual
+place.
 """
 
 from dataclasses import dataclass
@@ -70,12 +75,11 @@ def _throttled(session: Session, attempt: LoginAttempt, throttle: Throttle) -> b
     if _failures(session, since, attempt.id, LoginAttempt.email == email,
                  LoginAttempt.ip == ip) >= throttle.max_failures:
         return True
-    if _failures(session, since, attempt.id, LoginAttempt.ip == ip) >= throttle.ip_max_failures:
-        return True
-    return (
-        _failures(session, since, attempt.id, LoginAttempt.email == email) >= throttle.account_max_failures
-        and not _known_ip(session, email, ip)
+    aggregate = (
+        _failures(session, since, attempt.id, LoginAttempt.ip == ip) >= throttle.ip_max_failures
+        or _failures(session, since, attempt.id, LoginAttempt.email == email) >= throttle.account_max_failures
     )
+    return aggregate and not _known_ip(session, email, ip)
 
 
 def authenticate(
@@ -86,15 +90,18 @@ def authenticate(
 
     The attempt is recorded as a failure and committed *before* the limits are
     counted and the password hashed, so parallel guesses see each other: at
-    most `max_failures` of any burst reach the password check. Throttled tries
-    stay recorded, so a lock lasts while the guessing goes on. Unknown,
-    inactive and password-less accounts cost the same hashing time as real ones.
+    most `max_failures` of any burst reach the password check (each one that
+    passes saw every earlier one's row). A refused try is deleted again, so it
+    does not extend the lock. Unknown, inactive and password-less accounts cost
+    the same hashing time as real ones.
     """
     email = normalize_email(email)
     attempt = LoginAttempt(email=email, ip=ip, succeeded=False)
     session.add(attempt)
     session.commit()
     if _throttled(session, attempt, throttle):
+        session.delete(attempt)
+        session.commit()
         return LoginResult(throttled=True)
     user = session.scalar(sa.select(User).where(User.email == email))
     usable = user is not None and user.active
@@ -111,11 +118,17 @@ def authenticate(
 
 
 def change_password(
-    session: Session, user: User, current: str, new: str, method: str = "scrypt"
-) -> bool:
-    """Set a new password when `current` is right, ending every other session; False otherwise."""
-    if not verify_password(user.password_hash, current, method):
-        return False
+    session: Session, user: User, current: str, new: str, ip: str, throttle: Throttle = Throttle(),
+    method: str = "scrypt",
+) -> LoginResult:
+    """Set a new password when `current` is right, ending every other session. Commits.
+
+    The current password is checked exactly like a login (recorded, throttled), so
+    a borrowed session cannot be used to guess the password without limit.
+    """
+    result = authenticate(session, user.email, current, ip, throttle, method)
+    if result.user is None or result.user.id != user.id:
+        return result
     user.password_hash = hash_password(new, method)
     user.end_sessions()
-    return True
+    return result
