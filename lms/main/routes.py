@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from lms.extensions import db
+from lms.loaders import load_file
 from lms.main import bp
-from lms.models import Notification, Role, Submission, SubmissionFile
-from lms.permissions import Action, may_see_work_of, public, require
+from lms.models import Notification, Role, Submission
+from lms.permissions import Action, public, require
 from lms.safe_redirect import is_safe_path, safe_next
 from lms.services import notifications as notification_service
-from lms.services.submissions import assigned_mentors
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin.home",
@@ -72,13 +72,7 @@ def download(file_id: int):
 
     Anyone else gets 404, so the existence of a file is not revealed.
     """
-    stored = db.session.get(SubmissionFile, file_id)
-    if stored is None:
-        abort(404)
-    trainee_id = stored.submission.trainee_id
-    mentor_ids = {a.mentor_id for a in assigned_mentors(db.session, trainee_id)}
-    if not may_see_work_of(current_user, trainee_id, mentor_ids):
-        abort(404)
+    stored = load_file(file_id)
     path = Path(current_app.config["UPLOAD_FOLDER"]) / stored.stored_name
     if not path.is_file():
         abort(404)
