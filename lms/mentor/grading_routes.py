@@ -1,10 +1,8 @@
 """Mentor: the grading queue, the grading page, grades, amendments, a trainee's record."""
 
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
 from lms.form_errors import show_error
@@ -15,6 +13,7 @@ from lms.models import Submission, SubmissionState
 from lms.permissions import Action, require
 from lms.services import DomainError, clock, grading
 from lms.services.submissions import attempts
+from lms.services.trainee_record import trainee_record
 from lms.submission_pages import render_read_only
 
 
@@ -88,14 +87,8 @@ def submission(submission_id: int):
 @require(Action.VIEW_TRAINEE)
 def trainee(enrollment_id: int):
     enrollment = load_enrollment(enrollment_id)
-    submissions = db.session.scalars(
-        sa.select(Submission).where(Submission.trainee_id == enrollment.trainee_id,
-                                    Submission.state != SubmissionState.DRAFT)
-        .options(selectinload(Submission.assessment)).order_by(Submission.id.desc())
-    ).all()
-    scores = grading.attainment(db.session, [enrollment.trainee_id])[enrollment.trainee_id]
     return render_template(
-        "mentor/trainee.html", enrollment=enrollment, submissions=submissions, scores=scores,
-        baselines={b.competency: b.score for b in enrollment.baselines},
+        "mentor/trainee.html", enrollment=enrollment,
+        record=trainee_record(db.session, enrollment, _today()),
         threshold=enrollment.cohort.program.attainment_threshold,
     )
