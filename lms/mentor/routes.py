@@ -8,8 +8,9 @@ from lms.loaders import load_enrollment
 from lms.mentor import bp
 from lms.models import Competency
 from lms.permissions import Action, require
-from lms.services import DomainError, clock, dashboards
+from lms.services import clock, dashboards
 from lms.services.cohorts import set_baseline
+from lms.transactions import commit_or_report
 
 
 @bp.route("/")
@@ -27,13 +28,7 @@ def baseline(enrollment_id: int):
     form = baseline_form(current, formdata=request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         scores = {c.value: form[c.value].data for c in Competency}
-        try:
-            set_baseline(db.session, current_user, enrollment, scores)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if commit_or_report(lambda: set_baseline(db.session, current_user, enrollment, scores)).ok:
             flash(_("Baseline ratings saved for %(name)s.", name=enrollment.trainee.name), "success")
             return redirect(url_for("admin.cohort", cohort_id=enrollment.cohort_id) if current_user.is_admin
                             else url_for("mentor.home"))
