@@ -13,7 +13,7 @@ from lms.admin.forms import ConfirmForm
 from lms.extensions import db
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
-from lms.services import DomainError, clock, dashboards, mentoring
+from lms.services import DomainError, admin_pages, clock, dashboards, mentoring
 from lms.services import cohorts as cohort_service
 from lms.services.people import decode_csv
 from lms.services.progress import current_program
@@ -97,15 +97,7 @@ def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, s
     today = _today()
     roster = dashboards.cohort_roster(db.session, cohort)
     q = request.args.get("q", "").strip()
-    candidates = []
-    if q:
-        enrolled = {e.trainee_id for e in roster}
-        pattern = f"%{q.lower()}%"
-        candidates = [u for u in db.session.scalars(
-            sa.select(User).where(User.role == Role.TRAINEE, User.active.is_(True),
-                                  sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
-            .order_by(User.name).limit(20)
-        ) if u.id not in enrolled]
+    candidates = admin_pages.enrollment_candidates(db.session, roster, q)
     return render_template(
         "admin/cohorts/detail.html", cohort=cohort, roster=roster,
         week=clock.week_of(cohort.start_date, today),
@@ -113,19 +105,8 @@ def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, s
         missing=mentoring.missing_mentors(roster), q=q, candidates=candidates,
         enroll_form=enroll_form or _enroll_form(cohort, formdata=None),
         csv_form=csv_form or EnrollCsvForm(formdata=None), report=report, confirm_form=ConfirmForm(formdata=None),
-        schedule=_schedule(cohort),
+        schedule=admin_pages.cohort_schedule(db.session, cohort),
     ), status
-
-
-def _schedule(cohort: Cohort):
-    from lms.services.progress import live, load_outline
-
-    rows = []
-    for tier in load_outline(db.session, cohort.program):
-        for track in live(tier.tracks):
-            rows.append((tier, track, clock.week_start(cohort.start_date, track.start_week),
-                         clock.week_end(cohort.start_date, track.end_week)))
-    return rows
 
 
 @bp.route("/cohorts/<int:cohort_id>")

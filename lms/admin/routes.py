@@ -7,9 +7,9 @@ from lms.admin import bp
 from lms.converters import page_number
 from lms.extensions import db
 from lms.loaders import load_submission
-from lms.models import AuditEvent, Role, User
+from lms.models import AuditEvent, Role
 from lms.permissions import Action, require
-from lms.services import clock, dashboards
+from lms.services import admin_pages, clock
 from lms.services.cohorts import current_enrollment
 from lms.submission_pages import render_read_only
 
@@ -17,24 +17,10 @@ from lms.submission_pages import render_read_only
 @bp.route("/")
 @require(Action.ADMIN_HOME)
 def home():
-    counts = dict(
-        db.session.execute(
-            sa.select(User.role, sa.func.count(User.id))
-            .where(User.active.is_(True))
-            .group_by(User.role)
-        ).all()
-    )
-    no_password = db.session.scalar(
-        sa.select(sa.func.count(User.id)).where(User.password_hash.is_(None), User.active.is_(True))
-    )
-    recent = db.session.scalars(
-        sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.id.desc()).limit(10)
-    ).all()
-    today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    overview = admin_pages.admin_overview(db.session, clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     return render_template(
-        "admin/home.html", counts=counts, roles=list(Role), no_password=no_password, recent=recent,
-        summaries=dashboards.cohort_summaries(db.session, today),
+        "admin/home.html", counts=overview.counts, roles=list(Role), no_password=overview.no_password,
+        recent=overview.recent, summaries=overview.summaries,
     )
 
 
