@@ -9,7 +9,18 @@ import pytest
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms.models import Assessment, Cohort, Enrollment, Lesson, Program, Submission, SubmissionFile, Tier, User
+from lms.models import (
+    Assessment,
+    Cohort,
+    Enrollment,
+    Lesson,
+    Notification,
+    Program,
+    Submission,
+    SubmissionFile,
+    Tier,
+    User,
+)
 from lms.services import DomainError, clock, grading, mentoring, progress
 from lms.services import cohorts as cohort_service
 from lms.services import submissions as submission_service
@@ -64,6 +75,11 @@ def test_closing_a_cohort_frees_seats_and_hands_waiting_work_to_the_new_mentors(
     login(client, t.ai)
     assert client.get(f"/mentor/submissions/{sid}").status_code == 403
     assert client.get(f"/files/{file_id}").status_code == 404
+    with app.app_context():  # the old mentor's "waiting" notification no longer leads to a 403
+        note_id = db.session.scalar(sa.select(Notification.id).where(Notification.user_id == t.ai.id,
+                                                                     Notification.submission_id == sid))
+    opened = client.get(f"/notifications/{note_id}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith("/notifications")
     for mentor in (new_ai, new_biz):  # both new mentors read it and open its file
         login(client, mentor)
         assert client.get(f"/mentor/submissions/{sid}").status_code == 200

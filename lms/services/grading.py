@@ -21,6 +21,7 @@ from lms.models import (
     Competency,
     Course,
     Enrollment,
+    EnrollmentStatus,
     Grade,
     MentorAssignment,
     MentorKind,
@@ -206,6 +207,8 @@ def queue(session: Session, mentor: User, today: date) -> list[QueueItem]:
         .where(Submission.state == SubmissionState.SUBMITTED, Assessment.grader.in_(graders),
                MentorAssignment.mentor_id == mentor.id, MentorAssignment.kind == mentor.mentor_kind,
                MentorAssignment.ended_at.is_(None), ~has_my_grade)
+        # coaching as `permissions.coaching_mentors` defines it: the active enrollment in an open cohort
+        .where(Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.cohort_open.is_(True))
         .options(selectinload(Submission.trainee), selectinload(Submission.grades),
                  selectinload(Submission.assessment).selectinload(Assessment.course)
                  .selectinload(Course.track).selectinload(Track.tier),
