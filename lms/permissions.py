@@ -7,14 +7,26 @@ nothing is refused (fail closed), and `tests/test_route_permissions.py` walks
 """
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Optional
 
+import sqlalchemy as sa
 from flask import abort, current_app, request
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from lms.extensions import login_manager
-from lms.models import Role
+from lms.models import (
+    Enrollment,
+    EnrollmentStatus,
+    GraderKind,
+    MentorAssignment,
+    MentorKind,
+    Role,
+    Submission,
+    SubmissionFile,
+    SubmissionState,
+)
 
 
 class Action(enum.StrEnum):
@@ -32,6 +44,7 @@ class Action(enum.StrEnum):
     SUBMIT_WORK = "submit_work"  # answer assessments
     GRADE = "grade"  # grading queue and rubric grading (only trainees one coaches)
     VIEW_TRAINEE = "view_trainee"  # a trainee's record: attainment, attempts (mentors: their own)
+    REVIEW_GRADING = "review_grading"  # read any submission with its grades, read only
 
 
 PUBLIC = "public"
@@ -48,6 +61,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_COHORTS,
             Action.RATE_BASELINE,
             Action.VIEW_TRAINEE,
+            Action.REVIEW_GRADING,
         }
     ),
     Role.MENTOR: frozenset(
@@ -69,28 +83,74 @@ EXTENSION_PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 
 def can(user, action: Action) -> bool:
     """True when an authenticated, active user's role allows `action`."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+    if not _signed_in(user):
         return False
     return action in ROLE_ACTIONS.get(user.role, frozenset())
 
 
-def coaches(user, enrollment) -> bool:
-    """Object-level rule: admins see every enrollment; a mentor only those they coach now."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+def _signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and bool(user.active)
+
+
+# --- object-level policies -------------------------------------------------------
+# One definition of who coaches a trainee (`coaching_mentors`); every rule below is
+# a pure function of already-loaded rows, so views, services and templates agree.
+
+
+def coaching_mentors(session: Session, trainee_id: int) -> list[MentorAssignment]:
+    """The open mentor assignments of the trainee's active enrollment in an open
+    cohort: the mentors who coach them now (at most one per kind)."""
+    return list(session.scalars(
+        sa.select(MentorAssignment).join(Enrollment)
+        .where(Enrollment.trainee_id == trainee_id, Enrollment.status == EnrollmentStatus.ACTIVE,
+               Enrollment.cohort_open.is_(True), MentorAssignment.ended_at.is_(None))
+        .order_by(MentorAssignment.id)
+    ))
+
+
+def may_read_submission(user, submission: Submission, coaches: Iterable[MentorAssignment]) -> bool:
+    """The trainee reads their own attempts (drafts too); admins and both coaching
+    mentors read every submitted attempt, whoever grades it."""
+    if not _signed_in(user):
+        return False
+    if user.id == submission.trainee_id:
+        return True
+    if submission.state == SubmissionState.DRAFT:
+        return False
+    return user.role == Role.ADMIN or any(a.mentor_id == user.id for a in coaches)
+
+
+def may_grade(user, submission: Submission, coaches: Iterable[MentorAssignment]) -> Optional[MentorKind]:
+    """The kind `user` grades this submission as, or None: only a coaching mentor of
+    a kind the assessment's grader setting asks for, and never a draft."""
+    if not _signed_in(user) or user.role != Role.MENTOR or submission.state == SubmissionState.DRAFT:
+        return None
+    grader = submission.assessment.grader
+    for a in coaches:
+        if a.mentor_id == user.id and a.kind == user.mentor_kind and (
+                grader == GraderKind.BOTH or a.kind.value == grader.value):
+            return a.kind
+    return None
+
+
+def may_open_file(user, stored: SubmissionFile, coaches: Iterable[MentorAssignment]) -> bool:
+    """Whoever may read the submission may open its files."""
+    return may_read_submission(user, stored.submission, coaches)
+
+
+def may_view_enrollment(user, enrollment: Enrollment) -> bool:
+    """Admins see every enrollment; a mentor those they coach now."""
+    if not _signed_in(user):
         return False
     if user.role == Role.ADMIN:
         return True
     return user.role == Role.MENTOR and any(
-        a.mentor_id == user.id and a.ended_at is None for a in enrollment.assignments
-    )
+        a.mentor_id == user.id and a.ended_at is None for a in enrollment.assignments)
 
 
-def may_see_work_of(user, trainee_id: int, coaching_mentor_ids: set[int]) -> bool:
-    """Object-level rule for a trainee's submissions and files: the trainee, the
-    mentors coaching them now (`coaching_mentor_ids`), and admins."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
-        return False
-    return user.role == Role.ADMIN or user.id == trainee_id or user.id in coaching_mentor_ids
+def tier_open(states, tier_id: int) -> bool:
+    """Whether the tier is unlocked, given `progress.tier_states` of the trainee."""
+    return any(s.tier.id == tier_id and s.unlocked for s in states)
 
 
 def require(action: Action) -> Callable:

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import format_datetime, get_locale
 from markupsafe import Markup
 
+from lms.services.grading import attained
 from lms.services.markdown import render_markdown
 
 
@@ -36,6 +37,7 @@ def localtime(moment: datetime | None) -> Markup:
 def init_templating(app) -> None:
     app.jinja_env.filters["t"] = localized
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.tests["attained"] = attained  # the rule stays in grading.attained
     app.jinja_env.filters["markdown"] = lambda text: render_markdown(
         localized(text) if isinstance(text, dict) else text
     )

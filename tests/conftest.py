@@ -162,14 +162,22 @@ ROLES = [None, Role.TRAINEE, Role.MENTOR, Role.ADMIN]
 COURSES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "courses")
 
 
+@pytest.fixture(scope="session")
+def parsed_courses():
+    """`courses/` parsed once per test session (parsing is the slow part of a sync)."""
+    from lms.services.catalog_files import load_catalog
+
+    return load_catalog(COURSES_DIR)
+
+
 @pytest.fixture
-def catalog(app):
-    """The shipped catalogue, synced; returns the Program id."""
+def catalog(app, parsed_courses):
+    """The shipped catalogue, synced into the real database; returns the Program id."""
     from lms.models import Program
-    from lms.services.catalog_sync import sync_catalog
+    from lms.services.catalog_sync import sync_spec
 
     with app.app_context():
-        report = sync_catalog(db.session, COURSES_DIR)
+        report = sync_spec(db.session, *parsed_courses)
         assert report.ok, report.errors
         db.session.commit()
         return db.session.scalar(sa.select(Program.id))

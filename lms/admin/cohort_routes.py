@@ -11,14 +11,14 @@ from lms.admin import bp
 from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
 from lms.admin.forms import ConfirmForm
 from lms.extensions import db
-from lms.form_errors import show_error
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
-from lms.services import Conflict, DomainError, clock, dashboards, mentoring
+from lms.services import DomainError, admin_pages, clock, dashboards, mentoring
 from lms.services import cohorts as cohort_service
 from lms.services.people import decode_csv
 from lms.services.progress import current_program
 from lms.templating import localized
+from lms.transactions import commit_or_report
 
 
 def _today():
@@ -51,13 +51,10 @@ def cohort_new():
         return redirect(url_for("catalog.index"))
     form = CohortForm()
     if form.validate_on_submit():
-        try:
-            cohort = cohort_service.create_cohort(db.session, current_user, program, form.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = commit_or_report(lambda: cohort_service.create_cohort(db.session, current_user, program,
+                                                                        form.data), form)
+        if outcome.ok:
+            cohort = outcome.result
             flash(_("Cohort %(code)s created.", code=cohort.code), "success")
             return redirect(url_for("admin.cohort", cohort_id=cohort.id))
     return render_template("admin/cohorts/form.html", form=form, cohort=None), 400 if form.errors else 200
@@ -69,13 +66,8 @@ def cohort_edit(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     form = CohortForm(obj=cohort)
     if form.validate_on_submit():
-        try:
-            cohort_service.update_cohort(db.session, current_user, cohort, form.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if commit_or_report(lambda: cohort_service.update_cohort(db.session, current_user, cohort, form.data),
+                            form).ok:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.cohort", cohort_id=cohort.id))
     return render_template("admin/cohorts/form.html", form=form, cohort=cohort), 400 if form.errors else 200
@@ -105,15 +97,7 @@ def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, s
     today = _today()
     roster = dashboards.cohort_roster(db.session, cohort)
     q = request.args.get("q", "").strip()
-    candidates = []
-    if q:
-        enrolled = {e.trainee_id for e in roster}
-        pattern = f"%{q.lower()}%"
-        candidates = [u for u in db.session.scalars(
-            sa.select(User).where(User.role == Role.TRAINEE, User.active.is_(True),
-                                  sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
-            .order_by(User.name).limit(20)
-        ) if u.id not in enrolled]
+    candidates = admin_pages.enrollment_candidates(db.session, roster, q)
     return render_template(
         "admin/cohorts/detail.html", cohort=cohort, roster=roster,
         week=clock.week_of(cohort.start_date, today),
@@ -121,19 +105,8 @@ def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, s
         missing=mentoring.missing_mentors(roster), q=q, candidates=candidates,
         enroll_form=enroll_form or _enroll_form(cohort, formdata=None),
         csv_form=csv_form or EnrollCsvForm(formdata=None), report=report, confirm_form=ConfirmForm(formdata=None),
-        schedule=_schedule(cohort),
+        schedule=admin_pages.cohort_schedule(db.session, cohort),
     ), status
-
-
-def _schedule(cohort: Cohort):
-    from lms.services.progress import live, load_outline
-
-    rows = []
-    for tier in load_outline(db.session, cohort.program):
-        for track in live(tier.tracks):
-            rows.append((tier, track, clock.week_start(cohort.start_date, track.start_week),
-                         clock.week_end(cohort.start_date, track.end_week)))
-    return rows
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -152,19 +125,13 @@ def cohort_enroll(cohort_id: int):
         if trainee is None:
             form.trainee_id.errors.append(_("Choose a trainee from the search results."))
             return _cohort_page(cohort, enroll_form=form, status=400)
-        try:
-            cohort_service.enroll(db.session, current_user, cohort, trainee, form.target_role.data,
-                                  form.source_role.data or None)
-        except Conflict as error:  # in another cohort, or enrolled by someone else just now
-            db.session.rollback()
-            flash(error.message, "danger")
+        name = trainee.name  # a rollback expires loaded rows
+        outcome = commit_or_report(lambda: cohort_service.enroll(
+            db.session, current_user, cohort, trainee, form.target_role.data, form.source_role.data or None))
+        if outcome.status == 409:  # in another cohort, or enrolled by someone else just now
             return _cohort_page(cohort, status=409)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is enrolled.", name=trainee.name), "success")
+        if outcome.ok:
+            flash(_("%(name)s is enrolled.", name=name), "success")
         return redirect(url_for("admin.cohort", cohort_id=cohort.id))
     return _cohort_page(cohort, enroll_form=form, status=400)
 
@@ -226,17 +193,13 @@ def enrollment(enrollment_id: int):
     status = 200
     if form.validate_on_submit():
         mentor = db.session.get(User, form.mentor_id.data) or abort(400)
-        try:
-            mentoring.assign(db.session, current_user, enrollment, mentor, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            enrollment = _enrollment_or_404(enrollment_id)  # as it is now, after whoever won
-            show_error(form, error)
-            status = 409 if isinstance(error, Conflict) else status
-        else:
-            db.session.commit()
+        outcome = commit_or_report(
+            lambda: mentoring.assign(db.session, current_user, enrollment, mentor, form.reason.data), form)
+        if outcome.ok:
             flash(_("%(name)s is now the mentor.", name=mentor.name), "success")
             return redirect(url_for("admin.enrollment", enrollment_id=enrollment.id))
+        enrollment = _enrollment_or_404(enrollment_id)  # as it is now, after whoever won
+        status = 409 if outcome.status == 409 else status
     return render_template(
         "admin/cohorts/enrollment.html", enrollment=enrollment, form=form,
         withdraw_form=WithdrawForm(formdata=None, on=_today()), status_active=EnrollmentStatus.ACTIVE,
@@ -249,15 +212,10 @@ def enrollment_withdraw(enrollment_id: int):
     enrollment = _enrollment_or_404(enrollment_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            cohort_service.withdraw(db.session, current_user, enrollment, form.reason.data, form.on.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is withdrawn; their mentors' seats are free again.", name=enrollment.trainee.name),
-                  "success")
+        name = enrollment.trainee.name
+        if commit_or_report(lambda: cohort_service.withdraw(db.session, current_user, enrollment,
+                                                            form.reason.data, form.on.data)).ok:
+            flash(_("%(name)s is withdrawn; their mentors' seats are free again.", name=name), "success")
         return redirect(url_for("admin.enrollment", enrollment_id=enrollment.id))
     assign_form = AssignForm(formdata=None)
     assign_form.mentor_id.choices = []

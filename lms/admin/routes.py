@@ -1,36 +1,26 @@
 import sqlalchemy as sa
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from lms.admin import bp
 from lms.converters import page_number
 from lms.extensions import db
-from lms.models import AuditEvent, Role, User
+from lms.loaders import load_submission
+from lms.models import AuditEvent, Role
 from lms.permissions import Action, require
-from lms.services import clock, dashboards
+from lms.services import admin_pages, clock
+from lms.services.cohorts import current_enrollment
+from lms.submission_pages import render_read_only
 
 
 @bp.route("/")
 @require(Action.ADMIN_HOME)
 def home():
-    counts = dict(
-        db.session.execute(
-            sa.select(User.role, sa.func.count(User.id))
-            .where(User.active.is_(True))
-            .group_by(User.role)
-        ).all()
-    )
-    no_password = db.session.scalar(
-        sa.select(sa.func.count(User.id)).where(User.password_hash.is_(None), User.active.is_(True))
-    )
-    recent = db.session.scalars(
-        sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.id.desc()).limit(10)
-    ).all()
-    today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    overview = admin_pages.admin_overview(db.session, clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     return render_template(
-        "admin/home.html", counts=counts, roles=list(Role), no_password=no_password, recent=recent,
-        summaries=dashboards.cohort_summaries(db.session, today),
+        "admin/home.html", counts=overview.counts, roles=list(Role), no_password=overview.no_password,
+        recent=overview.recent, summaries=overview.summaries,
     )
 
 
@@ -44,3 +34,15 @@ def audit():
         error_out=False,
     )
     return render_template("admin/audit.html", page=page)
+
+
+@bp.route("/submissions/<int:submission_id>")
+@require(Action.REVIEW_GRADING)
+def submission(submission_id: int):
+    """Any submitted attempt with its grades and feedback, read only."""
+    submission = load_submission(submission_id).submission
+    enrollment = current_enrollment(db.session, submission.trainee_id)
+    crumbs = [(url_for("admin.home"), _("Administration"))]
+    if enrollment is not None:
+        crumbs.append((url_for("admin.enrollment", enrollment_id=enrollment.id), enrollment.trainee.name))
+    return render_read_only(submission, crumbs)

@@ -3,13 +3,13 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from lms.catalog import bp
 from lms.extensions import db
-from lms.models import Assessment, CatalogSync, Lesson
+from lms.models import Assessment, Lesson
 from lms.permissions import Action, can, require
-from lms.services.catalog_sync import sync_catalog
+from lms.services.catalog_sync import sync_catalog, sync_status
 from lms.services.progress import current_program, load_outline, neighbours
 
 
@@ -20,12 +20,7 @@ def index():
     tiers = load_outline(db.session, program) if program else []
     last_sync = last_failure = None
     if can(current_user, Action.SYNC_CATALOG):
-        syncs = db.session.scalars(
-            sa.select(CatalogSync).options(joinedload(CatalogSync.actor))
-            .order_by(CatalogSync.id.desc()).limit(20)
-        ).all()
-        last_sync = next((s for s in syncs if s.ok), None)
-        last_failure = syncs[0] if syncs and not syncs[0].ok else None
+        last_sync, last_failure = sync_status(db.session)
     return render_template(
         "catalog/index.html", program=program, tiers=tiers, last_sync=last_sync,
         last_failure=last_failure, sync_form=FlaskForm(formdata=None),

@@ -1,18 +1,19 @@
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, request, send_file, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from lms.extensions import db
+from lms.loaders import load_file
 from lms.main import bp
-from lms.models import Notification, Role, Submission, SubmissionFile
-from lms.permissions import Action, may_see_work_of, public, require
+from lms.models import Notification, Role, Submission
+from lms.permissions import Action, coaching_mentors, may_read_submission, public, require
 from lms.safe_redirect import is_safe_path, safe_next
 from lms.services import notifications as notification_service
-from lms.services.submissions import assigned_mentors
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin.home",
@@ -72,13 +73,7 @@ def download(file_id: int):
 
     Anyone else gets 404, so the existence of a file is not revealed.
     """
-    stored = db.session.get(SubmissionFile, file_id)
-    if stored is None:
-        abort(404)
-    trainee_id = stored.submission.trainee_id
-    mentor_ids = {a.mentor_id for a in assigned_mentors(db.session, trainee_id)}
-    if not may_see_work_of(current_user, trainee_id, mentor_ids):
-        abort(404)
+    stored = load_file(file_id)
     path = Path(current_app.config["UPLOAD_FOLDER"]) / stored.stored_name
     if not path.is_file():
         abort(404)
@@ -107,9 +102,13 @@ def notification_open(notification_id: int):
     db.session.commit()
     if note.submission_id is None:
         return redirect(url_for("main.notifications"))
-    if current_user.is_mentor:
-        return redirect(url_for("mentor.submission", submission_id=note.submission_id))
     submission = db.session.get(Submission, note.submission_id)
+    if current_user.is_mentor:
+        if not may_read_submission(current_user, submission, coaching_mentors(db.session, submission.trainee_id)):
+            # e.g. the cohort closed since: say so rather than lead to a 403
+            flash(_("You no longer coach this trainee, so their work is not open to you."), "info")
+            return redirect(url_for("main.notifications"))
+        return redirect(url_for("mentor.submission", submission_id=note.submission_id))
     return redirect(url_for("trainee.assessment", assessment_id=submission.assessment_id))
 
 

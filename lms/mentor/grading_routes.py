@@ -1,19 +1,20 @@
 """Mentor: the grading queue, the grading page, grades, amendments, a trainee's record."""
 
-import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
 from lms.form_errors import show_error
+from lms.loaders import load_enrollment, load_submission
 from lms.mentor import bp
 from lms.mentor.grading_forms import grade_form, points_from
-from lms.models import Assessment, Enrollment, Grade, MentorAssignment, Submission, SubmissionState
-from lms.permissions import Action, coaches, require
+from lms.models import Submission, SubmissionState
+from lms.permissions import Action, require
 from lms.services import DomainError, clock, grading
 from lms.services.submissions import attempts
+from lms.services.trainee_record import trainee_record
+from lms.submission_pages import render_read_only
 
 
 def _today():
@@ -27,14 +28,7 @@ def queue():
 
 
 def _submission_or_404(submission_id: int) -> Submission:
-    submission = db.session.scalar(
-        sa.select(Submission).where(Submission.id == submission_id)
-        .options(selectinload(Submission.files), selectinload(Submission.grades).selectinload(Grade.mentor),
-                 selectinload(Submission.assessment).selectinload(Assessment.criteria))
-    )
-    if submission is None or submission.state == SubmissionState.DRAFT:
-        abort(404)
-    return submission
+    return load_submission(submission_id).submission
 
 
 def _render(submission, form, kind, status=200, amend_grade=None):
@@ -46,13 +40,21 @@ def _render(submission, form, kind, status=200, amend_grade=None):
     ), status
 
 
+def _crumbs(coaches) -> list[tuple[str, str]]:
+    crumbs = [(url_for("mentor.home"), _("My trainees"))]
+    mine = next((a for a in coaches if a.mentor_id == current_user.id), None)
+    if mine is not None:
+        crumbs.append((url_for("mentor.trainee", enrollment_id=mine.enrollment_id), _("Trainee record")))
+    return crumbs
+
+
 @bp.route("/submissions/<int:submission_id>", methods=["GET", "POST"])
 @require(Action.GRADE)
 def submission(submission_id: int):
-    submission = _submission_or_404(submission_id)
-    kind = grading.grading_kind(db.session, current_user, submission)
-    if kind is None:
-        abort(403)
+    loaded = load_submission(submission_id, grade=request.method == "POST")
+    submission, kind = loaded.submission, loaded.kind
+    if kind is None:  # the other coaching mentor reads it; grading is theirs
+        return render_read_only(submission, _crumbs(loaded.coaches))
     mine = submission.current_grade(kind)
     amending = mine is not None
     form = grade_form(submission.assessment, grade=mine, version=submission.version,
@@ -84,21 +86,9 @@ def submission(submission_id: int):
 @bp.route("/trainees/<int:enrollment_id>")
 @require(Action.VIEW_TRAINEE)
 def trainee(enrollment_id: int):
-    enrollment = db.session.scalar(
-        sa.select(Enrollment).where(Enrollment.id == enrollment_id)
-        .options(selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
-                 selectinload(Enrollment.baselines), selectinload(Enrollment.trainee))
-    ) or abort(404)
-    if not coaches(current_user, enrollment):
-        abort(403)
-    submissions = db.session.scalars(
-        sa.select(Submission).where(Submission.trainee_id == enrollment.trainee_id,
-                                    Submission.state != SubmissionState.DRAFT)
-        .options(selectinload(Submission.assessment)).order_by(Submission.id.desc())
-    ).all()
-    scores = grading.attainment(db.session, [enrollment.trainee_id])[enrollment.trainee_id]
+    enrollment = load_enrollment(enrollment_id)
     return render_template(
-        "mentor/trainee.html", enrollment=enrollment, submissions=submissions, scores=scores,
-        baselines={b.competency: b.score for b in enrollment.baselines},
+        "mentor/trainee.html", enrollment=enrollment,
+        record=trainee_record(db.session, enrollment, _today()),
         threshold=enrollment.cohort.program.attainment_threshold,
     )

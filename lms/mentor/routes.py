@@ -1,16 +1,16 @@
-import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from lms.admin.cohort_forms import baseline_form
 from lms.extensions import db
+from lms.loaders import load_enrollment
 from lms.mentor import bp
-from lms.models import Competency, Enrollment
-from lms.permissions import Action, coaches, require
-from lms.services import DomainError, clock, dashboards
+from lms.models import Competency
+from lms.permissions import Action, require
+from lms.services import clock, dashboards
 from lms.services.cohorts import set_baseline
+from lms.transactions import commit_or_report
 
 
 @bp.route("/")
@@ -23,23 +23,12 @@ def home():
 @bp.route("/trainees/<int:enrollment_id>/baseline", methods=["GET", "POST"])
 @require(Action.RATE_BASELINE)
 def baseline(enrollment_id: int):
-    enrollment = db.session.scalar(
-        sa.select(Enrollment).where(Enrollment.id == enrollment_id)
-        .options(selectinload(Enrollment.assignments), selectinload(Enrollment.baselines))
-    ) or abort(404)
-    if not coaches(current_user, enrollment):
-        abort(403)
+    enrollment = load_enrollment(enrollment_id)
     current = {b.competency.value: b.score for b in enrollment.baselines}
     form = baseline_form(current, formdata=request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         scores = {c.value: form[c.value].data for c in Competency}
-        try:
-            set_baseline(db.session, current_user, enrollment, scores)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if commit_or_report(lambda: set_baseline(db.session, current_user, enrollment, scores)).ok:
             flash(_("Baseline ratings saved for %(name)s.", name=enrollment.trainee.name), "success")
             return redirect(url_for("admin.cohort", cohort_id=enrollment.cohort_id) if current_user.is_admin
                             else url_for("mentor.home"))

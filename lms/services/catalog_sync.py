@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lms.models import User
 from lms.models.base import utcnow
@@ -160,6 +160,12 @@ def sync_catalog(session: Session, root: Path | str, actor: Optional[User] = Non
     sync that changed nothing leaves no trace at all.
     """
     spec, problems = load_catalog(root)
+    return sync_spec(session, spec, problems, actor)
+
+
+def sync_spec(session: Session, spec: Optional[ProgramSpec], problems: list, actor: Optional[User] = None
+              ) -> SyncReport:
+    """`sync_catalog` for an already parsed catalogue (tests parse `courses/` once)."""
     report = SyncReport(errors=[str(p) for p in problems])
     if problems or spec is None:
         session.add(CatalogSync(actor_id=actor.id if actor else None, ok=False, errors=report.errors))
@@ -173,3 +179,12 @@ def sync_catalog(session: Session, root: Path | str, actor: Optional[User] = Non
         session.flush()
         record(session, actor, "catalog.sync", "catalog_sync", sync.id, after=counts)
     return report
+
+
+def sync_status(session: Session) -> tuple[Optional[CatalogSync], Optional[CatalogSync]]:
+    """(the last successful sync, the latest sync when it failed) for the catalogue page."""
+    syncs = session.scalars(
+        sa.select(CatalogSync).options(joinedload(CatalogSync.actor)).order_by(CatalogSync.id.desc()).limit(20)
+    ).all()
+    last_ok = next((s for s in syncs if s.ok), None)
+    return last_ok, (syncs[0] if syncs and not syncs[0].ok else None)

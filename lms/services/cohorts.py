@@ -85,11 +85,22 @@ def update_cohort(session: Session, actor: User, cohort: Cohort, values: dict[st
 
 
 def close_cohort(session: Session, actor: User, cohort: Cohort) -> None:
+    """Close a cohort: its mentors' assignments end (their seats are freed, they no
+    longer coach, grade or read its trainees' new work) and its trainees may join
+    another cohort. Submissions waiting for a grade go to whoever coaches the
+    trainee next."""
     if cohort.closed_at is not None:
         return
     cohort.closed_at = utcnow()
     # Its trainees may now join another cohort (see uq_enrollments_one_active).
     session.execute(sa.update(Enrollment).where(Enrollment.cohort_id == cohort.id).values(cohort_open=False))
+    open_enrollments = session.scalars(
+        sa.select(Enrollment).join(MentorAssignment)
+        .where(Enrollment.cohort_id == cohort.id, MentorAssignment.ended_at.is_(None))
+        .options(selectinload(Enrollment.assignments)).distinct()
+    ).all()
+    for enrollment in open_enrollments:
+        release_enrollment(session, actor, enrollment, str(_l("Cohort closed")))
     record(session, actor, "cohort.close", "cohort", cohort.id, after={"closed_at": cohort.closed_at.isoformat()})
 
 

@@ -21,6 +21,7 @@ from lms.models import (
     Competency,
     Course,
     Enrollment,
+    EnrollmentStatus,
     Grade,
     MentorAssignment,
     MentorKind,
@@ -32,6 +33,7 @@ from lms.models import (
     User,
 )
 from lms.models.base import utcnow
+from lms.permissions import coaching_mentors, may_grade
 from lms.services import DomainError, clock
 from lms.services.audit import record
 from lms.services.notifications import notify
@@ -58,21 +60,19 @@ def weight_shares(criteria) -> list[tuple[RubricCriterion, int]]:
     return [(c, round(100 * c.weight / total)) for c in live]
 
 
-def grading_kind(session: Session, mentor: User, submission: Submission) -> Optional[MentorKind]:
-    """The kind `mentor` grades this submission as, or None when they may not grade it.
+def passes(assessment: Assessment, score: float) -> bool:
+    """The pass mark, in one place: a score at the mark passes."""
+    return score >= assessment.pass_mark
 
-    A mentor grades only a trainee they currently coach, and only for a kind the
-    assessment's grader setting asks for.
-    """
-    if mentor.mentor_kind not in grader_kinds(submission.assessment.grader):
-        return None
-    coached = session.scalar(
-        sa.select(MentorAssignment.id).join(Enrollment)
-        .where(Enrollment.trainee_id == submission.trainee_id, MentorAssignment.mentor_id == mentor.id,
-               MentorAssignment.kind == mentor.mentor_kind, MentorAssignment.ended_at.is_(None))
-        .limit(1)
-    )
-    return mentor.mentor_kind if coached else None
+
+def attained(score: Optional[float], threshold: int) -> bool:
+    """A competency is attained when its attainment score reaches the program's
+    threshold (exactly at the threshold counts); no graded work attains nothing."""
+    return score is not None and score >= threshold
+
+
+def _grading_kind(session: Session, mentor: User, submission: Submission) -> Optional[MentorKind]:
+    return may_grade(mentor, submission, coaching_mentors(session, submission.trainee_id))
 
 
 def _check_points(assessment: Assessment, points: dict[str, int]) -> dict[str, int]:
@@ -103,11 +103,11 @@ def _claim(session: Session, submission: Submission, expected_version: int) -> N
 
 def grade(session: Session, mentor: User, submission: Submission, expected_version: int,
           points: dict[str, int], feedback: str) -> Grade:
-    kind = grading_kind(session, mentor, submission)
-    if kind is None:
-        raise DomainError(_l("You do not grade this submission."))
     if submission.state == SubmissionState.DRAFT:
         raise DomainError(_l("This attempt is not submitted."))
+    kind = _grading_kind(session, mentor, submission)
+    if kind is None:
+        raise DomainError(_l("You do not grade this submission."))
     _claim(session, submission, expected_version)  # first: a stale form is a conflict, whatever else it says
     feedback = (feedback or "").strip()
     if not feedback:
@@ -118,7 +118,7 @@ def grade(session: Session, mentor: User, submission: Submission, expected_versi
                                kind=kind.value))
     score = weighted_score(submission.assessment.criteria, clean)
     new = Grade(submission_id=submission.id, mentor_id=mentor.id, kind=kind, points=clean, score=score,
-                passed=score >= submission.assessment.pass_mark, feedback=feedback)
+                passed=passes(submission.assessment, score), feedback=feedback)
     submission.grades.append(new)
     session.flush()
     record(session, mentor, "grade.create", "submission", submission.id,
@@ -133,7 +133,7 @@ def amend(session: Session, mentor: User, old: Grade, expected_version: int, poi
     submission = old.submission
     if old.mentor_id != mentor.id or not old.current:
         raise DomainError(_l("Only the mentor who gave a grade can amend it."))
-    if grading_kind(session, mentor, submission) is None:
+    if _grading_kind(session, mentor, submission) is None:
         raise DomainError(_l("You do not grade this submission."))
     _claim(session, submission, expected_version)
     reason, feedback = (reason or "").strip(), (feedback or "").strip()
@@ -146,7 +146,7 @@ def amend(session: Session, mentor: User, old: Grade, expected_version: int, poi
     session.flush()  # the one-current-grade index needs the old row retired first
     score = weighted_score(submission.assessment.criteria, clean)
     new = Grade(submission_id=submission.id, mentor_id=mentor.id, kind=old.kind, points=clean, score=score,
-                passed=score >= submission.assessment.pass_mark, feedback=feedback, amended_from_id=old.id,
+                passed=passes(submission.assessment, score), feedback=feedback, amended_from_id=old.id,
                 amend_reason=reason)
     submission.grades.append(new)
     session.flush()
@@ -207,6 +207,8 @@ def queue(session: Session, mentor: User, today: date) -> list[QueueItem]:
         .where(Submission.state == SubmissionState.SUBMITTED, Assessment.grader.in_(graders),
                MentorAssignment.mentor_id == mentor.id, MentorAssignment.kind == mentor.mentor_kind,
                MentorAssignment.ended_at.is_(None), ~has_my_grade)
+        # coaching as `permissions.coaching_mentors` defines it: the active enrollment in an open cohort
+        .where(Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.cohort_open.is_(True))
         .options(selectinload(Submission.trainee), selectinload(Submission.grades),
                  selectinload(Submission.assessment).selectinload(Assessment.course)
                  .selectinload(Course.track).selectinload(Track.tier),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from lms.models import (
@@ -21,6 +22,8 @@ from lms.models import (
     Track,
     User,
 )
+from lms.permissions import tier_open
+from lms.services import DomainError
 
 
 @dataclass
@@ -146,8 +149,18 @@ def track_progress(track: Track, completed: set[int]) -> Progress:
     return total
 
 
+def ensure_tier_open(session: Session, trainee_id: int, tier: Tier) -> None:
+    """DomainError unless the trainee has unlocked `tier` (views check too; this
+    keeps a service call from any caller inside the rule)."""
+    states = tier_states(load_outline(session, tier.program), passed_assessment_ids(session, trainee_id), set())
+    if not tier_open(states, tier.id):
+        raise DomainError(_l("This part of the program is locked: pass the assessments of the tier before it first."))
+
+
 def set_lesson_done(session: Session, trainee: User, lesson: Lesson, done: bool) -> None:
-    """Mark a lesson complete or not; doing it twice changes nothing."""
+    """Mark a lesson complete or not; doing it twice changes nothing; a lesson of a
+    locked tier cannot be marked."""
+    ensure_tier_open(session, trainee.id, lesson.course.track.tier)
     row = session.scalar(sa.select(LessonProgress).where(
         LessonProgress.trainee_id == trainee.id, LessonProgress.lesson_id == lesson.id))
     if done and row is None:

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, selectinload
 from lms.models import (
     Assessment,
     GraderKind,
-    MentorAssignment,
     MentorKind,
     NotificationKind,
     Submission,
@@ -31,6 +30,7 @@ from lms.services.audit import record
 from lms.services.autochecks import CheckResult, blocked, run_checks
 from lms.services.cohorts import current_enrollment
 from lms.services.notifications import notify
+from lms.services.progress import ensure_tier_open
 from lms.services.uploads import StoredFile
 
 CHANGED_ELSEWHERE = _l("This attempt was changed in another window at the same moment. Reload the page to see it.")
@@ -84,7 +84,9 @@ def attempts(session: Session, trainee_id: int, assessment: Assessment) -> Attem
 
 
 def open_draft(session: Session, trainee: User, assessment: Assessment) -> Submission:
-    """The trainee's draft for this assessment, started if allowed."""
+    """The trainee's draft for this assessment, started if allowed (never in a
+    locked tier)."""
+    ensure_tier_open(session, trainee.id, assessment.course.track.tier)
     state = attempts(session, trainee.id, assessment)
     if state.draft is not None:
         return state.draft
@@ -165,8 +167,3 @@ def submit(session: Session, trainee: User, submission: Submission) -> list[Chec
                    trainee=trainee.name, assessment=assessment.title)
     return results
 
-
-def assigned_mentors(session: Session, trainee_id: int) -> list[MentorAssignment]:
-    """Open assignments of the trainee's current enrollment (who may see their work)."""
-    enrollment = current_enrollment(session, trainee_id)
-    return [a for a in (enrollment.assignments if enrollment else []) if a.ended_at is None]

@@ -1,0 +1,55 @@
+"""What the admin home and the cohort page show, as queries out of the views."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from lms.models import AuditEvent, Cohort, Enrollment, Role, Tier, Track, User
+from lms.services import clock, dashboards
+from lms.services.progress import live, load_outline
+
+CANDIDATES_SHOWN = 20
+RECENT_EVENTS = 10
+
+
+@dataclass
+class AdminOverview:
+    counts: dict[Role, int]  # active users per role
+    no_password: int  # active accounts that cannot log in yet
+    recent: list[AuditEvent]
+    summaries: list[dashboards.CohortSummary] = field(default_factory=list)
+
+
+def admin_overview(session: Session, today: date) -> AdminOverview:
+    counts = dict(session.execute(
+        sa.select(User.role, sa.func.count(User.id)).where(User.active.is_(True)).group_by(User.role)
+    ).all())
+    no_password = session.scalar(
+        sa.select(sa.func.count(User.id)).where(User.password_hash.is_(None), User.active.is_(True)))
+    recent = list(session.scalars(
+        sa.select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+        .limit(RECENT_EVENTS)))
+    return AdminOverview(counts, no_password or 0, recent, dashboards.cohort_summaries(session, today))
+
+
+def enrollment_candidates(session: Session, roster: list[Enrollment], q: str) -> list[User]:
+    """Active trainees matching `q` (name or email) who are not on the roster yet."""
+    q = q.strip()
+    if not q:
+        return []
+    enrolled = {e.trainee_id for e in roster}
+    pattern = f"%{q.lower()}%"
+    return [u for u in session.scalars(
+        sa.select(User).where(User.role == Role.TRAINEE, User.active.is_(True),
+                              sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+        .order_by(User.name).limit(CANDIDATES_SHOWN)
+    ) if u.id not in enrolled]
+
+
+def cohort_schedule(session: Session, cohort: Cohort) -> list[tuple[Tier, Track, date, date]]:
+    """Each live track with its first and last day in this cohort's calendar."""
+    return [(tier, track, clock.week_start(cohort.start_date, track.start_week),
+             clock.week_end(cohort.start_date, track.end_week))
+            for tier in load_outline(session, cohort.program) for track in live(tier.tracks)]
