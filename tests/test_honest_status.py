@@ -153,3 +153,31 @@ def test_a_cohort_starting_in_3_days_says_3_days(app, make_cohort, make_user, cl
     admin_client, _ = login_as("admin")
     html = admin_client.get("/admin/").get_data(as_text=True)
     assert "starts in 3 days" in html and "starts in 7 days" not in html
+
+
+def _work(app, trainee_id, lesson_ids, assessment_ids):
+    """Lessons done; assessments alternately passed and waiting for a grade."""
+    with app.app_context():
+        for lesson_id in lesson_ids:
+            db.session.add(LessonProgress(trainee_id=trainee_id, lesson_id=lesson_id))
+        for n, assessment_id in enumerate(assessment_ids):
+            db.session.add(Submission(trainee_id=trainee_id, assessment_id=assessment_id, attempt_no=1,
+                                      state=SubmissionState.SUBMITTED if n % 2 else SubmissionState.GRADED,
+                                      passed=not n % 2, answers={}, checks=[]))
+        db.session.commit()
+
+
+def test_trainee_home_queries_do_not_grow_with_work(app, make_cohort, make_user, client, count_queries):
+    trainee, _ = _enrolled(app, make_cohort, make_user, _today(app) - timedelta(days=7 * 5))
+    with app.app_context():
+        lessons = list(db.session.scalars(sa.select(Lesson.id)))
+        assessments = list(db.session.scalars(sa.select(Assessment.id)))
+    _work(app, trainee.id, lessons[:1], assessments[:2])  # some of each kind, so every loader runs
+    login(client, trainee)
+    client.get("/me/")
+    with count_queries() as few:
+        client.get("/me/")
+    _work(app, trainee.id, lessons[1:], assessments[2:])
+    with count_queries() as many:
+        client.get("/me/")
+    assert len(many.statements) == len(few.statements)

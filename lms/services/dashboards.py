@@ -101,6 +101,10 @@ class TraineeHome:
     scores: dict = field(default_factory=dict)  # competency → attainment % (None: nothing graded yet)
     baselines: dict = field(default_factory=dict)  # competency → intake %
 
+    @property
+    def next_is_assessment(self) -> bool:
+        return isinstance(self.next_step, Assessment)
+
 
 def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
     enrollment = current_enrollment(session, trainee.id)
