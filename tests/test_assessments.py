@@ -319,13 +319,14 @@ def test_concurrent_grading_one_wins_the_other_gets_a_conflict(app, trainee_with
         assert db.session.get(Submission, sid).version == version + 1
 
 
-def test_grading_queue_lists_oldest_first_with_due_marks(app, trainee_with_mentors, client):
+def test_grading_queue_lists_oldest_first_waiting_since(app, trainee_with_mentors, client):
     t = trainee_with_mentors
     first = _submitted(app, t.trainee, AI_TASK, GOOD_AI_ANSWERS)
     _submitted(app, t.trainee, BIZ_TASK)
     login(client, t.ai)
     html = client.get("/mentor/queue").get_data(as_text=True)
-    assert f"/mentor/submissions/{first}" in html and "overdue" in html  # the cohort started in September
+    # the cohort started in September, yet handed-in work is waiting, not overdue
+    assert f"/mentor/submissions/{first}" in html and "Waiting since" in html and "overdue" not in html
     login(client, t.biz)
     html = client.get("/mentor/queue").get_data(as_text=True)
     assert f"/mentor/submissions/{first}" not in html

@@ -151,8 +151,8 @@ def test_trainee_home_shows_week_mentors_and_due_work(app, make_cohort, make_use
     login(client, trainee)
     html = client.get("/me/").get_data(as_text=True)
     assert "Week 2 of 13" in html and "Ai Mentor" in html and ai.email in html and "Biz Mentor" in html
-    due_now = html.split('id="due-now"')[1].split('id="overdue"')[0]
-    assert "Nothing due this week" not in due_now
+    coming_up = html.split('id="coming-up"')[1].split('id="waiting"')[0]
+    assert "Nothing due in the next 14 days" not in coming_up and "this week" in coming_up
 
 
 def test_mentor_home_groups_trainees_and_shows_load(app, make_cohort, make_user, login_as):

@@ -86,7 +86,10 @@ class Tier(CatalogRow, db.Model):
     summary: Mapped[Text] = mapped_column(sa.JSON)
 
     program: Mapped[Program] = relationship(back_populates="tiers")
-    tracks: Mapped[list["Track"]] = relationship(back_populates="tier", order_by="Track.position")
+    # by schedule: a track listed out of week order would read as the wrong plan
+    tracks: Mapped[list["Track"]] = relationship(
+        back_populates="tier", order_by=lambda: [Track.start_week, Track.end_week, Track.position]
+    )
 
 
 class Track(CatalogRow, db.Model):

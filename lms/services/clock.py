@@ -57,6 +57,11 @@ def week_of(start: date, today: date) -> int:
     return (today - start).days // 7
 
 
+def days_to_start(start: date, today: date) -> int:
+    """Whole days until the start date (0 once started): a countdown must not round to weeks."""
+    return max(0, (start - today).days)
+
+
 def buffer_end(start: date, weeks: int = TRAINING_WEEKS) -> date:
     return _plus(week_start(start, weeks + 2), BUFFER_DAYS)
 

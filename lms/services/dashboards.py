@@ -3,7 +3,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from lms.models import (
     MentorKind,
     Program,
     Submission,
+    SubmissionState,
     Tier,
     User,
 )
@@ -31,7 +32,7 @@ from lms.services.grading import attainment
 class DueItem:
     assessment: Assessment
     due: clock.Due
-    status: str  # overdue | this_week | later
+    status: str  # waiting (submitted, not graded yet) | overdue | this_week | later
 
 
 @dataclass
@@ -60,13 +61,25 @@ def load_outlines(session: Session, program_ids: set[int]) -> dict[int, Outline]
     return {p.id: Outline(p, progress.load_outline(session, p)) for p in programs}
 
 
-def due_items(outline: Outline, enrollment: Enrollment, passed: set[int], today: date) -> list[DueItem]:
+COMING_UP_DAYS = 14
+
+
+def due_items(outline: Outline, enrollment: Enrollment, passed: set[int], today: date,
+              waiting: frozenset[int] = frozenset()) -> list[DueItem]:
+    """Work not passed yet; handed-in work waiting for a grade is never overdue: the trainee did their part."""
     items = []
     for assessment, due in outline.assessments_with_due(enrollment.target_role, enrollment.cohort.start_date):
         if assessment.id in passed:
             continue
-        items.append(DueItem(assessment, due, due.status(today)))
+        items.append(DueItem(assessment, due, "waiting" if assessment.id in waiting else due.status(today)))
     return items
+
+
+def coming_up(items: list[DueItem], today: date) -> list[DueItem]:
+    """Open work due from today to COMING_UP_DAYS ahead, soonest first."""
+    horizon = today + timedelta(days=COMING_UP_DAYS)
+    return sorted((i for i in items if i.status in ("this_week", "later") and today <= i.due.date <= horizon),
+                  key=lambda i: i.due.date)
 
 
 # --- trainee ------------------------------------------------------------------------
@@ -76,13 +89,21 @@ def due_items(outline: Outline, enrollment: Enrollment, passed: set[int], today:
 class TraineeHome:
     enrollment: Optional[Enrollment]
     week: int = 0
+    days_to_start: int = 0
     phase: Optional[clock.Phase] = None
     mentors: dict[MentorKind, Optional[User]] = field(default_factory=dict)
-    due_now: list[DueItem] = field(default_factory=list)
+    coming_up: list[DueItem] = field(default_factory=list)
+    waiting: list[DueItem] = field(default_factory=list)
     overdue: list[DueItem] = field(default_factory=list)
+    next_step: Optional[progress.Step] = None  # "continue where you left off"
+    overall: progress.Progress = field(default_factory=progress.Progress)
     states: list[progress.TierState] = field(default_factory=list)
     scores: dict = field(default_factory=dict)  # competency → attainment % (None: nothing graded yet)
     baselines: dict = field(default_factory=dict)  # competency → intake %
+
+    @property
+    def next_is_assessment(self) -> bool:
+        return isinstance(self.next_step, Assessment)
 
 
 def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
@@ -91,18 +112,25 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
         return TraineeHome(None)
     cohort = enrollment.cohort
     outline = Outline(cohort.program, progress.load_outline(session, cohort.program))
-    passed = progress.passed_assessment_ids(session, trainee.id)
+    statuses = progress.assessment_statuses(session, trainee.id)
+    passed = {a for a, status in statuses.items() if status == "passed"}
+    waiting = frozenset(a for a, status in statuses.items() if status == "waiting")
     completed = progress.completed_lesson_ids(session, trainee.id)
-    items = due_items(outline, enrollment, passed, today)
+    items = due_items(outline, enrollment, passed, today, waiting)
+    states = progress.tier_states(outline.tiers, passed, completed,
+                                  cohort.program.tiers_for_role(enrollment.target_role))
     return TraineeHome(
         enrollment=enrollment,
         week=clock.week_of(cohort.start_date, today),
+        days_to_start=clock.days_to_start(cohort.start_date, today),
         phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
         mentors={kind: enrollment.current_mentor(kind) for kind in (MentorKind.AI, MentorKind.BUSINESS)},
-        due_now=[i for i in items if i.status == "this_week"],
+        coming_up=coming_up(items, today),
+        waiting=[i for i in items if i.status == "waiting"],
         overdue=[i for i in items if i.status == "overdue"],
-        states=progress.tier_states(outline.tiers, passed, completed,
-                                    cohort.program.tiers_for_role(enrollment.target_role)),
+        next_step=progress.next_step(states, completed, statuses),
+        overall=progress.overall_progress(states),
+        states=states,
         scores=attainment(session, [trainee.id])[trainee.id],
         baselines={b.competency: b.score for b in enrollment.baselines},
     )
@@ -118,6 +146,7 @@ class TraineeRow:
     last_activity: Optional[datetime]
     due_now: int
     overdue: int
+    waiting: int  # handed in, not graded yet (never counted as overdue)
 
 
 @dataclass
@@ -126,6 +155,7 @@ class CohortGroup:
     week: int
     phase: clock.Phase
     rows: list[TraineeRow]
+    days_to_start: int = 0
 
 
 def mentor_home(session: Session, mentor: User, today: date) -> list[CohortGroup]:
@@ -139,12 +169,13 @@ def mentor_home(session: Session, mentor: User, today: date) -> list[CohortGroup
         return []
     trainee_ids = [e.trainee_id for e in enrollments]
     outlines = load_outlines(session, {e.cohort.program_id for e in enrollments})
-    passed, completed = defaultdict(set), defaultdict(set)
-    for trainee_id, assessment_id in session.execute(
-        sa.select(Submission.trainee_id, Submission.assessment_id)
-        .where(Submission.trainee_id.in_(trainee_ids), Submission.passed.is_(True))
+    passed, waiting, completed = defaultdict(set), defaultdict(set), defaultdict(set)
+    for trainee_id, assessment_id, is_passed in session.execute(
+        sa.select(Submission.trainee_id, Submission.assessment_id, Submission.passed)
+        .where(Submission.trainee_id.in_(trainee_ids),
+               sa.or_(Submission.passed.is_(True), Submission.state == SubmissionState.SUBMITTED))
     ):
-        passed[trainee_id].add(assessment_id)
+        (passed if is_passed else waiting)[trainee_id].add(assessment_id)
     for trainee_id, lesson_id in session.execute(
         sa.select(LessonProgress.trainee_id, LessonProgress.lesson_id).where(LessonProgress.trainee_id.in_(trainee_ids))
     ):
@@ -159,18 +190,20 @@ def mentor_home(session: Session, mentor: User, today: date) -> list[CohortGroup
         if group is None:
             group = groups[cohort.id] = CohortGroup(
                 cohort, clock.week_of(cohort.start_date, today),
-                clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks), [])
+                clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks), [],
+                clock.days_to_start(cohort.start_date, today))
         key = (e.cohort.program_id, e.target_role)
         if key not in lesson_sets:
             lesson_sets[key] = outline.lesson_ids(e.target_role)
         lessons = lesson_sets[key]
-        items = due_items(outline, e, passed[e.trainee_id], today)
+        items = due_items(outline, e, passed[e.trainee_id], today, frozenset(waiting[e.trainee_id]))
         group.rows.append(TraineeRow(
             enrollment=e,
             progress=progress.Progress(len(lessons & completed[e.trainee_id]), len(lessons)),
             last_activity=last.get(e.trainee_id),
             due_now=sum(1 for i in items if i.status == "this_week"),
             overdue=sum(1 for i in items if i.status == "overdue"),
+            waiting=sum(1 for i in items if i.status == "waiting"),
         ))
     return list(groups.values())
 
@@ -200,6 +233,7 @@ class CohortSummary:
     active: int
     withdrawn: int
     missing_mentor: int
+    days_to_start: int = 0
 
 
 def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
@@ -228,6 +262,7 @@ def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
             active=counts[c.id][EnrollmentStatus.ACTIVE],
             withdrawn=counts[c.id][EnrollmentStatus.WITHDRAWN],
             missing_mentor=missing.get(c.id, 0),
+            days_to_start=clock.days_to_start(c.start_date, today),
         )
         for c in cohorts
     ]

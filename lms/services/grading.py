@@ -34,7 +34,7 @@ from lms.models import (
 )
 from lms.models.base import utcnow
 from lms.permissions import coaching_mentors, may_grade
-from lms.services import DomainError, clock
+from lms.services import DomainError
 from lms.services.audit import record
 from lms.services.notifications import notify
 from lms.services.submissions import grader_kinds
@@ -187,13 +187,15 @@ def _finalize(session: Session, submission: Submission) -> None:
 class QueueItem:
     submission: Submission
     enrollment: Enrollment
-    due: clock.Due
-    status: str  # overdue | this_week | later (of the assessment's due date)
     other_graded: bool  # with dual sign-off: the other mentor has graded
+    # No due date or "overdue" here: the trainee handed the work in; it waits since `submitted_at`.
 
 
-def queue(session: Session, mentor: User, today: date) -> list[QueueItem]:
-    """Submissions waiting for this mentor's grade, oldest first (fixed number of queries)."""
+def queue(session: Session, mentor: User, today: Optional[date] = None) -> list[QueueItem]:
+    """Submissions waiting for this mentor's grade, longest waiting first (fixed number of queries).
+
+    `today` is accepted for callers' sake; the order and the page depend only on `submitted_at`.
+    """
     if mentor.mentor_kind is None:
         return []
     graders = ["both", mentor.mentor_kind.value]
@@ -217,9 +219,8 @@ def queue(session: Session, mentor: User, today: date) -> list[QueueItem]:
     ).all()
     items = []
     for submission, enrollment in rows:
-        due = clock.due_for_week(enrollment.cohort.start_date, submission.assessment.course.track.end_week)
         others = [g for g in submission.grades if g.current and g.kind != mentor.mentor_kind]
-        items.append(QueueItem(submission, enrollment, due, due.status(today), bool(others)))
+        items.append(QueueItem(submission, enrollment, bool(others)))
     return items
 
 

@@ -5,7 +5,7 @@ required assessment of the tier before it is passed.
 """
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -168,6 +168,45 @@ def set_lesson_done(session: Session, trainee: User, lesson: Lesson, done: bool)
     elif not done and row is not None:
         session.delete(row)
     session.flush()
+
+
+Step = Union[Lesson, Assessment]
+
+
+def steps(tiers: list[Tier]) -> list[Step]:
+    """Every lesson and assessment in program order: each course's lessons, then its assessments."""
+    return [x for tier in tiers for track in live(tier.tracks) for course in live(track.courses)
+            for x in live(course.lessons) + live(course.assessments)]
+
+
+def step_after(lesson: Lesson, tiers: list[Tier]) -> Optional[Step]:
+    """What follows `lesson` in program order: the next lesson, or the course's assessment after its last one."""
+    ordered = steps(tiers)
+    for i, step in enumerate(ordered):
+        if isinstance(step, Lesson) and step.id == lesson.id:
+            return ordered[i + 1] if i + 1 < len(ordered) else None
+    return None
+
+
+def next_step(states: list[TierState], completed: set[int], statuses: dict[int, str]) -> Optional[Step]:
+    """Where to continue: the first lesson not done or required assessment still open (neither
+    passed nor waiting for a grade), in program order, in the open tiers the trainee needs."""
+    for step in steps([s.tier for s in states if s.unlocked and s.needed]):
+        if isinstance(step, Lesson) and step.id not in completed:
+            return step
+        if isinstance(step, Assessment) and step.required and statuses.get(step.id) not in ("passed", "waiting"):
+            return step
+    return None
+
+
+def overall_progress(states: list[TierState]) -> Progress:
+    """Lessons done and required assessments passed, over the tiers the trainee needs."""
+    total = Progress()
+    for state in states:
+        if state.needed:
+            total.add(state.progress)
+            total.add(Progress(state.required_passed, state.required_total))
+    return total
 
 
 def neighbours(lesson: Lesson, tiers: list[Tier]) -> tuple[Optional[Lesson], Optional[Lesson]]:

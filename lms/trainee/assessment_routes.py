@@ -13,6 +13,7 @@ from lms.services.cohorts import current_enrollment
 from lms.services.uploads import discard_uploads, store_upload
 from lms.trainee import bp
 from lms.trainee.assessment_forms import answer_form, answers_from
+from lms.trainee.routes import locked_page
 
 
 def _assessment_for_trainee(assessment_id: int) -> Assessment:
@@ -23,8 +24,9 @@ def _assessment_for_trainee(assessment_id: int) -> Assessment:
     tier = assessment.course.track.tier
     states = progress.tier_states(progress.load_outline(db.session, tier.program),
                                   progress.passed_assessment_ids(db.session, current_user.id), set())
-    if not any(s.tier.id == tier.id and s.unlocked for s in states):
-        abort(403)
+    state = next((s for s in states if s.tier.id == tier.id), None)
+    if state is None or not state.unlocked:  # a locked tier answers with its own message, as lessons do
+        abort(locked_page(state) if state else 403)
     return assessment
 
 

@@ -1,11 +1,10 @@
-from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import abort, current_app, make_response, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from lms.extensions import db
-from lms.models import Lesson
+from lms.models import Assessment, Lesson
 from lms.permissions import Action, require
 from lms.services import clock, dashboards, progress
 from lms.services.cohorts import current_enrollment
@@ -36,6 +35,21 @@ def _outline_for(trainee):
     return program, states, completed
 
 
+def locked_page(state: progress.TierState):
+    """The answer to a lesson or assessment of a locked tier: what opens it, with a way back.
+
+    403 (the page is not open to this trainee yet), with our own message rather than the
+    generic error page. Views may `abort(locked_page(state))` from inside a loader.
+    """
+    return make_response(render_template("trainee/locked.html", state=state), 403)
+
+
+def _step_url(step) -> str:
+    if isinstance(step, Assessment):
+        return url_for("trainee.assessment", assessment_id=step.id)
+    return url_for("trainee.lesson", lesson_id=step.id)
+
+
 @bp.route("/catalog")
 @require(Action.LEARN)
 def catalog():
@@ -58,11 +72,14 @@ def lesson(lesson_id: int):
     if state is None:
         abort(404)
     if not state.unlocked:
-        flash(_("This tier is still locked."), "warning")
-        return redirect(url_for("trainee.catalog"))
-    previous, following = progress.neighbours(lesson, [s.tier for s in states])
+        return locked_page(state)
+    tiers = [s.tier for s in states]
+    previous, _following = progress.neighbours(lesson, tiers)
+    following = progress.step_after(lesson, tiers)  # after the last lesson: the course's assessment
+    is_assessment = isinstance(following, Assessment)
     return render_template(
-        "catalog/lesson.html", lesson=lesson, previous=previous, following=following, staff=False,
+        "catalog/lesson.html", lesson=lesson, previous=previous, staff=False,
+        following=None if is_assessment else following, following_assessment=following if is_assessment else None,
         done=lesson.id in completed, done_form=LessonDoneForm(formdata=None),
         course_progress=progress.course_progress(lesson.course, completed),
     )
@@ -81,8 +98,8 @@ def lesson_done(lesson_id: int):
     done = form.done.data != "0"
     progress.set_lesson_done(db.session, current_user, lesson, done)
     db.session.commit()
-    if done:
-        _, following = progress.neighbours(lesson, [s.tier for s in states])
-        if following is not None and following.course_id == lesson.course_id:
-            return redirect(url_for("trainee.lesson", lesson_id=following.id))
+    if done:  # on to the next item in the open tiers: a lesson, or the course's assessment after its last
+        following = progress.step_after(lesson, [s.tier for s in states if s.unlocked])
+        if following is not None:
+            return redirect(_step_url(following))
     return redirect(url_for("trainee.lesson", lesson_id=lesson.id))
