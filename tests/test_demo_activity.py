@@ -40,3 +40,15 @@ def test_demo_names_carry_no_role_suffix_and_demo_runs_twice_cleanly(app):
     _demo(app)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Submission.id))) == count
+
+
+def test_people_list_shows_roles_as_badges_beside_plain_names(app, client):
+    from tests.conftest import login
+
+    _demo(app)
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.com"))
+    login(client, admin)
+    client.post_form("/locale", {"locale": "en"})
+    html = client.get("/admin/people").get_data(as_text=True)
+    assert ">李思远</a>" in html and '<span class="badge text-bg-secondary">Mentor</span>' in html
