@@ -3,14 +3,18 @@ lesson and submits an assessment with a file (seeing the auto-check feedback
 first), the AI and the business mentor grade it, and the trainee sees the result
 and the next tier unlocked. Any browser console error fails the test."""
 
+import io
+
 import pytest
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms.models import Assessment, Cohort, Enrollment, Tier, User
+from lms.models import Assessment, Cohort, Enrollment, SubmissionState, Tier, User
 from lms.services import grading, mentoring, progress
 from lms.services import people as people_service
 from lms.services import submissions as submission_service
+from lms.services.demo_answers import DEMO_ANSWERS, STRONG
+from lms.services.uploads import store_upload
 from tests.conftest import PASSWORD
 
 TASK = "compliance-review-drill"  # foundation, dual sign-off, optional PDF/PNG upload
@@ -31,10 +35,13 @@ def _setup(app, make_cohort, make_user, skip=(TASK,)):
         for assessment in progress.required_assessments(foundation):
             if assessment.code in skip:
                 continue
-            draft = submission_service.open_draft(db.session, trainee, assessment)
-            draft.state, draft.submitted_at = "submitted", sa.func.now()
-            db.session.flush()
-            db.session.refresh(draft)
+            folder = app.config["UPLOAD_FOLDER"]
+            files = {f["name"]: store_upload(folder, io.BytesIO(b"a,b\n1,2\n"), "data.csv", [".csv"])
+                     for f in assessment.fields if f["type"] == "file" and f.get("required")}
+            draft, _results = submission_service.save_attempt(
+                db.session, trainee, assessment, DEMO_ANSWERS[assessment.code][STRONG], files,
+                app.config["UPLOAD_FOLDER"], submit=True)
+            assert draft.state == SubmissionState.SUBMITTED
             for kind in submission_service.grader_kinds(assessment.grader):
                 mentor = db.session.get(User, ai.id if kind == "ai" else biz.id)
                 grading.grade(db.session, mentor, draft, draft.version,
@@ -157,6 +164,9 @@ def test_retake_opens_with_the_last_answers(app, live_server, browser, make_coho
     assert page.input_value("input[name=f_order_id]") == "T202611110532"
     assert page.input_value("textarea[name=f_customer_reply]") == "活动以页面为准。"
     assert page.locator("input[name=f_defect_type][value=wrong_answer]").is_checked()
+    assert "400" in page.locator("#count-customer_reply").inner_text()  # Chinese limit while typing Chinese
+    page.fill("textarea[name=f_customer_reply]", "So sorry: we refund the 50 yuan difference, or you may cancel.")
+    assert "1500" in page.locator("#count-customer_reply").inner_text()  # the English limit for English
     page.fill("textarea[name=f_customer_reply]", "非常抱歉，差价50元原路退回，也可以取消订单。")
     page.click("button[name=action][value=submit]")
     assert page.locator("#result .alert-info").count() == 1
