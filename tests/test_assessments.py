@@ -187,6 +187,8 @@ def test_blocking_autocheck_failure_can_be_fixed_without_using_an_attempt(app, t
     login(client, t.ai)
     html = client.get(f"/mentor/submissions/{s.id}").get_data(as_text=True)
     assert 'id="check-history"' in html and "Sent back 1 time by a format check" in html
+    tries = html[html.index('id="check-tries"'):html.index("</ol>", html.index('id="check-tries"'))]
+    assert tries.count("<li>") == 2 and "Order number (format)" in tries and "order_id" not in tries
 
 
 def test_trainee_sees_what_they_handed_in(app, trainee_with_mentors, client):

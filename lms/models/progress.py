@@ -66,6 +66,12 @@ class Submission(TimestampMixin, db.Model):
         """Submits sent back by a format check before this attempt went in."""
         return sum(1 for run in self.check_runs or [] if not run.get("submitted"))
 
+    @property
+    def tries(self) -> list[dict[str, Any]]:
+        """The check runs, oldest first, with `at` as a (naive UTC) datetime and the failed results."""
+        return [{**run, "at": datetime.fromisoformat(run["at"]),
+                 "failed": [r for r in run["results"] if not r["passed"]]} for run in self.check_runs or []]
+
     def current_grade(self, kind: MentorKind) -> Optional["Grade"]:
         return next((g for g in self.grades if g.kind == kind and g.current), None)
 

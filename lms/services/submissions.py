@@ -161,7 +161,7 @@ def submit(session: Session, trainee: User, submission: Submission) -> list[Chec
     now = utcnow()
     runs = [*(submission.check_runs or []), {
         "at": now.isoformat(), "submitted": not blocked(results),
-        "results": [{"field": r.field, "kind": r.kind, "passed": r.passed} for r in results]}]
+        "results": [{"field": r.field, "kind": r.kind, "passed": r.passed, "blocking": r.blocking} for r in results]}]
     if blocked(results):
         _write_draft(session, submission, checks=checks, check_runs=runs)
         return results
