@@ -31,12 +31,11 @@ def _submitted(app, trainee, code, answers=None):
     with app.app_context():
         assessment = db.session.scalar(sa.select(Assessment).where(Assessment.code == code))
         user = db.session.get(User, trainee.id)
-        draft = submission_service.open_draft(db.session, user, assessment)
         values = answers or {f["name"]: _plausible(f, assessment) for f in assessment.fields}
         files = {f["name"]: store_upload(app.config["UPLOAD_FOLDER"], io.BytesIO(b"a,b\n1,2\n"), "data.csv", [".csv"])
                  for f in assessment.fields if f["type"] == "file" and f.get("required")}
-        submission_service.save_draft(db.session, draft, values, files, app.config["UPLOAD_FOLDER"])
-        results = submission_service.submit(db.session, user, draft)
+        draft, results = submission_service.save_attempt(db.session, user, assessment, values, files,
+                                                         app.config["UPLOAD_FOLDER"], submit=True)
         assert not [r for r in results if r.blocking and not r.passed], results
         db.session.commit()
         return draft.id
@@ -155,24 +154,86 @@ def test_blocking_autocheck_failure_can_be_fixed_without_using_an_attempt(app, t
     t = trainee_with_mentors
     login(client, t.trainee)
     aid = assessment_id(app, AI_TASK)
-    bad = {f"f_{k}": v for k, v in {**GOOD_AI_ANSWERS, "order_id": "202611110532"}.items()}
+    # Too long (a format check: blocks) and a wrong order id (an answer check: never blocks, never shown early).
+    bad = {f"f_{k}": v for k, v in {**GOOD_AI_ANSWERS, "order_id": "202611110532",
+                                     "customer_reply": "太长" * 250}.items()}
     response = client.post_form(f"/me/assessments/{aid}", {**bad, "action": "submit"}, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "did not use an attempt" in html and 'id="auto-checks"' in html
     assert "attempts used: 0 of 3" in html
+    checks_html = html[html.index('id="auto-checks"'):html.index('id="answer-form"')]
+    # the field's label links to the field, which is marked inline; no code, no answer check
+    assert 'href="#f_customer_reply"' in checks_html and "customer_reply<" not in checks_html
+    assert "order_id" not in checks_html.replace('href="#f_order_id"', "")
+    field_tag = re.search(r'<textarea[^>]*id="f_customer_reply"[^>]*>', html).group(0)
+    assert "is-invalid" in field_tag and 'id="count-customer_reply"' in html
     with app.app_context():
         draft = db.session.scalar(sa.select(Submission))
-        assert draft.state == SubmissionState.DRAFT
+        assert draft.state == SubmissionState.DRAFT and draft.blocked_tries == 1
         assert [c["passed"] for c in draft.checks if c["field"] == "order_id" and c["kind"] == "regex"] == [False]
-    good = {f"f_{k}": v for k, v in GOOD_AI_ANSWERS.items()}
+    good = {f"f_{k}": v for k, v in {**GOOD_AI_ANSWERS, "order_id": "202611110532"}.items()}
     html = client.post_form(f"/me/assessments/{aid}", {**good, "action": "submit"},
                             follow_redirects=True).get_data(as_text=True)
     assert "Submitted" in html and "attempts used: 1 of 3" in html
     with app.app_context():
         s = db.session.scalar(sa.select(Submission))
         assert s.state == SubmissionState.SUBMITTED and s.attempt_no == 1 and s.checks
+        assert s.blocked_tries == 1 and [run["submitted"] for run in s.check_runs] == [False, True]
+        first_try = {(r["field"], r["kind"]): r["passed"] for r in s.check_runs[0]["results"]}
+        assert first_try[("order_id", "regex")] is False and first_try[("customer_reply", "max_length")] is False
+        assert s.check_runs[0]["at"] <= s.check_runs[1]["at"]
+        # the wrong order id went in, for the mentor to judge
+        assert [c["blocking"] for c in s.checks if c["field"] == "order_id" and c["kind"] == "regex"] == [False]
         # the mentor is told, and sees it in the queue
         assert db.session.scalar(sa.select(Notification.user_id)) == t.ai.id
+    login(client, t.ai)
+    html = client.get(f"/mentor/submissions/{s.id}").get_data(as_text=True)
+    assert 'id="check-history"' in html and "Sent back 1 time by a format check" in html
+    tries = html[html.index('id="check-tries"'):html.index("</ol>", html.index('id="check-tries"'))]
+    assert tries.count("<li>") == 2 and "Order number (format)" in tries and "order_id" not in tries
+
+
+def test_trainee_sees_what_they_handed_in(app, trainee_with_mentors, client):
+    t = trainee_with_mentors
+    _submitted(app, t.trainee, AI_TASK, GOOD_AI_ANSWERS)
+    login(client, t.trainee)
+    html = client.get(f"/me/assessments/{assessment_id(app, AI_TASK)}").get_data(as_text=True)
+    history = html[html.index('id="history"'):]
+    assert GOOD_AI_ANSWERS["customer_reply"] in history and "T202611110532" in history
+    assert "misleading_promo" not in history  # the choice by its label, not its value
+    assert "Misleading" in history or "误导" in history
+    # passed checks say what passed in words, not the failure text or the field code
+    assert "✓ Order" in history and "order_id" not in history
+
+
+def test_retake_opens_with_the_last_answers_and_keeps_the_file(app, trainee_with_mentors, client):
+    t = trainee_with_mentors
+    login(client, t.trainee)
+    aid = assessment_id(app, BOTH_TASK)
+    with app.app_context():
+        assessment = db.session.get(Assessment, aid)
+        answers = {f"f_{f['name']}": _plausible(f, assessment) for f in assessment.fields if f["type"] != "file"}
+    answers["f_violations"] = "草稿A用了绝对化用语。Absolute claims in draft A."
+    pdf = b"%PDF-1.4\n%retake\n"
+    client.post_form(f"/me/assessments/{aid}", {**answers, "f_rule_evidence": (io.BytesIO(pdf), "证据.pdf"),
+                                                "action": "submit"}, content_type="multipart/form-data")
+    with app.app_context():
+        first = db.session.scalar(sa.select(Submission))
+        first_id, first_file = first.id, first.files[0].stored_name
+    _grade(app, t.ai, first_id, _all(0, BOTH_TASK))
+    _grade(app, t.biz, first_id, _all(0, BOTH_TASK))
+    html = client.get(f"/me/assessments/{aid}").get_data(as_text=True)
+    form_html = html[html.index('id="answer-form"'):html.index('id="history"')]
+    assert "Your answer (attempt 2)" in html
+    assert "草稿A用了绝对化用语。Absolute claims in draft A." in form_html and "证据.pdf" in form_html
+    client.post_form(f"/me/assessments/{aid}", {**answers, "action": "submit"})  # no new upload
+    with app.app_context():
+        second = db.session.scalar(sa.select(Submission).where(Submission.attempt_no == 2))
+        assert second.state == SubmissionState.SUBMITTED
+        assert [f.original_name for f in second.files] == ["证据.pdf"]
+        assert second.files[0].stored_name != first_file  # its own copy: each attempt keeps its file
+        second_file = second.files[0].id
+    assert client.get(f"/files/{second_file}").data == pdf
 
 
 def test_draft_save_keeps_answers_and_number_fields_are_checked(app, trainee_with_mentors, client):

@@ -87,3 +87,14 @@ def test_non_blocking_failure_does_not_block():
 
 def test_parse_number():
     assert parse_number(" 12,5 % ") == 12.5 and parse_number("x") is None and parse_number(3) == 3.0
+
+
+@pytest.mark.parametrize("kind", ["regex", "number_range", "keywords"])
+def test_a_blocking_flag_on_an_answer_check_is_ignored(kind):
+    """Answer checks never block (a trainee could guess the answer for free); format checks do."""
+    extra = {"regex": {"pattern": "^x$"}, "number_range": {"min": 1, "max": 2}, "keywords": {"keywords": ["x"]}}[kind]
+    check = {"field": "a", "kind": kind, "blocking": True, "message": MSG, **extra}
+    results = run_checks([{"name": "a", "type": "text"}], [check], {"a": "wrong 9"}, set())
+    assert results[0].passed is False and results[0].blocking is False and not blocked(results)
+    too_long = {"field": "a", "kind": "max_length", "value": {"zh_CN": 1, "en": 2}, "blocking": True, "message": MSG}
+    assert blocked(run_checks([{"name": "a", "type": "text"}], [too_long], {"a": "wrong 9"}, set()))

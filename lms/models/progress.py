@@ -45,6 +45,9 @@ class Submission(TimestampMixin, db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     # [{"field", "kind", "passed", "blocking", "message": {zh_CN, en}}] of the last run
     checks: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # Every run, blocked or not: [{"at": ISO time, "submitted": bool, "results": [{"field", "kind", "passed"}]}],
+    # so the mentor sees how many tries a submission took (answers cannot be guessed unseen).
+    check_runs: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     # Bumped on every change; a grade names the version it was made against, so
     # two mentors (or tabs) saving at once cannot overwrite each other.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -57,6 +60,17 @@ class Submission(TimestampMixin, db.Model):
     assessment: Mapped[Assessment] = relationship()
     files: Mapped[list["SubmissionFile"]] = relationship(back_populates="submission", order_by="SubmissionFile.id")
     grades: Mapped[list["Grade"]] = relationship(back_populates="submission", order_by="Grade.id")
+
+    @property
+    def blocked_tries(self) -> int:
+        """Submits sent back by a format check before this attempt went in."""
+        return sum(1 for run in self.check_runs or [] if not run.get("submitted"))
+
+    @property
+    def tries(self) -> list[dict[str, Any]]:
+        """The check runs, oldest first, with `at` as a (naive UTC) datetime and the failed results."""
+        return [{**run, "at": datetime.fromisoformat(run["at"]),
+                 "failed": [r for r in run["results"] if not r["passed"]]} for run in self.check_runs or []]
 
     def current_grade(self, kind: MentorKind) -> Optional["Grade"]:
         return next((g for g in self.grades if g.kind == kind and g.current), None)

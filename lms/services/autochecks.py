@@ -1,7 +1,9 @@
 """Auto-checks declared in course files, run on submission (rules: courses/FORMAT.md).
 
 Pure functions: answers in, results out. A result's message is the bilingual
-text from the course file, shown to the trainee at once.
+text from the course file. Only format checks can block a submission: a blocking
+check on the answer itself (regex, number_range, keywords) would let a trainee
+guess the answer for free, so it is recorded for the mentor and never blocks.
 """
 
 import re
@@ -9,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
 REQUIRED_MESSAGE = {"zh_CN": "此项为必填。", "en": "This field is required."}
+FORMAT_KINDS = frozenset({"required", "max_length", "min_length"})  # may block; the rest judge the answer
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -91,7 +94,8 @@ def run_checks(fields: list[dict], checks: list[dict], answers: dict[str, Any],
     for check in checks:
         answer = str(answers.get(check["field"]) or "").strip()
         ok = _run_one(check, answer, check["field"] in file_fields)
-        results.append(CheckResult(check["field"], check["kind"], ok, check.get("blocking", True), check["message"]))
+        blocking = check.get("blocking", True) and check["kind"] in FORMAT_KINDS
+        results.append(CheckResult(check["field"], check["kind"], ok, blocking, check["message"]))
     return results
 
 

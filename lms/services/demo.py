@@ -11,11 +11,12 @@ from lms.services import people as people_service
 
 DEMO_PASSWORD = "reskill-demo"  # nosec B105  # public on purpose (README); `lms demo` refuses production
 
+# Plain names: the role shows as a badge where it matters, not inside the name.
 DEMO_PEOPLE = [
-    {"email": "admin@example.com", "name": "王敏 (Admin)", "role": "admin"},
-    {"email": "mentor.ai@example.com", "name": "李思远 (AI mentor)", "role": "mentor",
+    {"email": "admin@example.com", "name": "王敏", "role": "admin"},
+    {"email": "mentor.ai@example.com", "name": "李思远", "role": "mentor",
      "mentor_kind": "ai", "capacity": 8},
-    {"email": "mentor.biz@example.com", "name": "陈静 (Business mentor)", "role": "mentor",
+    {"email": "mentor.biz@example.com", "name": "陈静", "role": "mentor",
      "mentor_kind": "business", "capacity": 8},
     *[
         {"email": f"trainee{i}@example.com", "name": name, "role": "trainee"}

@@ -2,22 +2,21 @@
 pending and failed, so every queue and page has something to show."""
 
 import io
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lms.models import Assessment, Cohort, Lesson, LessonProgress, Submission, SubmissionState, User
-from lms.models.base import utcnow
+from lms.models import Assessment, Cohort, Lesson, LessonProgress, Submission, User
 from lms.services import grading, progress
 from lms.services import people as people_service
-from lms.services.autochecks import run_checks
-from lms.services.submissions import grader_kinds, save_draft
+from lms.services.autochecks import blocked
+from lms.services.demo_answers import DEMO_ANSWERS, STRONG, WEAK
+from lms.services.submissions import grader_kinds, save_attempt
 from lms.services.uploads import store_upload
 
-# Smallest valid files for each kind a course may ask for.
+# Small valid files for each kind a course may ask for.
 SAMPLE_FILES = {
-    ".csv": b"date,transfer_rate\n2026-11-11,0.29\n",
+    ".csv": "日期,转人工率(%)\n2026-11-09,14.0\n2026-11-10,14.5\n2026-11-11,15.0\n2026-11-12,29.0\n".encode(),
     ".txt": b"demo\n",
     ".pdf": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
     ".png": bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -25,34 +24,25 @@ SAMPLE_FILES = {
 }
 
 
-def _answer(spec: dict, checks: list[dict]) -> Any:
+def _fallback(spec: dict) -> str:
+    """For an assessment without written demo answers (a course added later)."""
     if spec["type"] == "choice":
         return spec["choices"][0]["value"]
-    for check in checks:
-        if check["field"] == spec["name"] and check["kind"] == "number_range":
-            return str(round((check["min"] + check["max"]) / 2, 2))
-    if spec["type"] == "number":
-        return "1"
-    return "演示答案：已核对订单、SKU 与活动规则，并给出处理建议。Demo answer: checked order, SKU and promotion rules."
+    return "1" if spec["type"] == "number" else "已核对。"
 
 
-def _submit(session: Session, trainee: User, assessment: Assessment, folder: str, attempt: int = 1) -> Submission:
-    """A submitted attempt with plausible answers (demo data skips blocking checks on purpose)."""
-    submission = Submission(trainee_id=trainee.id, assessment_id=assessment.id, attempt_no=attempt,
-                            state=SubmissionState.DRAFT, answers={}, checks=[])
-    session.add(submission)
-    session.flush()
-    answers = {f["name"]: _answer(f, assessment.checks) for f in assessment.fields if f["type"] != "file"}
+def _submit(session: Session, trainee: User, assessment: Assessment, folder: str, quality: str) -> Submission:
+    """Hand in the `quality` answers through the same service as the web form."""
+    written = DEMO_ANSWERS.get(assessment.code, {}).get(quality, {})
+    answers = {f["name"]: written.get(f["name"]) or _fallback(f) for f in assessment.fields if f["type"] != "file"}
     uploads = {}
     for spec in assessment.fields:
         ext = next((e for e in spec.get("accept", []) if e in SAMPLE_FILES), None)
-        if spec["type"] == "file" and ext:
-            uploads[spec["name"]] = store_upload(folder, io.BytesIO(SAMPLE_FILES[ext]), f"demo{ext}", [ext])
-    save_draft(session, submission, answers, uploads, folder)
-    results = run_checks(assessment.fields, assessment.checks, submission.answers, set(uploads))
-    submission.checks = [r.as_dict() for r in results]
-    submission.state, submission.submitted_at = SubmissionState.SUBMITTED, utcnow()
-    session.flush()
+        if spec["type"] == "file" and ext and (spec.get("required") or quality == STRONG):
+            uploads[spec["name"]] = store_upload(folder, io.BytesIO(SAMPLE_FILES[ext]), f"{spec['name']}{ext}", [ext])
+    submission, results = save_attempt(session, trainee, assessment, answers, uploads, folder, submit=True)
+    if blocked(results):  # the demo answers are written to pass the format checks
+        raise RuntimeError(f"demo answers for {assessment.code} are blocked: {results}")
     return submission
 
 
@@ -75,25 +65,25 @@ def ensure_demo_activity(session: Session, cohort: Cohort, upload_folder: str) -
     foundation = progress.required_assessments(tiers[0])
     lessons = session.scalars(sa.select(Lesson).join(Lesson.course).order_by(Lesson.id)).all()
 
-    # trainee1: every foundation assessment passed (advanced unlocked), lessons read.
+    # trainee1: strong, every foundation assessment passed (advanced unlocked), lessons read.
     for assessment in foundation:
-        _grade_all(session, _submit(session, trainees[0], assessment, upload_folder), mentors, 3,
-                   "结构清晰，数据核对到位。Clear and well checked.")
+        _grade_all(session, _submit(session, trainees[0], assessment, upload_folder, STRONG), mentors, 3,
+                   "结构清晰，数据核对到位。")
     for lesson in lessons[:14]:
         session.add(LessonProgress(trainee_id=trainees[0].id, lesson_id=lesson.id))
-    # trainee2: one attempt failed, a second one waiting for grading.
+    # trainee2: a weak first attempt failed; the retake fixed what the feedback asked and waits.
     first = foundation[0]
-    _grade_all(session, _submit(session, trainees[1], first, upload_folder), mentors, 1,
-               "关键数字不对，请重新核对导出数据。The key figure is off; recheck the export.")
-    _submit(session, trainees[1], first, upload_folder, attempt=2)
-    # trainee3 … trainee6: submissions waiting in the mentors' queues; one dual sign-off half graded.
-    for trainee, assessment in zip(trainees[2:], foundation, strict=False):
-        submission = _submit(session, trainee, assessment, upload_folder)
+    _grade_all(session, _submit(session, trainees[1], first, upload_folder, WEAK), mentors, 1,
+               "缺陷类型和客户回复都需要改：写清智能体说了什么、应该怎么说；回复要道歉、说明差价补偿并给出取消订单的选项。")
+    _submit(session, trainees[1], first, upload_folder, STRONG)
+    # trainee3 … trainee6: strong and weak work waiting in the mentors' queues; one dual sign-off half graded.
+    for index, (trainee, assessment) in enumerate(zip(trainees[2:], foundation, strict=False)):
+        submission = _submit(session, trainee, assessment, upload_folder, STRONG if index % 2 == 0 else WEAK)
         if assessment.grader.value == "both":
             session.refresh(submission)
             points = {c.code: 2 for c in assessment.criteria}
             grading.grade(session, mentors[grader_kinds(assessment.grader)[0]], submission, submission.version,
-                          points, "业务判断基本正确。Sound business judgement.")
+                          points, "业务判断基本正确，改写还可以更简洁。")
     for trainee in trainees[1:]:
         for lesson in lessons[:3]:
             session.add(LessonProgress(trainee_id=trainee.id, lesson_id=lesson.id))

@@ -2,9 +2,12 @@
 
 Rules: attempts are counted when submitted (a draft sent back by a blocking
 auto-check uses none); a passed assessment takes no more attempts; a new attempt
-starts only after the previous one has its final result.
+starts only after the previous one has its final result. A retake starts from the
+previous attempt's answers and files (copied, so each attempt keeps its own).
 """
 
+import secrets
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -69,6 +72,10 @@ class Attempts:
     def can_work(self) -> bool:
         """A draft exists or may be started."""
         return self.draft is not None or (not self.passed and self.pending is None and self.left > 0)
+
+    @property
+    def last_submitted(self) -> Optional[Submission]:
+        return next((s for s in reversed(self.submissions) if s.state != SubmissionState.DRAFT), None)
 
     @property
     def latest_graded(self) -> Optional[Submission]:
@@ -153,10 +160,15 @@ def submit(session: Session, trainee: User, submission: Submission) -> list[Chec
     results = run_checks(assessment.fields, assessment.checks, submission.answers,
                          {f.field for f in submission.files})
     checks = [r.as_dict() for r in results]
+    now = utcnow()
+    runs = [*(submission.check_runs or []), {
+        "at": now.isoformat(), "submitted": not blocked(results),
+        "results": [{"field": r.field, "kind": r.kind, "passed": r.passed, "blocking": r.blocking} for r in results]}]
     if blocked(results):
-        _write_draft(session, submission, checks=checks)
+        _write_draft(session, submission, checks=checks, check_runs=runs)
         return results
-    _write_draft(session, submission, checks=checks, state=SubmissionState.SUBMITTED, submitted_at=utcnow())
+    _write_draft(session, submission, checks=checks, check_runs=runs, state=SubmissionState.SUBMITTED,
+                 submitted_at=now)
     record(session, trainee, "submission.submit", "submission", submission.id,
            after={"assessment": assessment.code, "attempt": submission.attempt_no})
     enrollment = current_enrollment(session, trainee.id)
@@ -166,4 +178,44 @@ def submit(session: Session, trainee: User, submission: Submission) -> list[Chec
             notify(session, assignment.mentor_id, NotificationKind.SUBMISSION_WAITING, submission.id,
                    trainee=trainee.name, assessment=assessment.title)
     return results
+
+
+_submit_draft = submit  # save_attempt's `submit` flag shadows the function's name
+
+
+def _carry_files(session: Session, draft: Submission, previous: Optional[Submission], upload_folder: str) -> None:
+    """Copy the previous attempt's file of each field the draft has none for: a retake
+    keeps its files unless replaced, and deleting a draft's file never touches a
+    submitted attempt's."""
+    if previous is None:
+        return
+    have = {f.field for f in draft.files}
+    folder = Path(upload_folder)
+    for old in previous.files:
+        if old.field in have or not (folder / old.stored_name).exists():
+            continue
+        stored_name = secrets.token_hex(16)
+        shutil.copyfile(folder / old.stored_name, folder / stored_name)
+        draft.files.append(SubmissionFile(field=old.field, original_name=old.original_name, stored_name=stored_name,
+                                          content_type=old.content_type, size=old.size))
+        have.add(old.field)
+    session.flush()
+
+
+def save_attempt(session: Session, trainee: User, assessment: Assessment, answers: dict[str, Any],
+                 uploads: dict[str, StoredFile], upload_folder: str,
+                 submit: bool) -> tuple[Submission, list[CheckResult]]:
+    """Open (or reuse) the draft, store answers and files, and submit it if asked.
+
+    The one way an attempt is made (web form, demo data, tests). Returns the draft
+    or submission and the check results (empty when only saved). The caller
+    commits, or rolls back and discards `uploads` on DomainError.
+    """
+    previous = attempts(session, trainee.id, assessment).last_submitted
+    draft = open_draft(session, trainee, assessment)
+    save_draft(session, draft, answers, uploads, upload_folder)
+    _carry_files(session, draft, previous, upload_folder)
+    if not submit:
+        return draft, []
+    return draft, _submit_draft(session, trainee, draft)
 

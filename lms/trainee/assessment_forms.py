@@ -67,3 +67,22 @@ def answer_form(assessment, data: dict | None = None, formdata=None) -> FlaskFor
 def answers_from(form, assessment) -> dict:
     return {spec["name"]: (form[f"f_{spec['name']}"].data or "").strip()
             for spec in assessment.fields if spec["type"] != "file"}
+
+
+def mark_failed_checks(form, checks: list[dict]) -> None:
+    """Show each failed blocking check under its field (answer checks stay for the mentor)."""
+    for check in checks:
+        name = f"f_{check['field']}"
+        if check["blocking"] and not check["passed"] and name in form:
+            form[name].errors = [*form[name].errors, localized(check["message"])]
+
+
+def length_limits(assessment) -> dict[str, dict]:
+    """Field → {"max": {zh_CN, en}, "min": ...} of the blocking length checks (for the live counter)."""
+    limits: dict[str, dict] = {}
+    for check in assessment.checks:
+        if check["kind"] in ("max_length", "min_length") and check.get("blocking", True):
+            value = check["value"]
+            per_language = value if isinstance(value, dict) else {"zh_CN": value, "en": value}
+            limits.setdefault(check["field"], {"max": None, "min": None})[check["kind"][:3]] = per_language
+    return limits

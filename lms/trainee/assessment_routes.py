@@ -12,7 +12,7 @@ from lms.services import submissions as submission_service
 from lms.services.cohorts import current_enrollment
 from lms.services.uploads import discard_uploads, store_upload
 from lms.trainee import bp
-from lms.trainee.assessment_forms import answer_form, answers_from
+from lms.trainee.assessment_forms import answer_form, answers_from, length_limits, mark_failed_checks
 from lms.trainee.routes import locked_page
 
 
@@ -44,6 +44,7 @@ def _page(assessment, form, status=200, state=None):
     return render_template(
         "trainee/assessment.html", assessment=assessment, state=state, form=form, due=due,
         due_status=due.status(today) if due else None, rubric=grading.weight_shares(assessment.criteria),
+        length_limits=length_limits(assessment),
     ), status
 
 
@@ -52,7 +53,10 @@ def _page(assessment, form, status=200, state=None):
 def assessment(assessment_id: int):
     assessment = _assessment_for_trainee(assessment_id)
     state = submission_service.attempts(db.session, current_user.id, assessment)
-    form = answer_form(assessment, state.draft.answers if state.draft else None)
+    start_from = state.draft or state.last_submitted  # a retake opens with the last attempt's answers
+    form = answer_form(assessment, start_from.answers if start_from else None)
+    if state.draft:
+        mark_failed_checks(form, state.draft.checks)
     return _page(assessment, form, state=state)
 
 
@@ -65,35 +69,31 @@ def assessment_save(assessment_id: int):
         return _page(assessment, form, 400)
     folder = current_app.config["UPLOAD_FOLDER"]
     uploads = {}
+    for spec in assessment.fields:
+        upload = form[f"f_{spec['name']}"].data if spec["type"] == "file" else None
+        if not getattr(upload, "filename", ""):
+            continue
+        try:
+            uploads[spec["name"]] = store_upload(folder, upload.stream, upload.filename, spec["accept"])
+        except DomainError as error:
+            form[f"f_{spec['name']}"].errors = [error.message]
+    if any(form[f"f_{spec['name']}"].errors for spec in assessment.fields):  # keep nothing of a half-accepted form
+        discard_uploads(folder, uploads.values())
+        return _page(assessment, form, 400)
+    submit = request.form.get("action") == "submit"
     try:
-        draft = submission_service.open_draft(db.session, current_user, assessment)
-        failed = False
-        for spec in assessment.fields:
-            upload = form[f"f_{spec['name']}"].data if spec["type"] == "file" else None
-            if not getattr(upload, "filename", ""):
-                continue
-            try:
-                uploads[spec["name"]] = store_upload(folder, upload.stream, upload.filename, spec["accept"])
-            except DomainError as error:
-                form[f"f_{spec['name']}"].errors = [error.message]
-                failed = True
-        if failed:  # keep nothing of a half-accepted form
-            db.session.rollback()
-            discard_uploads(folder, uploads.values())
-            return _page(assessment, form, 400)
-        submission_service.save_draft(db.session, draft, answers_from(form, assessment), uploads,
-                                      current_app.config["UPLOAD_FOLDER"])
-        if request.form.get("action") != "submit":
-            db.session.commit()
-            flash(_("Draft saved."), "success")
-            return redirect(url_for("trainee.assessment", assessment_id=assessment.id))
-        results = submission_service.submit(db.session, current_user, draft)
+        _draft, results = submission_service.save_attempt(db.session, current_user, assessment,
+                                                          answers_from(form, assessment), uploads, folder, submit)
     except DomainError as error:
         db.session.rollback()
         discard_uploads(folder, uploads.values())
         flash(error.message, "danger")
         if isinstance(error, Conflict):  # lost a race: show what won, keep this form's answers
             return _page(assessment, form, 409)
+        return redirect(url_for("trainee.assessment", assessment_id=assessment.id))
+    if not submit:
+        db.session.commit()
+        flash(_("Draft saved."), "success")
         return redirect(url_for("trainee.assessment", assessment_id=assessment.id))
     db.session.commit()
     if any(r.blocking and not r.passed for r in results):

@@ -1,0 +1,72 @@
+"""What the demo trainees hand in: answers written per field as a trainee would, a
+strong and a weak version of each foundation assessment (Chinese, the demo
+trainees' language). Each passes the format checks; the weak ones miss answers."""
+
+STRONG, WEAK = "strong", "weak"
+
+DEMO_ANSWERS: dict[str, dict[str, dict[str, str]]] = {
+    "takeover-and-defect-drill": {
+        STRONG: {
+            "order_id": "T202611110532", "defect_type": "misleading_promo",
+            "defect_record": "智能体说：本商品参加满300减50。应该说：本商品不参与满减，以商品页价格为准。"
+                             "严重程度：高（价格误导，可能引发投诉）。第二处：客户两次追问后仍未转人工，"
+                             "证据见对话第 6 条。",
+            "customer_reply": "您好，非常抱歉！刚才智能客服说本商品参加满300减50，这是错误的，本商品不参与满减。"
+                              "差价50元我们会原路退回给您；如果您不想要了，也可以直接取消订单。",
+            "tags": "活动咨询 / 已补偿 / 智能体误导",
+        },
+        WEAK: {
+            "order_id": "T202611110532", "defect_type": "wrong_answer",
+            "defect_record": "智能体回答错了满减规则。",
+            "customer_reply": "您好，活动规则以页面为准，请您理解。",
+            "tags": "活动",
+        },
+    },
+    "dashboard-anomaly-drill": {
+        STRONG: {
+            "anomaly_date": "nov_12", "transfer_rate": "29.0",
+            "analysis_note": "结论：11-12 转人工率 29.0%，约为前后几天（14% 左右）的两倍。\n"
+                             "推测：双11 降价后价保申请激增，智能体无法处理价保（推测，待核实）。\n"
+                             "下一步：抽查转人工前的智能体回复，核对价保知识配置。\n"
+                             "导出方案：按日期和“转人工”筛选，预计 1,020 行，核对行数、会话ID 无重复。",
+        },
+        WEAK: {
+            "anomaly_date": "nov_11", "transfer_rate": "24",
+            "analysis_note": "双11 那天转人工多，可能是因为人多。导出全部数据。",
+        },
+    },
+    "after-sales-casework": {
+        STRONG: {
+            "case_a_action": "reship",
+            "case_a_evidence": "证据：签收照片与外箱破损照片。时间线：10:20 签收，11:05 反馈，在 48 小时内。"
+                               "碎壶无需寄回，请客户保留外箱以便向快递索赔；24 小时内补发并告知新运单号。",
+            "case_b_refund": "75.43", "case_c_action": "decline_with_alternative",
+            "case_c_reply": "理解您的心情。这款是刻字定制商品，商品页已标明不支持七天无理由退货，下单时您也确认过，"
+                            "所以这次无法退货。如果收到后发现质量问题，请随时联系我们，会按售后为您处理。",
+        },
+        WEAK: {
+            "case_a_action": "return_and_refund",
+            "case_a_evidence": "让客户把坏的水壶寄回来，收到后退款。",
+            "case_b_refund": "89", "case_c_action": "refund_only",
+            "case_c_reply": "好的，给您退款。",
+        },
+    },
+    "compliance-review-drill": {
+        STRONG: {
+            "compliant_draft": "draft_4",
+            "violations": "草稿 1：“全网最低”“绝对不降价”“十倍赔付”是绝对化用语和无依据承诺，可能被平台处罚。\n"
+                          "草稿 2：透露他人姓名、订单号和地址，属个人信息泄露，严重程度高，需上报。\n"
+                          "草稿 3：“祛斑”“医院同款”是功效宣称，“无效退款”承诺无依据。",
+            "rewrite_draft_1": "亲，后续价格我们无法承诺。本店支持 15 天价保，同一商品降价可申请差价，"
+                               "具体以商品页规则为准。",
+            "rewrite_draft_2": "抱歉，为保护其他客户的隐私，无法提供他人的订单信息。您本人的订单正在运输中，"
+                               "有更新我会第一时间告诉您。",
+        },
+        WEAK: {
+            "compliant_draft": "draft_1",
+            "violations": "草稿 3 说了功效，不太合适。",
+            "rewrite_draft_1": "亲，我们的价格很优惠，请放心购买。",
+            "rewrite_draft_2": "您朋友的订单已经发货了，请耐心等待。",
+        },
+    },
+}
