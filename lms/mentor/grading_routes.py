@@ -39,9 +39,12 @@ def _submission_or_404(submission_id: int) -> Submission:
 
 def _render(submission, form, kind, status=200, amend_grade=None):
     history = attempts(db.session, submission.trainee_id, submission.assessment).submissions
+    blind = submission.assessment.course.track.tier.program.blind_second_grading
+    grades = grading.visible_grades(submission, kind, blind)
     return render_template(
         "mentor/grade.html", submission=submission, assessment=submission.assessment, form=form, kind=kind,
         mine=submission.current_grade(kind) if kind else None, amend_grade=amend_grade,
+        grades=grades, hidden=len(submission.grades) - len(grades),
         shares=dict((c.code, share) for c, share in grading.weight_shares(submission.assessment.criteria)),
         history=[s for s in history if s.id != submission.id and s.state != SubmissionState.DRAFT],
     ), status
