@@ -6,11 +6,13 @@ default, for the quick start), testing, production. Production fails closed: it
 refuses to start without a real `SECRET_KEY` and a PostgreSQL `DATABASE_URL`.
 """
 
+import json
 import os
 import secrets
 import tempfile
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -95,7 +97,9 @@ def production_problems(env: Mapping[str, str]) -> list[str]:
 class Config:
     """Settings every environment shares."""
 
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # JSON columns (audit before/after) keep Chinese readable in the database, not \uXXXX
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True,
+                                       "json_serializer": partial(json.dumps, ensure_ascii=False)}
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "lms" / "translations")

@@ -105,7 +105,7 @@ def test_tabs_and_newlines_are_ordinary_text(app, make_cohort, login_as):
     _, (enrollment_id,) = make_cohort(trainees=1)
     client, _ = login_as("admin")
     response = client.post_form(f"/admin/enrollments/{enrollment_id}/withdraw",
-                                {"reason": "Moved\r\n\tto another city", "on": "2026-10-01"})
+                                {"withdraw-reason": "Moved\r\n\tto another city", "withdraw-on": "2026-10-01"})
     assert response.status_code == 302
     with app.app_context():
         assert "\tto another city" in db.session.get(Enrollment, enrollment_id).withdrawn_reason
@@ -224,7 +224,8 @@ def test_cohort_service_refuses_far_dates(session, catalog):
 def test_withdrawal_date_outside_range_is_a_form_error(app, make_cohort, login_as):
     _, (enrollment_id,) = make_cohort(trainees=1)
     client, _ = login_as("admin")
-    response = client.post_form(f"/admin/enrollments/{enrollment_id}/withdraw", {"reason": "r", "on": "9999-12-31"})
+    response = client.post_form(f"/admin/enrollments/{enrollment_id}/withdraw",
+                                {"withdraw-reason": "r", "withdraw-on": "9999-12-31"})
     assert response.status_code == 400 and "between 2000-01-01 and 2100-12-31" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Enrollment, enrollment_id).active

@@ -144,10 +144,11 @@ def test_withdrawal_frees_both_seats(app, make_cohort, make_user, login_as):
     _mentors(make_user, "business", 1, 8)
     _auto(app, cohort_id)
     client, _ = login_as("admin")
-    response = client.post_form(f"/admin/enrollments/{enrollment_id}/withdraw", {"reason": "", "on": "2026-10-01"})
+    response = client.post_form(f"/admin/enrollments/{enrollment_id}/withdraw",
+                                {"withdraw-reason": "", "withdraw-on": "2026-10-01"})
     assert response.status_code == 400
     response = client.post_form(f"/admin/enrollments/{enrollment_id}/withdraw",
-                                {"reason": "家庭原因 family", "on": "2026-10-01"})
+                                {"withdraw-reason": "家庭原因 family", "withdraw-on": "2026-10-01"})
     assert response.status_code == 302
     with app.app_context():
         enrollment = db.session.get(Enrollment, enrollment_id)

@@ -53,6 +53,11 @@ class WithdrawForm(FlaskForm):
     on = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
     submit = SubmitField(_l("Withdraw"))
 
+    def __init__(self, *args, **kwargs):
+        # shares a page with the assign form: prefixed names keep element ids unique
+        kwargs.setdefault("prefix", "withdraw")
+        super().__init__(*args, **kwargs)
+
 
 class AssignForm(FlaskForm):
     mentor_id = SelectField(_l("Mentor"), coerce=record_id, validate_choice=False,

@@ -18,6 +18,8 @@ class GradeForm(FlaskForm):
                              render_kw={"rows": 5})
     reason = StringField(_l("Reason for the amendment"), validators=[OptionalValidator(), Length(max=500)])
     submit = SubmitField(_l("Save grade"))
+    # after saving, open the next submission waiting in this mentor's queue
+    submit_next = SubmitField(_l("Save and grade next"))
 
 
 def grade_form(assessment, grade=None, formdata=None, version=None) -> GradeForm:

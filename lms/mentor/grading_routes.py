@@ -33,9 +33,13 @@ def _submission_or_404(submission_id: int) -> Submission:
 
 def _render(submission, form, kind, status=200, amend_grade=None):
     history = attempts(db.session, submission.trainee_id, submission.assessment).submissions
+    blind = submission.assessment.course.track.tier.program.blind_second_grading
+    grades = grading.visible_grades(submission, kind, blind)
     return render_template(
         "mentor/grade.html", submission=submission, assessment=submission.assessment, form=form, kind=kind,
         mine=submission.current_grade(kind) if kind else None, amend_grade=amend_grade,
+        grades=grades, hidden=len(submission.grades) - len(grades),
+        shares=dict((c.code, share) for c, share in grading.weight_shares(submission.assessment.criteria)),
         history=[s for s in history if s.id != submission.id and s.state != SubmissionState.DRAFT],
     ), status
 
@@ -46,6 +50,12 @@ def _crumbs(coaches) -> list[tuple[str, str]]:
     if mine is not None:
         crumbs.append((url_for("mentor.trainee", enrollment_id=mine.enrollment_id), _("Trainee record")))
     return crumbs
+
+
+def _next_in_queue(after_id: int):
+    """The oldest submission still waiting for this mentor, other than the one just saved."""
+    return next((item.submission.id for item in grading.queue(db.session, current_user, _today())
+                 if item.submission.id != after_id), None)
 
 
 @bp.route("/submissions/<int:submission_id>", methods=["GET", "POST"])
@@ -79,6 +89,10 @@ def submission(submission_id: int):
             return _render(_submission_or_404(submission_id), form, kind, 400)
         db.session.commit()
         flash(_("Grade amended.") if amending else _("Grade saved."), "success")
+        if form.submit_next.data:
+            following = _next_in_queue(submission_id)
+            if following is not None:
+                return redirect(url_for("mentor.submission", submission_id=following))
         return redirect(url_for("mentor.queue"))
     return _render(submission, form, kind, 400 if form.errors else 200)
 

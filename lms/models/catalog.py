@@ -64,6 +64,8 @@ class Program(CatalogRow, db.Model):
     title: Mapped[Text] = mapped_column(sa.JSON)
     weeks: Mapped[int]
     attainment_threshold: Mapped[int]
+    # dual sign-off: a mentor sees the other kind's grade only after saving their own
+    blind_second_grading: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # {role: {"title": Text, "tiers": [tier codes]}}
     roles: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
 

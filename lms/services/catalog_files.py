@@ -86,12 +86,13 @@ class _Loader:
         if f is None:
             return None
         d = f.data
-        f.keys(d, {"code", "title", "weeks", "attainment_threshold", "schedule", "roles"})
+        f.keys(d, {"code", "title", "weeks", "attainment_threshold", "blind_second_grading", "schedule", "roles"})
         spec = ProgramSpec(
             code=f.code(d, "code"),
             title=f.text(d, "title"),
             weeks=f.integer(d, "weeks", 1, 52),
             attainment_threshold=f.integer(d, "attainment_threshold", 1, 100),
+            blind_second_grading=f.boolean(d, "blind_second_grading", False),
             roles=self.roles(f),
         )
         tiers = [self.tier(code) for code in TIER_ORDER if (self.root / code).is_dir()]

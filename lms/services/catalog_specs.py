@@ -94,4 +94,5 @@ class ProgramSpec:
     weeks: int
     attainment_threshold: int
     roles: dict
+    blind_second_grading: bool = False
     tiers: list[TierSpec] = field(default_factory=list)

@@ -180,6 +180,17 @@ def _finalize(session: Session, submission: Submission) -> None:
                assessment=submission.assessment.title, passed=submission.passed, score=submission.score)
 
 
+def visible_grades(submission: Submission, kind: Optional[MentorKind], blind: bool) -> list[Grade]:
+    """The grades a mentor of `kind` may read now, oldest first.
+
+    With blind second grading, another kind's grade (score and feedback) stays hidden
+    until this mentor has saved their own, so the second opinion is independent.
+    """
+    if not blind or kind is None or submission.current_grade(kind) is not None:
+        return list(submission.grades)
+    return [g for g in submission.grades if g.kind == kind]
+
+
 # --- the queue ----------------------------------------------------------------------
 
 

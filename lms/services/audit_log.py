@@ -1,0 +1,173 @@
+"""Reading the audit log: filters, and each event as a sentence in the reader's language.
+
+A sentence is a translated template with named slots (`%(actor)s`, `%(trainee)s`, …)
+and a `Ref` per slot; the page turns each Ref into a link. Names are loaded for a
+whole page of events at once, so a page costs the same few queries however long it is.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from lms.models import AuditEvent, Cohort, Enrollment, Submission, User
+from lms.templating import localized
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Something a sentence names: `kind` and `id` say what to link to (None: plain text)."""
+
+    label: str
+    kind: Optional[str] = None  # user | cohort | enrollment | submission
+    id: Optional[int] = None
+
+
+@dataclass
+class Line:
+    event: AuditEvent
+    template: str  # translated, with %(slot)s placeholders
+    refs: dict[str, Ref] = field(default_factory=dict)
+
+
+# action → sentence; slots: actor, person, cohort, trainee, mentor, submission
+SENTENCES = {
+    "person.create": _l("%(actor)s created the account of %(person)s"),
+    "person.update": _l("%(actor)s changed the details of %(person)s"),
+    "person.role_change": _l("%(actor)s changed the role of %(person)s"),
+    "person.deactivate": _l("%(actor)s deactivated %(person)s"),
+    "person.reactivate": _l("%(actor)s reactivated %(person)s"),
+    "person.password_set": _l("%(actor)s set a new password for %(person)s"),
+    "cohort.create": _l("%(actor)s created cohort %(cohort)s"),
+    "cohort.update": _l("%(actor)s changed cohort %(cohort)s"),
+    "cohort.close": _l("%(actor)s closed cohort %(cohort)s"),
+    "enrollment.create": _l("%(actor)s enrolled %(trainee)s in %(cohort)s"),
+    "enrollment.update": _l("%(actor)s changed the enrollment of %(trainee)s in %(cohort)s"),
+    "enrollment.withdraw": _l("%(actor)s withdrew %(trainee)s from %(cohort)s"),
+    "baseline.rate": _l("%(actor)s rated the baseline of %(trainee)s in %(cohort)s"),
+    "mentor.assign": _l("%(actor)s assigned %(mentor)s to coach %(trainee)s in %(cohort)s"),
+    "mentor.reassign": _l("%(actor)s made %(mentor)s the new mentor of %(trainee)s in %(cohort)s"),
+    "mentor.unassign": _l("%(actor)s ended the coaching of %(trainee)s by %(mentor)s in %(cohort)s"),
+    "mentor.auto_assign": _l("%(actor)s assigned mentors automatically in %(cohort)s"),
+    "submission.submit": _l("%(actor)s handed in %(submission)s"),
+    "grade.create": _l("%(actor)s graded %(submission)s of %(trainee)s"),
+    "grade.amend": _l("%(actor)s amended the grade of %(submission)s of %(trainee)s"),
+    "submission.final": _l("%(submission)s of %(trainee)s received its final result"),
+    "catalog.sync": _l("%(actor)s updated the course catalogue"),
+}
+GENERIC = _l("%(actor)s changed %(subject)s")
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(action, its sentence with the names left out), for the filter."""
+    return [(code, re.sub(r"%\(\w+\)s", "…", str(text))) for code, text in SENTENCES.items()]
+
+SUBJECT_TYPES = {
+    "user": _l("Person"),
+    "cohort": _l("Cohort"),
+    "enrollment": _l("Enrollment"),
+    "submission": _l("Submission"),
+    "catalog_sync": _l("Course catalogue"),
+}
+
+
+@dataclass
+class AuditFilter:
+    actor_id: Optional[int] = None
+    action: Optional[str] = None
+    subject_type: Optional[str] = None
+    since: Optional[date] = None  # inclusive, days in `timezone`
+    until: Optional[date] = None  # inclusive
+    timezone: str = "UTC"
+
+
+def _utc(day: date, zone: str) -> datetime:
+    """Midnight of `day` in the program's zone, as the naive UTC the log stores."""
+    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def events(f: AuditFilter) -> sa.Select:
+    """The matching events, newest first, with their actors."""
+    stmt = sa.select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    if f.actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == f.actor_id)
+    if f.action:
+        stmt = stmt.where(AuditEvent.action == f.action)
+    if f.subject_type:
+        stmt = stmt.where(AuditEvent.subject_type == f.subject_type)
+    if f.since:
+        stmt = stmt.where(AuditEvent.at >= _utc(f.since, f.timezone))
+    if f.until:
+        stmt = stmt.where(AuditEvent.at < _utc(f.until + timedelta(days=1), f.timezone))
+    return stmt
+
+
+def actors(session: Session) -> list[User]:
+    """Everyone who appears as an actor in the log, for the filter's choices."""
+    return list(session.scalars(
+        sa.select(User).where(User.id.in_(sa.select(AuditEvent.actor_id).distinct())).order_by(User.name)))
+
+
+def _ids(items: list[AuditEvent], kind: str) -> set[int]:
+    return {e.subject_id for e in items if e.subject_type == kind and e.subject_id is not None}
+
+
+def _submission_label(s: Submission) -> str:
+    return str(_l("%(assessment)s, attempt %(n)d", assessment=localized(s.assessment.title), n=s.attempt_no))
+
+
+def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
+    """Each event as a sentence; subjects and the people they name are loaded in batches."""
+    users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(_ids(items, "user"))))}
+    cohorts = {c.id: c for c in session.scalars(sa.select(Cohort).where(Cohort.id.in_(_ids(items, "cohort"))))}
+    enrollments = {e.id: e for e in session.scalars(
+        sa.select(Enrollment).where(Enrollment.id.in_(_ids(items, "enrollment")))
+        .options(selectinload(Enrollment.trainee), selectinload(Enrollment.cohort)))}
+    submissions = {s.id: s for s in session.scalars(
+        sa.select(Submission).where(Submission.id.in_(_ids(items, "submission")))
+        .options(selectinload(Submission.trainee), selectinload(Submission.assessment)))}
+    mentor_ids = {(e.after or {}).get("mentor_id") or (e.before or {}).get("mentor_id")
+                  for e in items if e.action.startswith("mentor.")} - {None}
+    mentors = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(mentor_ids)))}
+
+    def person(user: Optional[User]) -> Ref:
+        return Ref(user.name, "user", user.id) if user else Ref(str(_l("someone")))
+
+    out = []
+    for e in items:
+        refs = {"actor": person(e.actor) if e.actor_id else Ref(str(_l("The system")))}
+        subject = None
+        if e.subject_type == "user" and e.subject_id in users:
+            refs["person"] = subject = person(users[e.subject_id])
+        elif e.subject_type == "cohort" and e.subject_id in cohorts:
+            c = cohorts[e.subject_id]
+            refs["cohort"] = subject = Ref(c.code, "cohort", c.id)
+        elif e.subject_type == "enrollment" and e.subject_id in enrollments:
+            en = enrollments[e.subject_id]
+            refs["trainee"] = person(en.trainee)
+            refs["cohort"] = Ref(en.cohort.code, "cohort", en.cohort.id)
+            subject = Ref(str(_l("the enrollment of %(name)s", name=en.trainee.name)), "enrollment", en.id)
+            mentor_id = (e.after or {}).get("mentor_id") or (e.before or {}).get("mentor_id")
+            refs["mentor"] = person(mentors.get(mentor_id))
+        elif e.subject_type == "submission" and e.subject_id in submissions:
+            s = submissions[e.subject_id]
+            refs["trainee"] = person(s.trainee)
+            refs["submission"] = subject = Ref(_submission_label(s), "submission", s.id)
+        template = SENTENCES.get(e.action)
+        needed = _slots(template) if template is not None else set()
+        if template is None or not needed <= refs.keys():  # unknown action, or its subject is gone
+            kind = SUBJECT_TYPES.get(e.subject_type, _l("a record"))
+            refs["subject"] = subject or Ref(f"{kind} #{e.subject_id}" if e.subject_id else str(kind))
+            template = GENERIC
+        out.append(Line(e, str(template), refs))
+    return out
+
+
+def _slots(template) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)s", str(template)))
