@@ -1,0 +1,137 @@
+"""Every page of the demo, for every role, in zh_CN: no code and no stray English.
+
+Visible text is the page with tags, attributes, scripts and `<pre>`/`<code>`/`<kbd>`
+blocks and lesson bodies removed (those show code or course prose on purpose).
+Two failures: a `snake_case` token (an email address is allowed), and a word that
+is one of the interface's own one-word English msgids ("Weight", "Email", …),
+which means a string reached the page untranslated.
+"""
+
+import re
+from html.parser import HTMLParser
+
+import sqlalchemy as sa
+from babel.messages.pofile import read_po
+
+from lms.cli_i18n import po_path
+from lms.extensions import db
+from lms.models import Assessment, Cohort, Enrollment, Lesson, Submission, User
+from tests.conftest import login
+from tests.demo_data import load_demo
+
+SKIPPED_TAGS = {"script", "style", "pre", "code", "kbd", "textarea", "select"}
+SKIPPED_CLASSES = {"lesson-body"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+EMAIL = re.compile(r"\S+@\S+")
+# The program's name for itself and language names stay as they are in both locales.
+KEPT = {"Reskill", "English", "AI"}
+# Demo names are owned by the demo data (step 6 "loop" drops these suffixes).
+DEMO_SUFFIXES = re.compile(r"\((?:Admin|AI mentor|Business mentor)\)")
+
+
+class _Visible(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack: list[bool] = []  # per open element: does it hide its text?
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        self.stack.append(tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES))
+
+    def handle_endtag(self, tag):
+        if tag not in VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not any(self.stack):
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Visible()
+    parser.feed(html)
+    return DEMO_SUFFIXES.sub(" ", " ".join(parser.parts))
+
+
+def english_words() -> set[str]:
+    with open(po_path("zh_CN"), "rb") as f:
+        ids = {m.id for m in read_po(f) if isinstance(m.id, str)}
+    return {i for i in ids if re.fullmatch(r"[A-Za-z]{3,}", i)} - KEPT
+
+
+def problems(text: str, words: set[str]) -> list[str]:
+    text = EMAIL.sub(" ", text)
+    found = SNAKE.findall(text)
+    found += [w for w in re.findall(r"[A-Za-z]+", text) if w in words]
+    return found
+
+
+def _ids(session) -> dict[str, list[int]]:
+    def ids(model, *where):
+        return list(session.scalars(sa.select(model.id).where(*where).order_by(model.id)))
+
+    submitted = ids(Submission)
+    return {
+        "cohort_id": ids(Cohort),
+        "enrollment_id": ids(Enrollment)[:2],
+        "user_id": ids(User),
+        "lesson_id": ids(Lesson)[:2],
+        "assessment_id": sorted(set(ids(Assessment)[:2]) | {
+            s.assessment_id for s in session.scalars(sa.select(Submission))}),
+        "submission_id": submitted,
+    }
+
+
+def _urls(app, ids) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in ("static", "bootstrap.static", "main.download",
+                                                          "main.notification_open", "main.healthz"):
+            continue
+        args = list(rule.arguments)
+        if not args:
+            urls.append(rule.rule)
+        elif len(args) == 1:
+            for value in ids[args[0]]:
+                urls.append(re.sub(r"<[^>]+>", str(value), rule.rule))
+    return urls
+
+
+def test_no_raw_code_or_english_on_any_zh_cn_page(app, client):
+    load_demo(app)
+    words = english_words()
+    with app.app_context():
+        ids = _ids(db.session)
+        people = [db.session.scalar(sa.select(User).where(User.email == e)) for e in (
+            "admin@example.com", "mentor.ai@example.com", "mentor.biz@example.com",
+            "trainee1@example.com", "trainee2@example.com")]
+    urls = _urls(app, ids)
+    found, seen = {}, 0
+    for person in [None, *people]:
+        client.delete_cookie("session")
+        with client.session_transaction() as sess:
+            sess["locale"] = "zh_CN"
+        if person is not None:
+            login(client, person)
+        for url in urls:
+            response = client.get(url)
+            if response.status_code != 200 or response.mimetype != "text/html":
+                continue
+            seen += 1
+            bad = problems(visible_text(response.get_data(as_text=True)), words)
+            if bad:
+                found[f"{person.email if person else 'anonymous'} {url}"] = sorted(set(bad))
+    assert seen > 40
+    assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_the_rule_catches_codes_and_english_but_not_emails_or_code_blocks():
+    words = {"Weight", "Email"}
+    html = ('<p>权重 Weight: <span>ai</span> data_processing wang@ex_ample.com</p>'
+            '<pre>mentor_kind</pre><div class="lesson-body"><p>transfer_rate</p></div>'
+            '<p title="target_role">李思远 (AI mentor)</p>')
+    assert problems(visible_text(html), words) == ["data_processing", "Weight"]
