@@ -1,7 +1,8 @@
 """Every page of the demo, for every role, in zh_CN: no code and no stray English.
 
-Visible text is the page with tags, attributes, scripts and `<pre>`/`<code>`/`<kbd>`
-blocks and lesson bodies removed (those show code or course prose on purpose).
+Visible text is the page's text and its spoken attributes (title, placeholder,
+aria-label, alt), without scripts, `<pre>`/`<code>`/`<kbd>` blocks, text areas (the
+person's own words) and lesson bodies (code or course prose on purpose).
 Two failures: a `snake_case` token (an email address is allowed), and a word that
 is one of the interface's own one-word English msgids ("Weight", "Email", …),
 which means a string reached the page untranslated.
@@ -19,7 +20,9 @@ from lms.models import Assessment, Cohort, Enrollment, Lesson, Submission, User
 from tests.conftest import login
 from tests.demo_data import load_demo
 
-SKIPPED_TAGS = {"script", "style", "pre", "code", "kbd", "textarea", "select"}
+SKIPPED_TAGS = {"script", "style", "pre", "code", "kbd", "textarea"}
+# Attributes people read or hear (tooltips, placeholders, screen-reader names).
+SPOKEN = ("title", "placeholder", "aria-label", "alt")
 SKIPPED_CLASSES = {"lesson-body"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
@@ -37,10 +40,14 @@ class _Visible(HTMLParser):
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        classes = set((values.get("class") or "").split())
+        hidden = tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES)
+        if not hidden and not any(self.stack):
+            self.parts += [values[name] for name in SPOKEN if values.get(name)]
         if tag in VOID:
             return
-        classes = set((dict(attrs).get("class") or "").split())
-        self.stack.append(tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES))
+        self.stack.append(hidden)
 
     def handle_endtag(self, tag):
         if tag not in VOID and self.stack:
@@ -133,5 +140,6 @@ def test_the_rule_catches_codes_and_english_but_not_emails_or_code_blocks():
     words = {"Weight", "Email"}
     html = ('<p>权重 Weight: <span>ai</span> data_processing wang@ex_ample.com</p>'
             '<pre>mentor_kind</pre><div class="lesson-body"><p>transfer_rate</p></div>'
-            '<p title="target_role">李思远 (AI mentor)</p>')
-    assert problems(visible_text(html), words) == ["data_processing", "Weight"]
+            '<p data-role="target_role">李思远 (AI mentor)</p><input placeholder="Email">'
+            '<textarea>my_answer</textarea>')
+    assert problems(visible_text(html), words) == ["data_processing", "Weight", "Email"]
