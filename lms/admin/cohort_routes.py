@@ -222,8 +222,9 @@ def enrollment(enrollment_id: int):
     mentors = db.session.scalars(
         sa.select(User).where(User.role == Role.MENTOR, User.active.is_(True)).order_by(User.mentor_kind, User.name)
     ).all()
-    form.mentor_id.choices = [SelectChoice(m.id, f"{m.name} · {m.mentor_kind.value} · {m.mentor_load}/{m.capacity}")
-                              for m in mentors]
+    form.mentor_id.choices = [
+        SelectChoice(m.id, f"{m.name} · {labels.mentor_kind(m.mentor_kind)} · {m.mentor_load}/{m.capacity}")
+        for m in mentors]
     status = 200
     if form.validate_on_submit():
         mentor = db.session.get(User, form.mentor_id.data) or abort(400)
