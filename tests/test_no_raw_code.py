@@ -169,3 +169,41 @@ def test_the_rule_catches_codes_and_english_but_not_emails_or_code_blocks():
             '<p data-role="target_role">李思远 (AI mentor)</p><input placeholder="Email">'
             '<textarea>my_answer</textarea><nav aria-label="breadcrumb"></nav><nav aria-label="导航"></nav>')
     assert set(problems(visible_text(html), words)) == {"data_processing", "Email", "breadcrumb", "Weight"}
+
+
+def test_form_errors_in_zh_cn_have_no_code_or_english(app, client):
+    """Forms sent back with their errors (WTForms' own messages included)."""
+    cohort = load_demo(app)
+    words, domain_codes = english_words(), frozenset(codes())
+    with app.app_context():
+        admin, ai = (db.session.scalar(sa.select(User).where(User.email == e))
+                     for e in ("admin@example.com", "mentor.ai@example.com"))
+        submission = db.session.scalars(sa.select(Submission.id).where(Submission.state == "submitted")).first()
+        enrollment = db.session.scalars(sa.select(Enrollment.id)).first()
+    posts = [
+        (None, "/auth/login", {"email": "x"}),
+        (admin, "/admin/people/new", {"email": "not-an-email", "role": "mentor", "capacity": "x"}),
+        (admin, "/admin/cohorts/new", {"code": "", "start_date": "x"}),
+        (admin, "/admin/people/import", {}),
+        (admin, f"/admin/cohorts/{cohort}/import", {}),
+        (admin, f"/admin/enrollments/{enrollment}", {}),
+        (admin, f"/admin/enrollments/{enrollment}/withdraw", {}),
+        (admin, "/auth/password", {"new": "a"}),
+        (ai, f"/mentor/submissions/{submission}", {}),
+        (ai, f"/mentor/trainees/{enrollment}/baseline", {"data_processing": "abc"}),
+    ]
+    found = {}
+    for person, url, data in posts:
+        client.delete_cookie("session")
+        with client.session_transaction() as sess:
+            sess["locale"] = "zh_CN"
+        if person is not None:
+            login(client, person)
+        client._token = None  # a new session: a new CSRF token
+        response = client.post_form(url, data, follow_redirects=True)
+        html = response.get_data(as_text=True)
+        assert response.status_code in (200, 400) and "CSRF" not in html, url
+        bad = problems(visible_text(html), words, domain_codes)
+        if bad:
+            found[url] = sorted(set(bad))
+    assert not found
