@@ -98,3 +98,13 @@ def test_text_colours_in_app_css_reach_4_5_to_1():
     low = {name: round(contrast(*pair), 2) for name, pair in pairs.items() if contrast(*pair) < 4.5}
     assert not low
     assert "opacity: 1" in _rule('.card.opacity-75[id^="tier-"]')  # locked text is not faded
+
+
+def test_the_enroll_picker_marks_its_required_select(app, make_cohort, make_user, client):
+    cohort_id, _ = make_cohort(trainees=0)
+    make_user("trainee", name="Picked Person")
+    login(client, make_user("admin"))
+    html = client.get(f"/admin/cohorts/{cohort_id}?q=Picked").get_data(as_text=True)
+    select = _tag(html, r'<select[^>]*id="trainee_id"[^>]*>')
+    assert " required" in select and 'aria-required="true"' in select
+    assert re.search(r'for="trainee_id">[^<]*<span class="text-danger required-mark"', html)
