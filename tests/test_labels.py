@@ -45,3 +45,16 @@ def test_cohort_name_is_名称_not_a_persons_name(catalog, make_user, client):
     login(client, make_user("admin", locale="zh_CN"))
     html = client.get("/admin/cohorts/new").get_data(as_text=True)
     assert "批次名称" in html and "姓名" not in html
+
+
+def test_csv_enrollment_error_names_the_role_in_words(make_cohort, make_user, client):
+    import io
+
+    cohort_id, _ = make_cohort(trainees=0)
+    mentor = make_user("mentor")
+    login(client, make_user("admin", locale="zh_CN"))
+    csv = f"email,name,target_role,source_role\n{mentor.email},导师,collab_cs,\n"
+    response = client.post_form(f"/admin/cohorts/{cohort_id}/import",
+                                {"file": (io.BytesIO(csv.encode()), "roster.csv")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "属于导师账号，不是学员" in html
