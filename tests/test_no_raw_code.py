@@ -104,18 +104,21 @@ def problems(text: str, words: set[str], codes: frozenset[str] = frozenset()) ->
 
 
 def _ids(session) -> dict[str, list[int]]:
-    def ids(model, *where):
-        return list(session.scalars(sa.select(model.id).where(*where).order_by(model.id)))
+    """A few ids per kind of page: one of each submission state and role keeps the walk quick."""
+    def first(model, *where):
+        return session.scalars(sa.select(model.id).where(*where).order_by(model.id)).first()
 
-    submitted = ids(Submission)
+    submissions = [first(Submission, Submission.state == state) for state in SubmissionState]
+    submissions.append(first(Submission, Submission.attempt_no > 1))  # a retake
+    submissions = sorted({s for s in submissions if s})
     return {
-        "cohort_id": ids(Cohort),
-        "enrollment_id": ids(Enrollment)[:2],
-        "user_id": ids(User),
-        "lesson_id": ids(Lesson)[:2],
-        "assessment_id": sorted(set(ids(Assessment)[:2]) | {
-            s.assessment_id for s in session.scalars(sa.select(Submission))}),
-        "submission_id": submitted,
+        "cohort_id": [first(Cohort)],
+        "enrollment_id": [first(Enrollment)],
+        "user_id": [first(User, User.role == role) for role in Role],
+        "lesson_id": [first(Lesson)],
+        "assessment_id": sorted({first(Assessment)} | {
+            session.get(Submission, s).assessment_id for s in submissions}),
+        "submission_id": submissions,
     }
 
 
