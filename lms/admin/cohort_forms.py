@@ -28,7 +28,7 @@ def _sensible_date(form, field):
 class CohortForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
                        description=_l("Short and unique, e.g. 2026-Q4-HZ"))
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Cohort name"), validators=[DataRequired(), Length(max=120)])
     start_date = DateField(_l("Start date (first day of intake week)"), validators=[DataRequired(), _sensible_date])
     submit = SubmitField(_l("Save"))
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from lms import labels
 from lms.admin import bp
 from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
 from lms.admin.forms import ConfirmForm
@@ -173,8 +174,8 @@ def cohort_auto_assign(cohort_id: int):
     db.session.commit()
     flash(_("Auto-assign: %(n)d trainees got their mentors.", n=report.assigned), "success")
     if report.unassigned:
-        kinds = sorted({k.value for _, missing in report.unassigned for k in missing})
-        flash(_("%(n)d trainees are still without a full mentor pair: no %(kinds)s mentor has free capacity. "
+        kinds = sorted(labels.mentor_kind(k) for k in {k for _, missing in report.unassigned for k in missing})
+        flash(_("%(n)d trainees are still without a full mentor pair: no %(kinds)s has free capacity. "
                 "Raise a mentor's capacity or add mentors, then run auto-assign again.",
                 n=len(report.unassigned), kinds=" / ".join(kinds)), "warning")
     return redirect(url_for("admin.cohort", cohort_id=cohort.id))
@@ -188,8 +189,9 @@ def enrollment(enrollment_id: int):
     mentors = db.session.scalars(
         sa.select(User).where(User.role == Role.MENTOR, User.active.is_(True)).order_by(User.mentor_kind, User.name)
     ).all()
-    form.mentor_id.choices = [SelectChoice(m.id, f"{m.name} · {m.mentor_kind.value} · {m.mentor_load}/{m.capacity}")
-                              for m in mentors]
+    form.mentor_id.choices = [
+        SelectChoice(m.id, f"{m.name} · {labels.mentor_kind(m.mentor_kind)} · {m.mentor_load}/{m.capacity}")
+        for m in mentors]
     status = 200
     if form.validate_on_submit():
         mentor = db.session.get(User, form.mentor_id.data) or abort(400)

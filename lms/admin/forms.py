@@ -43,7 +43,9 @@ class PersonForm(FlaskForm):
 
 
 class NewPersonForm(PersonForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    # Our own message: WTForms' zh_CN one reads "无效的 Email 地址".
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(), Email(_l("Enter a valid email address.")), Length(max=254)])
     password = PasswordField(
         _l("Initial password"),
         description=_l("Leave empty to set one later."),

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from lms import labels
 from lms.models import (
     BaselineRating,
     Cohort,
@@ -254,7 +255,7 @@ def import_enrollments(session: Session, actor: Optional[User], cohort: Cohort, 
                 report.errors.append(RowError(line, name, str(message)))
         elif user.role != Role.TRAINEE:
             report.errors.append(RowError(line, "email", str(_l("belongs to a %(role)s, not a trainee",
-                                                                   role=user.role.value))))
+                                                                   role=labels.role(user.role)))))
         elif not user.active:
             report.errors.append(RowError(line, "email", str(_l("belongs to a deactivated account"))))
         else:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
+from lms import labels
 from lms.models import (
     Assessment,
     Cohort,
@@ -114,8 +115,8 @@ def grade(session: Session, mentor: User, submission: Submission, expected_versi
         raise DomainError(_l("Write feedback for the trainee."), field="feedback")
     clean = _check_points(submission.assessment, points)
     if submission.current_grade(kind) is not None:
-        raise GradeConflict(_l("This submission already has a grade from a %(kind)s mentor; amend it instead.",
-                               kind=kind.value))
+        raise GradeConflict(_l("This submission already has a grade from the %(kind)s; amend it instead.",
+                               kind=labels.mentor_kind(kind)))
     score = weighted_score(submission.assessment.criteria, clean)
     new = Grade(submission_id=submission.id, mentor_id=mentor.id, kind=kind, points=clean, score=score,
                 passed=passes(submission.assessment, score), feedback=feedback)

@@ -39,7 +39,7 @@ def check_person(values: dict[str, Any]) -> dict[str, str]:
         errors["role"] = _l("must be one of admin, mentor, trainee")
     kind = values.get("mentor_kind")
     if role == Role.MENTOR and kind not in set(MentorKind):
-        errors["mentor_kind"] = _l("a mentor needs a kind: ai or business")
+        errors["mentor_kind"] = _l("a mentor needs a kind: AI mentor or business mentor")
     if role != Role.MENTOR and kind:
         errors["mentor_kind"] = _l("only mentors have a kind")
     capacity = values.get("capacity")

@@ -1,0 +1,22 @@
+"""The `flask lms demo` data set, loaded into the test database (shared by page walks)."""
+
+from lms.extensions import db
+from lms.services.clock import today_in
+from lms.services.demo import ensure_demo, ensure_demo_cohort
+from lms.services.demo_activity import ensure_demo_activity
+from tests.conftest import COURSES_DIR
+
+
+def load_demo(app) -> int:
+    """Accounts, catalogue, the demo cohort and its activity; returns the cohort id."""
+    from lms.services.catalog_sync import sync_catalog
+    from lms.services.progress import current_program
+
+    with app.app_context():
+        ensure_demo(db.session, app.config["PASSWORD_HASH_METHOD"])
+        assert sync_catalog(db.session, COURSES_DIR).ok
+        cohort = ensure_demo_cohort(db.session, current_program(db.session),
+                                    today_in(app.config["BABEL_DEFAULT_TIMEZONE"]))
+        ensure_demo_activity(db.session, cohort, app.config["UPLOAD_FOLDER"])
+        db.session.commit()
+        return cohort.id

@@ -1,0 +1,60 @@
+"""Codes reach people as words: messages built in Python and forms, in zh_CN."""
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from lms import labels
+from lms.extensions import db
+from lms.models import Grade
+from lms.services import grading
+from tests.conftest import login
+from tests.demo_data import load_demo
+
+
+def test_mentor_kind_label_in_both_languages(app_ctx):
+    with force_locale("zh_CN"):
+        assert labels.mentor_kind("ai") == "AI导师"
+        assert labels.mentor_kind("business") == "业务导师"
+    with force_locale("en"):
+        assert labels.mentor_kind("business") == "Business mentor"
+
+
+def test_a_second_grade_conflict_names_the_mentor_kind_in_words(app):
+    load_demo(app)
+    with app.test_request_context(), force_locale("zh_CN"):
+        grade = db.session.scalars(sa.select(Grade).where(Grade.kind == "ai", Grade.current)).first()
+        submission, mentor = grade.submission, grade.mentor
+        points = {c.code: c.max_points for c in submission.assessment.criteria}
+        with pytest.raises(grading.GradeConflict) as raised:
+            grading.grade(db.session, mentor, submission, submission.version, points, "再评一次")
+        message = str(raised.value.message)
+        db.session.rollback()
+    assert "AI" in message and " ai " not in f" {message} " and "mentor" not in message
+
+
+def test_auto_assign_warning_names_the_missing_kinds_in_words(app, make_cohort, make_user, client):
+    cohort_id, _ = make_cohort(trainees=1)  # no mentors exist: both kinds are missing
+    login(client, make_user("admin", locale="zh_CN"))
+    html = client.post_form(f"/admin/cohorts/{cohort_id}/auto-assign", follow_redirects=True).get_data(as_text=True)
+    assert "都没有空余容量" in html
+    assert "业务导师" in html and "business" not in html
+
+
+def test_cohort_name_is_名称_not_a_persons_name(catalog, make_user, client):
+    login(client, make_user("admin", locale="zh_CN"))
+    html = client.get("/admin/cohorts/new").get_data(as_text=True)
+    assert "批次名称" in html and "姓名" not in html
+
+
+def test_csv_enrollment_error_names_the_role_in_words(make_cohort, make_user, client):
+    import io
+
+    cohort_id, _ = make_cohort(trainees=0)
+    mentor = make_user("mentor")
+    login(client, make_user("admin", locale="zh_CN"))
+    csv = f"email,name,target_role,source_role\n{mentor.email},导师,collab_cs,\n"
+    response = client.post_form(f"/admin/cohorts/{cohort_id}/import",
+                                {"file": (io.BytesIO(csv.encode()), "roster.csv")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "属于导师账号，不是学员" in html
