@@ -181,3 +181,14 @@ def test_trainee_home_queries_do_not_grow_with_work(app, make_cohort, make_user,
     with count_queries() as many:
         client.get("/me/")
     assert len(many.statements) == len(few.statements)
+
+
+def test_the_assessment_page_says_waiting_not_overdue_once_handed_in(app, make_cohort, make_user, client):
+    trainee, _ = _enrolled(app, make_cohort, make_user, _today(app) - timedelta(days=7 * 5))
+    assessment = _first_track_assessment(app)
+    login(client, trainee)
+    meta = client.get(f"/me/assessments/{assessment.id}").get_data(as_text=True).split('id="meta"')[1].split("</p>")[0]
+    assert "overdue" in meta
+    _hand_in(app, trainee.id, assessment.id)
+    meta = client.get(f"/me/assessments/{assessment.id}").get_data(as_text=True).split('id="meta"')[1].split("</p>")[0]
+    assert "overdue" not in meta and "waiting for grade" in meta
