@@ -27,6 +27,8 @@ def test_enrollment_candidates_leave_out_the_roster(app, make_cohort, make_user)
         assert [u.id for u in found] == [outsider.id]
         schedule = admin_pages.cohort_schedule(db.session, db.session.get(Cohort, cohort_id))
         assert schedule and all(start <= end for _tier, _track, start, end in schedule)
+        starts = [start for _tier, _track, start, _end in schedule]
+        assert starts == sorted(starts)  # the schedule reads by week
 
 
 def test_sync_status_after_a_sync(app, catalog):

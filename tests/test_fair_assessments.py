@@ -78,6 +78,11 @@ def test_graded_attempt_shows_the_chosen_level_with_its_descriptor(app, trainee_
     for text in chosen.values():
         assert str(markupsafe.escape(text)) in history
     assert not any(str(markupsafe.escape(text)) in html for text in others)
+    # Each criterion's result names its competency.
+    results = history.split('class="criterion-result"')[1:]
+    assert len(results) == len(criteria)
+    assert all('class="badge text-bg-light border competency"' in r.split("</li>")[0] for r in results)
+    assert "Problem solving" in history
 
 
 def test_length_limit_follows_the_language_of_the_answer(app, trainee_with_mentors):

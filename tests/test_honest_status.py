@@ -153,6 +153,9 @@ def test_a_cohort_starting_in_3_days_says_3_days(app, make_cohort, make_user, cl
     admin_client, _ = login_as("admin")
     html = admin_client.get("/admin/").get_data(as_text=True)
     assert "starts in 3 days" in html and "starts in 7 days" not in html
+    with app.app_context():
+        cohort_id = db.session.scalar(sa.select(Enrollment.cohort_id).where(Enrollment.trainee_id == trainee.id))
+    assert "starts in 3 days" in admin_client.get(f"/admin/cohorts/{cohort_id}").get_data(as_text=True)
 
 
 def _work(app, trainee_id, lesson_ids, assessment_ids):

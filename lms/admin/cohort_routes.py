@@ -14,7 +14,7 @@ from lms.admin.forms import ConfirmForm
 from lms.extensions import db
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
-from lms.services import DomainError, admin_pages, clock, dashboards, mentoring
+from lms.services import admin_pages, clock, dashboards, mentoring
 from lms.services import cohorts as cohort_service
 from lms.services.people import decode_csv
 from lms.services.progress import current_program
@@ -102,6 +102,7 @@ def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, s
     return render_template(
         "admin/cohorts/detail.html", cohort=cohort, roster=roster,
         week=clock.week_of(cohort.start_date, today),
+        days_to_start=clock.days_to_start(cohort.start_date, today),
         phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
         missing=mentoring.missing_mentors(roster), q=q, candidates=candidates,
         enroll_form=enroll_form or _enroll_form(cohort, formdata=None),
@@ -149,19 +150,32 @@ def cohort_import(cohort_id: int):
     except UnicodeDecodeError:
         form.file.errors.append(_("The file is not UTF-8 or GB18030 text."))
         return _cohort_page(cohort, csv_form=form, status=400)
-    try:
+    def work():
         report = cohort_service.import_enrollments(db.session, current_user, cohort, text)
-    except DomainError as error:  # a row checked fine, then another request enrolled that trainee
+        if not report.ok:  # all or nothing: a row error writes nothing
+            raise RowErrors(report)
+        return report
+
+    try:
+        # A row checked fine, then another request enrolled that trainee: 409 with its message.
+        outcome = commit_or_report(work)
+    except RowErrors as rejected:
         db.session.rollback()
-        flash(error.message, "danger")
-        return _cohort_page(cohort, csv_form=form, status=409)
-    if not report.ok:
-        db.session.rollback()
-        return _cohort_page(cohort, csv_form=form, report=report, status=400)
-    db.session.commit()
+        return _cohort_page(cohort, csv_form=form, report=rejected.report, status=400)
+    if not outcome.ok:
+        return _cohort_page(cohort, csv_form=form, status=outcome.status)
+    report = outcome.result
     flash(_("Enrollment imported: %(e)d enrolled (%(a)d new accounts), %(u)d updated, %(n)d unchanged.",
             e=report.enrolled, a=report.accounts_created, u=report.updated, n=report.unchanged), "success")
     return redirect(url_for("admin.cohort", cohort_id=cohort.id))
+
+
+class RowErrors(Exception):
+    """An import with row errors: rolled back, shown with its report."""
+
+    def __init__(self, report):
+        super().__init__("row errors")
+        self.report = report
 
 
 @bp.route("/cohorts/<int:cohort_id>/auto-assign", methods=["POST"])

@@ -8,12 +8,11 @@ from lms.admin import bp
 from lms.admin.forms import ConfirmForm, ImportPeopleForm, NewPersonForm, PersonForm, SetPasswordForm
 from lms.converters import page_number
 from lms.extensions import db
-from lms.form_errors import show_error
 from lms.models import Role, User
 from lms.permissions import Action, require
-from lms.services import DomainError
 from lms.services import people as people_service
 from lms.services.mentoring import open_assignments_of
+from lms.transactions import commit_or_report
 
 
 def _person_or_404(user_id: int) -> User:
@@ -54,21 +53,13 @@ def people():
 def person_new():
     form = NewPersonForm()
     if form.validate_on_submit():
-        try:
-            user = people_service.create_person(
-                db.session,
-                current_user,
-                {**_form_values(form), "email": form.email.data},
-                password=form.password.data or None,
-                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was added.", name=user.name), "success")
-            return redirect(url_for("admin.person_edit", user_id=user.id))
+        outcome = commit_or_report(lambda: people_service.create_person(
+            db.session, current_user, {**_form_values(form), "email": form.email.data},
+            password=form.password.data or None, hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        ), form)
+        if outcome.ok:
+            flash(_("%(name)s was added.", name=outcome.result.name), "success")
+            return redirect(url_for("admin.person_edit", user_id=outcome.result.id))
     return render_template("admin/person_new.html", form=form), 400 if form.errors else 200
 
 
@@ -81,14 +72,10 @@ def person_edit(user_id: int):
         form.role.data = user.role.value
         form.mentor_kind.data = user.mentor_kind.value if user.mentor_kind else ""
     if form.validate_on_submit():
-        try:
-            changed = people_service.update_person(db.session, current_user, user, _form_values(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved.") if changed else _("Nothing changed."), "success")
+        outcome = commit_or_report(
+            lambda: people_service.update_person(db.session, current_user, user, _form_values(form)), form)
+        if outcome.ok:
+            flash(_("Saved.") if outcome.result else _("Nothing changed."), "success")
             return redirect(url_for("admin.person_edit", user_id=user.id))
     return render_template(
         "admin/person_edit.html",
@@ -108,14 +95,11 @@ def person_set_active(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     activate = request.args.get("to") == "on"
-    try:
-        lost = people_service.set_active(db.session, current_user, user, activate)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        names = [f"{e.trainee.name} ({e.cohort.code})" for e in lost]
-        db.session.commit()
+    # Names are read before the commit expires the objects.
+    outcome = commit_or_report(lambda: [f"{e.trainee.name} ({e.cohort.code})" for e in
+                                        people_service.set_active(db.session, current_user, user, activate)])
+    if outcome.ok:
+        names = outcome.result
         flash(
             _("%(name)s is active again.", name=user.name)
             if activate

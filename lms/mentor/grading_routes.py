@@ -5,16 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.extensions import db
-from lms.form_errors import show_error
 from lms.loaders import load_enrollment, load_submission
 from lms.mentor import bp
 from lms.mentor.grading_forms import grade_form, points_from
 from lms.models import Submission, SubmissionState
 from lms.permissions import Action, require
-from lms.services import DomainError, clock, grading
+from lms.services import clock, grading
 from lms.services.submissions import attempts
 from lms.services.trainee_record import trainee_record
 from lms.submission_pages import render_read_only
+from lms.transactions import commit_or_report
 
 
 def _today():
@@ -71,23 +71,17 @@ def submission(submission_id: int):
                       formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         points = points_from(form, submission.assessment)
-        try:
-            if amending:
-                grading.amend(db.session, current_user, mine, form.version.data, points, form.feedback.data,
-                              form.reason.data)
-            else:
-                grading.grade(db.session, current_user, submission, form.version.data, points, form.feedback.data)
-        except grading.GradeConflict as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+        if amending:
+            outcome = commit_or_report(lambda: grading.amend(
+                db.session, current_user, mine, form.version.data, points, form.feedback.data, form.reason.data), form)
+        else:
+            outcome = commit_or_report(lambda: grading.grade(
+                db.session, current_user, submission, form.version.data, points, form.feedback.data), form)
+        if not outcome.ok:
             fresh = _submission_or_404(submission_id)
-            form.version.data = fresh.version  # what they saw is outdated; their entries stay in the form
-            return _render(fresh, form, kind, 409)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return _render(_submission_or_404(submission_id), form, kind, 400)
-        db.session.commit()
+            if isinstance(outcome.error, grading.GradeConflict):
+                form.version.data = fresh.version  # what they saw is outdated; their entries stay in the form
+            return _render(fresh, form, kind, outcome.status)
         flash(_("Grade amended.") if amending else _("Grade saved."), "success")
         if form.submit_next.data:
             following = _next_in_queue(submission_id)

@@ -49,7 +49,8 @@ def enrollment_candidates(session: Session, roster: list[Enrollment], q: str) ->
 
 
 def cohort_schedule(session: Session, cohort: Cohort) -> list[tuple[Tier, Track, date, date]]:
-    """Each live track with its first and last day in this cohort's calendar."""
-    return [(tier, track, clock.week_start(cohort.start_date, track.start_week),
+    """Each live track with its first and last day in this cohort's calendar, by week."""
+    rows = [(tier, track, clock.week_start(cohort.start_date, track.start_week),
              clock.week_end(cohort.start_date, track.end_week))
             for tier in load_outline(session, cohort.program) for track in live(tier.tracks)]
+    return sorted(rows, key=lambda row: (row[2], row[3]))

@@ -35,13 +35,13 @@ from lms.models import (
 )
 from lms.models.base import utcnow
 from lms.permissions import coaching_mentors, may_grade
-from lms.services import DomainError
+from lms.services import Conflict, DomainError
 from lms.services.audit import record
 from lms.services.notifications import notify
 from lms.services.submissions import grader_kinds
 
 
-class GradeConflict(DomainError):
+class GradeConflict(Conflict):
     """Someone else changed the submission since this grade form was opened."""
 
 

@@ -7,13 +7,14 @@ from flask_login import current_user
 from lms.extensions import db
 from lms.models import Assessment
 from lms.permissions import Action, require
-from lms.services import Conflict, DomainError, clock, grading, progress
+from lms.services import DomainError, clock, grading, progress
 from lms.services import submissions as submission_service
 from lms.services.cohorts import current_enrollment
 from lms.services.uploads import discard_uploads, store_upload
 from lms.trainee import bp
 from lms.trainee.assessment_forms import answer_form, answers_from, length_limits, mark_failed_checks
 from lms.trainee.routes import locked_page
+from lms.transactions import commit_or_report
 
 
 def _assessment_for_trainee(assessment_id: int) -> Assessment:
@@ -81,21 +82,17 @@ def assessment_save(assessment_id: int):
         discard_uploads(folder, uploads.values())
         return _page(assessment, form, 400)
     submit = request.form.get("action") == "submit"
-    try:
-        _draft, results = submission_service.save_attempt(db.session, current_user, assessment,
-                                                          answers_from(form, assessment), uploads, folder, submit)
-    except DomainError as error:
-        db.session.rollback()
+    outcome = commit_or_report(lambda: submission_service.save_attempt(
+        db.session, current_user, assessment, answers_from(form, assessment), uploads, folder, submit))
+    if not outcome.ok:
         discard_uploads(folder, uploads.values())
-        flash(error.message, "danger")
-        if isinstance(error, Conflict):  # lost a race: show what won, keep this form's answers
+        if outcome.status == 409:  # lost a race: show what won, keep this form's answers
             return _page(assessment, form, 409)
         return redirect(url_for("trainee.assessment", assessment_id=assessment.id))
     if not submit:
-        db.session.commit()
         flash(_("Draft saved."), "success")
         return redirect(url_for("trainee.assessment", assessment_id=assessment.id))
-    db.session.commit()
+    _draft, results = outcome.result
     if any(r.blocking and not r.passed for r in results):
         flash(_("Not submitted yet: fix the items marked below. This did not use an attempt."), "warning")
     else:

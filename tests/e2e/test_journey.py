@@ -133,6 +133,13 @@ def test_training_journey(app, live_server, browser, make_cohort, make_user, loc
     # The trainee sees the result and the advanced tier unlocked.
     page.goto(f"{base}/me/assessments/{task_id}")
     assert page.locator("#result .alert-success").count() == 1
+    # The feedback explains itself: per criterion the chosen (top) level's descriptor and the competency.
+    with app.app_context():
+        top = [max(c.levels, key=lambda lv: lv["points"])["descriptor"]["en" if locale == "en" else "zh_CN"]
+               for c in db.session.get(Assessment, task_id).criteria if c.archived_at is None]
+    for text in top:
+        assert page.locator("#history .level-descriptor", has_text=text[:30]).count() == 2  # both mentors
+    assert page.locator("#history .criterion-result .competency").count() == 2 * len(top)
     page.goto(f"{base}/me/catalog")
     assert page.locator(f"text={unlocked}").count() == 2
     assert page.locator("#unread-count").count() == 1
