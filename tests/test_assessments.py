@@ -496,3 +496,9 @@ def test_oversized_upload_gets_the_413_page(app, trainee_with_mentors, client):
     response = client.post_form(f"/me/assessments/{aid}", {"f_rule_evidence": (big, "big.pdf"), "action": "save"},
                                 content_type="multipart/form-data")
     assert response.status_code == 413 and "File too large" in response.get_data(as_text=True)
+
+
+def test_a_long_upload_name_keeps_its_extension(app):
+    name = "A" * 300 + ".csv"
+    stored = store_upload(app.config["UPLOAD_FOLDER"], io.BytesIO(b"a,b\n1,2\n"), name, [".csv"])
+    assert len(stored.original_name) == 255 and stored.original_name.endswith(".csv")

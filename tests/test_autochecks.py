@@ -98,3 +98,13 @@ def test_a_blocking_flag_on_an_answer_check_is_ignored(kind):
     assert results[0].passed is False and results[0].blocking is False and not blocked(results)
     too_long = {"field": "a", "kind": "max_length", "value": {"zh_CN": 1, "en": 2}, "blocking": True, "message": MSG}
     assert blocked(run_checks([{"name": "a", "type": "text"}], [too_long], {"a": "wrong 9"}, set()))
+
+
+@pytest.mark.parametrize("text", ["NaN", "nan", "inf", "-Infinity", "1e309", "1e3", "0x10", "12 元"])
+def test_only_plain_finite_numbers_count_as_numbers(text):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(("text", "value"), [("12.5", 12.5), ("12,5", 12.5), ("85%", 85.0), (" -3 ", -3.0)])
+def test_numbers_as_people_write_them_still_count(text, value):
+    assert parse_number(text) == value

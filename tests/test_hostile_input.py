@@ -340,3 +340,9 @@ def test_every_form_field_has_a_bound(app, catalog):
                 checked += 1
     assert checked > 50
 
+
+
+def test_bidirectional_overrides_are_refused_like_control_characters(client, make_user):
+    user = make_user("trainee")
+    response = client.post_form("/auth/login", {"email": user.email + "\u202e", "password": "x"})
+    assert response.status_code == 400

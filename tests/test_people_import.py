@@ -106,3 +106,11 @@ def test_cli_import_all_or_nothing(app, tmp_path):
     assert result.exit_code == 0 and "created 3" in result.output
     result = runner.invoke(args=["lms", "import-people", str(good)])
     assert "created 0, updated 0, unchanged 3" in result.output
+
+
+def test_a_file_over_the_row_limit_is_refused_whole(session):
+    from lms.services.people import MAX_CSV_ROWS
+
+    rows = "".join(f"p{n}@example.com,P {n},trainee,,,zh_CN\n" for n in range(MAX_CSV_ROWS + 1))
+    report = people_service.import_people(session, None, "email,name,role,mentor_kind,capacity,locale\n" + rows)
+    assert not report.ok and [e.row for e in report.errors] == [MAX_CSV_ROWS + 2]

@@ -6,6 +6,7 @@ check on the answer itself (regex, number_range, keywords) would let a trainee
 guess the answer for free, so it is recorded for the mentor and never blocks.
 """
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
@@ -27,15 +28,19 @@ class CheckResult:
         return asdict(self)
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
 def parse_number(text: Any) -> Optional[float]:
     """'12.5', '12,5', '12.5%', ' 12 ' → 12.5 / 12.0; anything else → None."""
     if isinstance(text, int | float) and not isinstance(text, bool):
-        return float(text)
+        return float(text) if math.isfinite(text) else None
     cleaned = str(text or "").strip().rstrip("%").strip().replace(",", ".")
-    try:
-        return float(cleaned)
-    except ValueError:
+    # Plain decimals only: float() would also take "NaN", "inf" and "1e309".
+    if not _PLAIN_NUMBER.fullmatch(cleaned):
         return None
+    number = float(cleaned)
+    return number if math.isfinite(number) else None
 
 
 def answer_language(answer: str) -> str:

@@ -243,6 +243,9 @@ def _cell_problem(value: str) -> Optional[str]:
     return None
 
 
+MAX_CSV_ROWS = 2000  # an intake is ~120 people; a file this size imports in seconds
+
+
 def read_csv(text: str, required: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     """Rows as (line, cells) with lower-cased column names and stripped cells, and every problem found.
 
@@ -265,6 +268,10 @@ def read_csv(text: str, required: tuple[str, ...]) -> tuple[list[tuple[int, dict
     line = 1
     try:
         for line, raw in enumerate(reader, start=2):
+            if line > MAX_CSV_ROWS + 1:  # one request must finish well inside a worker's timeout
+                errors.append(RowError(line, "file", str(
+                    _l("more than %(n)d rows: split the file", n=MAX_CSV_ROWS))))
+                break
             cells = {k: (v or "").strip() for k, v in raw.items() if k}
             problems = [(k, p) for k, p in ((k, _cell_problem(v)) for k, v in cells.items()) if p]
             errors.extend(RowError(line, k, p) for k, p in problems)

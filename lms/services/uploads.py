@@ -70,7 +70,9 @@ def store_upload(folder: str | Path, stream: BinaryIO, filename: str, allowed: l
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     (folder / stored_name).write_bytes(data)
-    original = Path(filename).name[:255] or f"upload{ext}"
+    name = Path(filename).name
+    # Shorten the stem, never the extension: the download keeps its type.
+    original = (name[: 255 - len(ext)] + ext) if len(name) > 255 else (name or f"upload{ext}")
     return StoredFile(original, stored_name, content_type, len(data))
 
 
