@@ -214,3 +214,20 @@ def test_no_link_on_the_mentor_and_admin_pages_of_the_demo_is_refused(app, clien
         bad = {url: code for url, code in statuses.items() if code in (403, 404, 500)}
         assert not bad, (user.email, bad)
         assert any(u.startswith(("/mentor/submissions/", "/admin/submissions/")) for u in statuses), user.email
+
+
+def test_the_trainee_record_a_mentor_opens_shows_progress_dates_baseline_and_a_way_back(
+        app, trainee_with_mentors, client):
+    t = trainee_with_mentors
+    with app.app_context():
+        cohort_service.set_baseline(db.session, db.session.get(User, t.biz.id), db.session.get(Enrollment, t.enrollment_id),
+                                    {"communication": 40, "data_processing": 20})
+        db.session.commit()
+    login(client, t.ai)
+    html = client.get(f"/mentor/trainees/{t.enrollment_id}").get_data(as_text=True)
+    for section in ('id="overdue"', 'id="upcoming"', 'id="baseline"', 'id="courses"', 'id="submissions"'):
+        assert section in html
+    baseline = html.split('id="baseline"')[1].split("</ul>")[0]
+    assert t.biz.name in baseline and "40%" in baseline and "<time" in baseline  # who rated it, and when
+    assert html.split('id="courses"')[1].count('class="h6 mb-1"') > 3  # a row per course
+    assert 'href="/mentor/"' in html.split('class="breadcrumb"')[1].split("</ol>")[0]
