@@ -220,7 +220,8 @@ def test_the_trainee_record_a_mentor_opens_shows_progress_dates_baseline_and_a_w
         app, trainee_with_mentors, client):
     t = trainee_with_mentors
     with app.app_context():
-        cohort_service.set_baseline(db.session, db.session.get(User, t.biz.id), db.session.get(Enrollment, t.enrollment_id),
+        enrollment = db.session.get(Enrollment, t.enrollment_id)
+        cohort_service.set_baseline(db.session, db.session.get(User, t.biz.id), enrollment,
                                     {"communication": 40, "data_processing": 20})
         db.session.commit()
     login(client, t.ai)
