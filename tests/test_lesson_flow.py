@@ -84,3 +84,11 @@ def test_locked_and_not_needed_tiers_are_collapsed_on_the_catalogue(app, catalog
     assert 'class="collapse " id="tier-body-advanced"' in html
     assert 'class="collapse " id="tier-body-expert"' in html
     assert 'data-bs-target="#tier-body-advanced" aria-expanded="false"' in html
+
+
+
+def test_mark_complete_says_so(app, catalog, login_as):
+    client, _ = login_as("trainee")
+    lessons, _assessment_id = _course(app)
+    response = client.post_form(f"/me/lessons/{lessons[0]}/done", {"done": "1"}, follow_redirects=True)
+    assert response.status_code == 200 and "Lesson marked complete." in response.get_data(as_text=True)

@@ -232,3 +232,16 @@ def test_the_trainee_record_a_mentor_opens_shows_progress_dates_baseline_and_a_w
     assert t.biz.name in baseline and "40%" in baseline and "<time" in baseline  # who rated it, and when
     assert html.split('id="courses"')[1].count('class="h6 mb-1"') > 3  # a row per course
     assert 'href="/mentor/"' in html.split('class="breadcrumb"')[1].split("</ol>")[0]
+
+
+def test_no_link_on_a_trainees_pages_of_the_demo_is_refused(app, client, demo):
+    """The walk found the home's "coming up" linking to a locked tier's assessment (403)."""
+    with app.app_context():
+        trainees = db.session.scalars(sa.select(User).where(User.role == "trainee")).all()
+        for u in trainees:
+            db.session.expunge(u)
+    for user in trainees:
+        login(client, user)
+        statuses = _walk(client, "/")
+        bad = {url: code for url, code in statuses.items() if code in (403, 404, 500)}
+        assert not bad, (user.email, bad)

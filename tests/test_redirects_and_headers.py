@@ -138,3 +138,15 @@ def test_no_template_has_inline_script_or_event_handler_attributes():
         if re.search(r"href\s*=\s*[\"']javascript:", text):
             offenders.append(str(path.relative_to(TEMPLATES)))
     assert offenders == []
+
+
+def test_switching_language_on_a_page_rerendered_after_a_post_returns_to_its_form(login_as):
+    """An enroll CSV with a bad row re-renders at /import (POST only): the switch went there (405)."""
+    client, _ = login_as("admin")
+    response = client.post_form("/auth/password", {"current": "x", "new": "y", "confirm": "z"},
+                                headers={"Referer": "http://localhost/auth/password"})
+    assert response.status_code == 400
+    value = re.search(r'name="next" type="hidden" value="([^"]*)"', response.get_data(as_text=True)).group(1)
+    assert value == "/auth/password"
+    foreign = client.post_form("/auth/password", {"current": "x"}, headers={"Referer": "https://evil.example/x"})
+    assert 'name="next" type="hidden" value=""' in foreign.get_data(as_text=True)

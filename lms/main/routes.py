@@ -1,4 +1,5 @@
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
@@ -63,6 +64,12 @@ def healthz():
 @bp.app_context_processor
 def _locale_form():
     here = request.full_path.rstrip("?")
+    if request.method != "GET":
+        # A page re-rendered after a POST (a form with errors) lives at an address
+        # that only takes POST: switching language returns to the page that sent it.
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host
+        here = (referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else ""
     return {"locale_form": LocaleForm(formdata=None, next=here if is_safe_path(here) else "")}
 
 

@@ -31,6 +31,6 @@ def baseline(enrollment_id: int):
         if commit_or_report(lambda: set_baseline(db.session, current_user, enrollment, scores)).ok:
             flash(_("Baseline ratings saved for %(name)s.", name=enrollment.trainee.name), "success")
             return redirect(url_for("admin.cohort", cohort_id=enrollment.cohort_id) if current_user.is_admin
-                            else url_for("mentor.home"))
+                            else url_for("mentor.trainee", enrollment_id=enrollment.id))
     return render_template("mentor/baseline.html", enrollment=enrollment, form=form,
                            competencies=[c.value for c in Competency]), 400 if form.errors else 200

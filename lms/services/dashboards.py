@@ -33,6 +33,7 @@ class DueItem:
     assessment: Assessment
     due: clock.Due
     status: str  # waiting (submitted, not graded yet) | overdue | this_week | later
+    locked: bool = False  # its tier is not open yet: shown, but not a link that would answer 403
 
 
 @dataclass
@@ -119,6 +120,9 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
     items = due_items(outline, enrollment, passed, today, waiting)
     states = progress.tier_states(outline.tiers, passed, completed,
                                   cohort.program.tiers_for_role(enrollment.target_role))
+    locked_tiers = {state.tier.id for state in states if not state.unlocked}
+    for item in items:
+        item.locked = item.assessment.course.track.tier_id in locked_tiers
     return TraineeHome(
         enrollment=enrollment,
         week=clock.week_of(cohort.start_date, today),

@@ -23,6 +23,9 @@ SAMPLE_FILES = {
                           "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082"),
 }
 
+# Names as a trainee's own files would have (never the field's code).
+SAMPLE_NAMES = {".csv": "转人工率_双11.csv", ".txt": "说明.txt", ".pdf": "规则截图.pdf", ".png": "截图.png"}
+
 
 def _fallback(spec: dict) -> str:
     """For an assessment without written demo answers (a course added later)."""
@@ -39,7 +42,7 @@ def _submit(session: Session, trainee: User, assessment: Assessment, folder: str
     for spec in assessment.fields:
         ext = next((e for e in spec.get("accept", []) if e in SAMPLE_FILES), None)
         if spec["type"] == "file" and ext and (spec.get("required") or quality == STRONG):
-            uploads[spec["name"]] = store_upload(folder, io.BytesIO(SAMPLE_FILES[ext]), f"{spec['name']}{ext}", [ext])
+            uploads[spec["name"]] = store_upload(folder, io.BytesIO(SAMPLE_FILES[ext]), SAMPLE_NAMES[ext], [ext])
     submission, results = save_attempt(session, trainee, assessment, answers, uploads, folder, submit=True)
     if blocked(results):  # the demo answers are written to pass the format checks
         raise RuntimeError(f"demo answers for {assessment.code} are blocked: {results}")

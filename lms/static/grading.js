@@ -26,7 +26,8 @@
     const score = weights ? Math.round((1000 * sum) / weights) / 10 : 0;
     const complete = chosen === criteria.length;
     const passes = score >= Number(out.dataset.passMark);
-    out.querySelector(".total").textContent = chosen ? `${score.toFixed(1)}%` : "–";
+    // A total over some criteria only would read like a real score: none until all are rated.
+    out.querySelector(".total").textContent = complete ? `${score.toFixed(1)}%` : "–";
     out.querySelector(".verdict").textContent = complete
       ? (passes ? out.dataset.passes : out.dataset.fails)
       : out.dataset.incomplete;

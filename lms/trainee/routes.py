@@ -1,4 +1,5 @@
-from flask import abort, current_app, make_response, redirect, render_template, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
@@ -92,13 +93,14 @@ def lesson_done(lesson_id: int):
     form = LessonDoneForm()
     if not form.validate_on_submit():
         abort(400)
-    _, states, completed = _outline_for(current_user)
+    _program, states, completed = _outline_for(current_user)
     if not any(s.unlocked and s.tier.id == lesson.course.track.tier_id for s in states):
         abort(403)
     done = form.done.data != "0"
     progress.set_lesson_done(db.session, current_user, lesson, done)
     db.session.commit()
     if done:  # on to the next item in the open tiers: a lesson, or the course's assessment after its last
+        flash(_("Lesson marked complete."), "success")
         following = progress.step_after(lesson, [s.tier for s in states if s.unlocked])
         if following is not None:
             return redirect(_step_url(following))

@@ -19,6 +19,8 @@ def test_live_total_follows_the_levels_picked(app, live_server, browser, trainee
     page.goto(f"{live_server}/mentor/submissions/{sid}")
     total = page.locator("#live-total")
     assert "choose a level for every criterion" in total.inner_text()
+    page.check(f"input[name='c_{codes[0][0]}'][value='{codes[0][1]}']")  # one of three: no partial total
+    assert "%" not in total.inner_text() and "choose a level for every criterion" in total.inner_text()
     for code, top in codes:  # all top levels: 100 %
         page.check(f"input[name='c_{code}'][value='{top}']")
     assert "100.0%" in total.inner_text() and "passes" in total.inner_text()
