@@ -58,3 +58,16 @@ def test_csv_enrollment_error_names_the_role_in_words(make_cohort, make_user, cl
                                 {"file": (io.BytesIO(csv.encode()), "roster.csv")}, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "属于导师账号，不是学员" in html
+
+
+def test_a_target_role_the_program_does_not_describe_shows_its_name_not_its_code(app_ctx):
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    program = SimpleNamespace(roles={})
+    with force_locale("zh_CN"):
+        source = '{% import "macros/labels.html" as label %}{{ label.target_role(p, "collab_cs") }}'
+        html = render_template_string(source, p=program)
+    assert html.strip() == "人机协同客服"

@@ -150,32 +150,17 @@ def cohort_import(cohort_id: int):
     except UnicodeDecodeError:
         form.file.errors.append(_("The file is not UTF-8 or GB18030 text."))
         return _cohort_page(cohort, csv_form=form, status=400)
-    def work():
-        report = cohort_service.import_enrollments(db.session, current_user, cohort, text)
-        if not report.ok:  # all or nothing: a row error writes nothing
-            raise RowErrors(report)
-        return report
-
-    try:
-        # A row checked fine, then another request enrolled that trainee: 409 with its message.
-        outcome = commit_or_report(work)
-    except RowErrors as rejected:
-        db.session.rollback()
-        return _cohort_page(cohort, csv_form=form, report=rejected.report, status=400)
+    # The service writes nothing when any row is bad; a row checked fine, then another
+    # request enrolled that trainee: a Conflict, answered 409 with its message.
+    outcome = commit_or_report(lambda: cohort_service.import_enrollments(db.session, current_user, cohort, text))
     if not outcome.ok:
         return _cohort_page(cohort, csv_form=form, status=outcome.status)
     report = outcome.result
+    if not report.ok:
+        return _cohort_page(cohort, csv_form=form, report=report, status=400)
     flash(_("Enrollment imported: %(e)d enrolled (%(a)d new accounts), %(u)d updated, %(n)d unchanged.",
             e=report.enrolled, a=report.accounts_created, u=report.updated, n=report.unchanged), "success")
     return redirect(url_for("admin.cohort", cohort_id=cohort.id))
-
-
-class RowErrors(Exception):
-    """An import with row errors: rolled back, shown with its report."""
-
-    def __init__(self, report):
-        super().__init__("row errors")
-        self.report = report
 
 
 @bp.route("/cohorts/<int:cohort_id>/auto-assign", methods=["POST"])

@@ -32,7 +32,7 @@ def grade_form(assessment, grade=None, formdata=None, version=None) -> GradeForm
         choices = [SelectChoice(level["points"], f"{level['points']} — {localized(level['descriptor'])}")
                    for level in criterion.levels]
         setattr(Form, f"c_{criterion.code}", RadioField(
-            f"{localized(criterion.title)} ({_l('weight')} {criterion.weight})", coerce=int, choices=choices,
+            localized(criterion.title), coerce=int, choices=choices,
             validators=[InputRequired(message=_l("Choose a level."))]))
     data = {"version": version}
     if grade is not None:
