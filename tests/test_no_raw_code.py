@@ -44,6 +44,9 @@ SKIPPED_CLASSES = {"lesson-body", "feedback"}  # course prose; a mentor's own wo
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 EMAIL = re.compile(r"\S+@\S+")
+# Absolute file paths (the admin catalogue names its course directory) depend on
+# where the checkout lives, e.g. /check/work/main in CI, and are not prose.
+PATH = re.compile(r"(?<![\w/])(?:/[\w.\-]+){2,}/?")
 # The program's name for itself and language names stay as they are in both locales.
 KEPT = {"Reskill", "English", "AI"}
 # Demo names are owned by the demo data (step 6 "loop" drops these suffixes).
@@ -97,7 +100,7 @@ def codes() -> set[str]:
 
 
 def problems(text: str, words: set[str], codes: frozenset[str] = frozenset()) -> list[str]:
-    text = EMAIL.sub(" ", text)
+    text = PATH.sub(" ", EMAIL.sub(" ", text))
     found = SNAKE.findall(text) + re.findall(r"\[([A-Za-z][A-Za-z ]*)\]", text)
     found += [w for w in re.findall(r"[A-Za-z]+", text) if w in words or w in codes]
     return found
