@@ -1,12 +1,14 @@
 """Jinja filters shared by all templates."""
 
+import functools
 from datetime import datetime
 
 from babel.dates import get_timezone, get_timezone_name
 from flask import current_app
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 from markupsafe import Markup
 
+from lms.i18n import request_language
 from lms.services.grading import attained
 from lms.services.markdown import render_markdown
 
@@ -15,9 +17,14 @@ def localized(text: dict | None) -> str:
     """Pick the current language from a {"zh_CN": ..., "en": ...} text."""
     if not text:
         return ""
-    locale = str(get_locale() or "zh_CN")
-    key = "en" if locale.startswith("en") else "zh_CN"
+    key = request_language()
     return text.get(key) or text.get("zh_CN") or text.get("en") or ""
+
+
+@functools.lru_cache(maxsize=16)
+def _zone_label(zone: str, language: str) -> str:
+    """The zone's display name ("中国时间", "China Time"); Babel builds it slowly, and it never changes."""
+    return get_timezone_name(get_timezone(zone), locale=language)
 
 
 def localtime(moment: datetime | None) -> Markup:
@@ -27,8 +34,7 @@ def localtime(moment: datetime | None) -> Markup:
     """
     if moment is None:
         return Markup("")
-    zone = get_timezone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    label = get_timezone_name(zone, locale=str(get_locale() or "zh_CN"))
+    label = _zone_label(current_app.config["BABEL_DEFAULT_TIMEZONE"], request_language())
     html = Markup('<time datetime="{iso}Z" title="{label}">{text} <small class="text-muted">{label}</small></time>')
     return html.format(iso=moment.replace(microsecond=0).isoformat(), label=label,
                        text=format_datetime(moment, "yyyy-MM-dd HH:mm"))

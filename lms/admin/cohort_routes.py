@@ -11,7 +11,9 @@ from lms import labels
 from lms.admin import bp
 from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
 from lms.admin.forms import ConfirmForm
+from lms.converters import page_number
 from lms.extensions import db
+from lms.list_filters import ListFilter
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
 from lms.services import admin_pages, clock, dashboards, mentoring
@@ -96,15 +98,19 @@ def _enroll_form(cohort: Cohort, formdata=None) -> EnrollForm:
 
 def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, status=200):
     today = _today()
-    roster = dashboards.cohort_roster(db.session, cohort)
+    roster_filter = ListFilter.from_args(request.args, dashboards.ROSTER_STATUSES, dashboards.ROSTER_SORTS)
+    roster = db.paginate(
+        dashboards.cohort_roster(cohort, roster_filter.find, roster_filter.status, roster_filter.sort),
+        page=request.args.get("page", 1, type=page_number), per_page=current_app.config["ROSTER_PER_PAGE"],
+        error_out=False)
     q = request.args.get("q", "").strip()
-    candidates = admin_pages.enrollment_candidates(db.session, roster, q)
     return render_template(
-        "admin/cohorts/detail.html", cohort=cohort, roster=roster,
+        "admin/cohorts/detail.html", cohort=cohort, roster=roster, roster_filter=roster_filter,
         week=clock.week_of(cohort.start_date, today),
         days_to_start=clock.days_to_start(cohort.start_date, today),
         phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
-        missing=mentoring.missing_mentors(roster), q=q, candidates=candidates,
+        missing=dashboards.missing_mentors(db.session, cohort), q=q,
+        candidates=admin_pages.enrollment_candidates(db.session, cohort, q),
         enroll_form=enroll_form or _enroll_form(cohort, formdata=None),
         csv_form=csv_form or EnrollCsvForm(formdata=None), report=report, confirm_form=ConfirmForm(formdata=None),
         schedule=admin_pages.cohort_schedule(db.session, cohort),

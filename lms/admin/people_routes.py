@@ -36,7 +36,9 @@ def people():
     role = request.args.get("role") or None
     status = request.args.get("status", "active")
     active = {"active": True, "inactive": False}.get(status)
-    query = people_service.search_people(db.session, q, role, active)
+    sort = request.args.get("sort", "role")
+    sort = sort if sort in people_service.PEOPLE_SORTS else "role"
+    query = people_service.search_people(db.session, q, role, active, sort)
     page = db.paginate(
         query,
         page=request.args.get("page", 1, type=page_number),
@@ -44,7 +46,7 @@ def people():
         error_out=False,
     )
     return render_template(
-        "admin/people.html", page=page, q=q, role=role, status=status, roles=list(Role)
+        "admin/people.html", page=page, q=q, role=role, status=status, roles=list(Role), sort=sort
     )
 
 

@@ -8,7 +8,7 @@ exactly one wins and the other is told, with nothing half-written.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
@@ -20,17 +20,16 @@ from lms.models import (
     Assessment,
     Cohort,
     Competency,
-    Course,
     Enrollment,
     EnrollmentStatus,
     Grade,
+    GraderKind,
     MentorAssignment,
     MentorKind,
     NotificationKind,
     RubricCriterion,
     Submission,
     SubmissionState,
-    Track,
     User,
 )
 from lms.models.base import utcnow
@@ -195,45 +194,50 @@ def visible_grades(submission: Submission, kind: Optional[MentorKind], blind: bo
 # --- the queue ----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class QueueItem:
-    submission: Submission
-    enrollment: Enrollment
+    """One row of the queue: only the columns the page shows."""
+
+    submission_id: int
+    submitted_at: datetime
+    attempt_no: int
+    max_attempts: int
+    trainee_name: str
+    cohort_code: str
+    assessment_title: dict
+    dual: bool  # graded by both mentors
     other_graded: bool  # with dual sign-off: the other mentor has graded
     # No due date or "overdue" here: the trainee handed the work in; it waits since `submitted_at`.
 
 
 def queue(session: Session, mentor: User, today: Optional[date] = None) -> list[QueueItem]:
-    """Submissions waiting for this mentor's grade, longest waiting first (fixed number of queries).
+    """Submissions waiting for this mentor's grade, longest waiting first: one query of plain columns.
 
     `today` is accepted for callers' sake; the order and the page depend only on `submitted_at`.
     """
     if mentor.mentor_kind is None:
         return []
     graders = ["both", mentor.mentor_kind.value]
-    has_my_grade = sa.exists().where(Grade.submission_id == Submission.id, Grade.kind == mentor.mentor_kind,
-                                     Grade.current.is_(True))
+    current_grade = sa.exists().where(Grade.submission_id == Submission.id, Grade.current.is_(True))
+    has_my_grade = current_grade.where(Grade.kind == mentor.mentor_kind)
+    other_graded = current_grade.where(Grade.kind != mentor.mentor_kind)
     rows = session.execute(
-        sa.select(Submission, Enrollment)
+        sa.select(Submission.id, Submission.submitted_at, Submission.attempt_no, Assessment.max_attempts,
+                  User.name, Cohort.code, Assessment.title, Assessment.grader == GraderKind.BOTH,
+                  other_graded)
         .join(Assessment, Assessment.id == Submission.assessment_id)
+        .join(User, User.id == Submission.trainee_id)
         .join(Enrollment, Enrollment.trainee_id == Submission.trainee_id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .join(MentorAssignment, MentorAssignment.enrollment_id == Enrollment.id)
         .where(Submission.state == SubmissionState.SUBMITTED, Assessment.grader.in_(graders),
                MentorAssignment.mentor_id == mentor.id, MentorAssignment.kind == mentor.mentor_kind,
                MentorAssignment.ended_at.is_(None), ~has_my_grade)
         # coaching as `permissions.coaching_mentors` defines it: the active enrollment in an open cohort
         .where(Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.cohort_open.is_(True))
-        .options(selectinload(Submission.trainee), selectinload(Submission.grades),
-                 selectinload(Submission.assessment).selectinload(Assessment.course)
-                 .selectinload(Course.track).selectinload(Track.tier),
-                 selectinload(Enrollment.cohort).selectinload(Cohort.program))
         .order_by(Submission.submitted_at, Submission.id)
-    ).all()
-    items = []
-    for submission, enrollment in rows:
-        others = [g for g in submission.grades if g.current and g.kind != mentor.mentor_kind]
-        items.append(QueueItem(submission, enrollment, bool(others)))
-    return items
+    )
+    return [QueueItem(*row) for row in rows]
 
 
 # --- attainment ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from lms.services.audit import changed_fields, record
 from lms.services.auth import hash_password, normalize_email
 from lms.services.text import has_control_chars
 
+PEOPLE_SORTS = ("role", "name", "email", "newest")
 EDITABLE = ["name", "role", "mentor_kind", "capacity", "locale"]
 MAX_CAPACITY = 100
 CSV_COLUMNS = ["email", "name", "role", "mentor_kind", "capacity", "locale"]
@@ -192,9 +193,11 @@ def search_people(
     text: str = "",
     role: Optional[str] = None,
     active: Optional[bool] = None,
+    sort: str = "role",
 ):
-    """A select of users matching a name/email search, role and active filters."""
-    query = sa.select(User).order_by(User.role, User.name, User.id)
+    """A select of users matching a name/email search, role and active filters, sorted in SQL."""
+    order = {"name": [User.name], "email": [User.email], "newest": [User.id.desc()]}.get(sort, [User.role, User.name])
+    query = sa.select(User).order_by(*order, User.id)
     if text:
         pattern = f"%{text.strip().lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
