@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import generate_password_hash
 
 from lms.models import (
@@ -22,7 +22,6 @@ from lms.models import (
     Competency,
     Enrollment,
     Grade,
-    Lesson,
     LessonProgress,
     MentorAssignment,
     Notification,
@@ -35,6 +34,7 @@ from lms.models.base import utcnow
 from lms.services import grading, progress
 from lms.services.catalog_sync import sync_catalog
 from lms.services.demo_answers import DEMO_ANSWERS, STRONG, WEAK
+from lms.services.outline import OutlineLesson
 from lms.services.submissions import grader_kinds
 
 PASSWORD = "bench-Kw4m-password"  # nosec B105  # throw-away bench databases only
@@ -92,6 +92,9 @@ class _Activity:
     def __init__(self, session: Session, rng: random.Random, tiers, now: datetime):
         self.session, self.rng, self.now = session, rng, now
         self.tiers = tiers
+        # The outline leaves fields and rubrics out; answers and grades need them.
+        self.assessments = {a.id: a for a in session.scalars(
+            sa.select(Assessment).options(selectinload(Assessment.criteria)))}
         self.lessons: list[dict] = []
         self.submissions: list[dict] = []
         self.pending_grades: list[tuple[int, dict]] = []  # (index in submissions, grade row)
@@ -134,9 +137,10 @@ class _Activity:
                     break  # the next tier stays locked until every required assessment passed
                 current_tier, tier_ok = tier_id, True
             at = day0 + timedelta(seconds=span * (n + rng.random()) / max(reach, 1))
-            if isinstance(step, Lesson):
+            if isinstance(step, OutlineLesson):
                 self.lessons.append({"trainee_id": trainee_id, "lesson_id": step.id, "completed_at": at})
                 continue
+            step = self.assessments[step.id]
             outcome = rng.choices(["passed", "retake_passed", "retake_waiting", "waiting", "half", "failed", "draft"],
                                   [50, 10, 8, 15, 5, 5, 7])[0]
             kinds = grader_kinds(step.grader)
@@ -268,7 +272,7 @@ def describe(session: Session) -> BenchData:
                                      .order_by(Enrollment.id)),)
     program = progress.current_program(session)
     first_tier = progress.load_outline(session, program)[0]
-    lesson = next(s for s in progress.steps([first_tier]) if isinstance(s, Lesson))
+    lesson = next(s for s in progress.steps([first_tier]) if isinstance(s, OutlineLesson))
     return BenchData(
         admin_id=admin_id, mentor_id=mentor.id, business_mentor_id=business, trainee_id=trainee_id[0],
         cohort_id=cohort_id, lesson_id=lesson.id,

@@ -9,7 +9,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from lms import labels
 from lms.models import (
@@ -169,8 +169,9 @@ def current_enrollment(session: Session, trainee_id: int) -> Optional[Enrollment
     return session.scalar(
         sa.select(Enrollment).join(Cohort)
         .where(Enrollment.trainee_id == trainee_id)
-        .options(selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
-                 selectinload(Enrollment.cohort).selectinload(Cohort.program))
+        # to-one rows joined into the one query; a trainee's few assignments in a second
+        .options(selectinload(Enrollment.assignments).joinedload(MentorAssignment.mentor),
+                 contains_eager(Enrollment.cohort).joinedload(Cohort.program))
         .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(), Cohort.closed_at.is_(None).desc(),
                   Cohort.start_date.desc())
         .limit(1)

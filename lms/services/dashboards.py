@@ -276,12 +276,8 @@ def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
         .group_by(Enrollment.cohort_id, Enrollment.status)
     ):
         counts[cohort_id][status] = n
-    open_kinds = sa.select(sa.func.count(sa.distinct(MentorAssignment.kind))).where(
-        MentorAssignment.enrollment_id == Enrollment.id, MentorAssignment.ended_at.is_(None)
-    ).scalar_subquery()
     missing = dict(session.execute(
-        sa.select(Enrollment.cohort_id, sa.func.count(Enrollment.id))
-        .where(Enrollment.status == EnrollmentStatus.ACTIVE, open_kinds < 2)
+        sa.select(Enrollment.cohort_id, sa.func.count(Enrollment.id)).where(_lacking_mentor())
         .group_by(Enrollment.cohort_id)
     ).all())
     return [

@@ -13,7 +13,7 @@ from typing import Optional
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from lms import labels
 from lms.models import (
@@ -247,30 +247,43 @@ def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Compe
     """Weighted rubric score per competency over each trainee's latest graded attempts.
 
     With dual sign-off the two mentors' points are averaged per criterion. None
-    means no graded work touches that competency yet.
+    means no graded work touches that competency yet. Three column queries: home
+    pages call this, and ORM rows (answers, briefs) cost more than the sums.
     """
     if not trainee_ids:
         return {}
-    submissions = session.scalars(
-        sa.select(Submission).where(Submission.trainee_id.in_(trainee_ids),
-                                    Submission.state == SubmissionState.GRADED)
-        .options(selectinload(Submission.grades),
-                 selectinload(Submission.assessment).selectinload(Assessment.criteria))
+    latest: dict[tuple[int, int], int] = {}  # (trainee, assessment) → latest graded submission
+    for submission_id, trainee_id, assessment_id in session.execute(
+        sa.select(Submission.id, Submission.trainee_id, Submission.assessment_id)
+        .where(Submission.trainee_id.in_(trainee_ids), Submission.state == SubmissionState.GRADED)
         .order_by(Submission.attempt_no)
-    ).all()
-    latest: dict[tuple[int, int], Submission] = {}
-    for s in submissions:  # later attempts overwrite earlier ones
-        latest[(s.trainee_id, s.assessment_id)] = s
+    ):
+        latest[(trainee_id, assessment_id)] = submission_id  # later attempts overwrite earlier ones
+    if not latest:
+        return {t: dict.fromkeys(Competency) for t in trainee_ids}
+    points: dict[int, list[dict]] = defaultdict(list)  # submission → its current grades' points
+    for submission_id, grade_points in session.execute(
+        sa.select(Grade.submission_id, Grade.points)
+        .where(Grade.submission_id.in_(latest.values()), Grade.current.is_(True))
+    ):
+        points[submission_id].append(grade_points)
+    criteria = defaultdict(list)  # assessment → live criteria (code, competency, weight, max points)
+    for assessment_id, code, competency, weight, levels in session.execute(
+        sa.select(RubricCriterion.assessment_id, RubricCriterion.code, RubricCriterion.competency,
+                  RubricCriterion.weight, RubricCriterion.levels)
+        .where(RubricCriterion.assessment_id.in_({a for _, a in latest}), RubricCriterion.archived_at.is_(None))
+    ):
+        criteria[assessment_id].append((code, competency, weight, max(level["points"] for level in levels)))
     sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))  # trainee → competency → [Σw·ratio, Σw]
-    for (trainee_id, _), s in latest.items():
-        current = [g for g in s.grades if g.current]
-        for criterion in s.assessment.criteria:
-            if criterion.archived_at is not None or not current:
-                continue
-            ratio = sum(g.points.get(criterion.code, 0) for g in current) / len(current) / criterion.max_points
-            acc = sums[trainee_id][criterion.competency]
-            acc[0] += criterion.weight * ratio
-            acc[1] += criterion.weight
+    for (trainee_id, assessment_id), submission_id in latest.items():
+        current = points.get(submission_id)
+        if not current:
+            continue
+        for code, competency, weight, max_points in criteria[assessment_id]:
+            ratio = sum(p.get(code, 0) for p in current) / len(current) / max_points
+            acc = sums[trainee_id][competency]
+            acc[0] += weight * ratio
+            acc[1] += weight
     return {
         t: {c: (round(100 * sums[t][c][0] / sums[t][c][1], 1) if sums[t][c][1] else None) for c in Competency}
         for t in trainee_ids
