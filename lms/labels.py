@@ -17,3 +17,12 @@ def role(value) -> str:
     """'mentor' or Role.MENTOR → "Mentor" in the user's language."""
     code = getattr(value, "value", value)
     return str(ROLES.get(code, code))
+
+SOURCE_ROLES = {
+    "basic_cs": _l("Basic customer service"),
+    "order_clerk": _l("Order clerk"),
+    "logistics_entry": _l("Logistics data entry"),
+    "other": _l("Other"),
+}
+# Language names are written in their own language, whatever the page's language.
+LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from lms import labels
-from lms.admin import bp
+from lms.admin import bp, imports
 from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
 from lms.admin.forms import ConfirmForm
 from lms.extensions import db
@@ -16,7 +16,6 @@ from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, R
 from lms.permissions import Action, require
 from lms.services import admin_pages, clock, dashboards, mentoring
 from lms.services import cohorts as cohort_service
-from lms.services.people import decode_csv
 from lms.services.progress import current_program
 from lms.templating import localized
 from lms.transactions import commit_or_report
@@ -94,7 +93,7 @@ def _enroll_form(cohort: Cohort, formdata=None) -> EnrollForm:
     return form
 
 
-def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, status=200):
+def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, upload=None, status=200):
     today = _today()
     roster = dashboards.cohort_roster(db.session, cohort)
     q = request.args.get("q", "").strip()
@@ -106,7 +105,8 @@ def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, s
         phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
         missing=mentoring.missing_mentors(roster), q=q, candidates=candidates,
         enroll_form=enroll_form or _enroll_form(cohort, formdata=None),
-        csv_form=csv_form or EnrollCsvForm(formdata=None), report=report, confirm_form=ConfirmForm(formdata=None),
+        csv_form=csv_form or EnrollCsvForm(formdata=None), report=report, upload=upload,
+        confirm_form=ConfirmForm(formdata=None),
         schedule=admin_pages.cohort_schedule(db.session, cohort),
     ), status
 
@@ -143,21 +143,20 @@ def cohort_enroll(cohort_id: int):
 def cohort_import(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     form = EnrollCsvForm()
-    if not form.validate_on_submit():
-        return _cohort_page(cohort, csv_form=form, status=400)
-    try:
-        text = decode_csv(form.file.data.read())
-    except UnicodeDecodeError:
-        form.file.errors.append(_("The file is not UTF-8 or GB18030 text."))
-        return _cohort_page(cohort, csv_form=form, status=400)
+    upload = imports.receive(form)  # a file whose encoding is uncertain is previewed first
+    if upload is None or upload.source is None:
+        return _cohort_page(cohort, csv_form=form, upload=upload, status=400)
     # The service writes nothing when any row is bad; a row checked fine, then another
     # request enrolled that trainee: a Conflict, answered 409 with its message.
-    outcome = commit_or_report(lambda: cohort_service.import_enrollments(db.session, current_user, cohort, text))
+    outcome = commit_or_report(lambda: cohort_service.import_enrollments(
+        db.session, current_user, cohort, upload.source, apply=upload.confirmed))
     if not outcome.ok:
-        return _cohort_page(cohort, csv_form=form, status=outcome.status)
+        return _cohort_page(cohort, csv_form=form, upload=upload, status=outcome.status)
     report = outcome.result
     if not report.ok:
-        return _cohort_page(cohort, csv_form=form, report=report, status=400)
+        return _cohort_page(cohort, csv_form=form, report=report, upload=upload, status=400)
+    if not upload.confirmed:
+        return _cohort_page(cohort, csv_form=form, report=report, upload=upload)
     flash(_("Enrollment imported: %(e)d enrolled (%(a)d new accounts), %(u)d updated, %(n)d unchanged.",
             e=report.enrolled, a=report.accounts_created, u=report.updated, n=report.unchanged), "success")
     return redirect(url_for("admin.cohort", cohort_id=cohort.id))
