@@ -125,7 +125,7 @@ class _Rows(list):
 
 def csv_rows(text: str) -> list[list[str]]:
     rows = _Rows()
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text))  # a stray carriage return stays an error, as it was
     try:
         for record in reader:
             rows.append(record)

@@ -1,6 +1,5 @@
 """People: create, edit, deactivate and bulk-import users; every change audited."""
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -20,6 +19,7 @@ from lms.vocabulary import Vocabulary, join
 EDITABLE = ["name", "role", "mentor_kind", "capacity", "locale"]
 MAX_CAPACITY = 100
 CSV_COLUMNS = ["email", "name", "role", "mentor_kind", "capacity", "locale"]
+FULL_WIDTH_DIGITS = {0xFF10 + n: str(n) for n in range(10)}  # "１０" is 10; "²" stays an error
 CODED = ("role", "mentor_kind", "locale")  # cells written as words, read through lms/vocabulary.py
 
 
@@ -248,7 +248,7 @@ def parse_people_csv(
                 unknown[column] = words.unknown(column, written)
         values["locale"] = values["locale"] or "zh_CN"
         if values["role"] == Role.MENTOR:
-            values["capacity"] = _capacity(unicodedata.normalize("NFKC", cells.get("capacity", "")))
+            values["capacity"] = _capacity(cells.get("capacity", "").translate(FULL_WIDTH_DIGITS))
         problems = {**{k: str(v) for k, v in check_person(values).items()}, **unknown}
         errors.extend(RowError(line, name, message) for name, message in problems.items())
         email = normalize_email(values["email"])
