@@ -23,6 +23,8 @@ FIELD_TYPES = {"text": _l("Short text"), "textarea": _l("Long text"), "number": 
 CHECK_KINDS = {"required": _l("Must be filled in"), "regex": _l("Format check"),
                "number_range": _l("Number in range"), "keywords": _l("Key terms present"),
                "max_length": _l("Length limit"), "min_length": _l("Minimum length")}
+# Language names are written in their own language, whatever the page's language.
+LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 # The glossary's names, for a role a program no longer lists (the program's own title comes first).
 TARGET_ROLES = {"collab_cs": _l("Human-AI collaborative customer service"), "ai_trainer": _l("AI trainer"),
                 "ops_specialist": _l("Intelligent operations specialist"),

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from lms.i18n import request_language
 from lms.services.grading import attained
 from lms.services.markdown import render_markdown
+from lms.vocabulary import column_label
 
 
 def localized(text: dict | None) -> str:
@@ -43,6 +44,7 @@ def localtime(moment: datetime | None) -> Markup:
 def init_templating(app) -> None:
     app.jinja_env.filters["t"] = localized
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["column"] = column_label  # an import file's column, named for people
     app.jinja_env.tests["attained"] = attained  # the rule stays in grading.attained
     app.jinja_env.filters["markdown"] = lambda text: render_markdown(
         localized(text) if isinstance(text, dict) else text

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.admin import bp
+from lms.admin import bp, imports
 from lms.admin.forms import ConfirmForm, ImportPeopleForm, NewPersonForm, PersonForm, SetPasswordForm
 from lms.converters import page_number
 from lms.extensions import db
@@ -143,23 +143,19 @@ def person_set_password(user_id: int):
 def people_import():
     form = ImportPeopleForm()
     report = None
-    if form.validate_on_submit():
-        try:
-            text = people_service.decode_csv(form.file.data.read())
-        except UnicodeDecodeError:
-            form.file.errors.append(_("The file is not UTF-8 or GB18030 text."))
-        else:
-            report = people_service.import_people(db.session, current_user, text)
-            if report.ok:
-                db.session.commit()
-                flash(
-                    _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
-                      created=report.created, updated=report.updated, unchanged=report.unchanged),
-                    "success",
-                )
-                return redirect(url_for("admin.people"))
-            db.session.rollback()
-    failed = bool(form.errors or (report and report.errors))
-    return render_template("admin/people_import.html", form=form, report=report), (
+    upload = imports.receive(form)  # a file whose encoding is uncertain is previewed first
+    if upload is not None and upload.source is not None:
+        report = people_service.import_people(db.session, current_user, upload.source, apply=upload.confirmed)
+        if report.ok and upload.confirmed:
+            db.session.commit()
+            flash(
+                _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+                  created=report.created, updated=report.updated, unchanged=report.unchanged),
+                "success",
+            )
+            return redirect(url_for("admin.people"))
+        db.session.rollback()
+    failed = bool(form.errors or (report and report.errors) or (upload and upload.failed))
+    return render_template("admin/people_import.html", form=form, report=report, upload=upload), (
         400 if failed else 200
     )
