@@ -42,6 +42,7 @@ class Outline:
 
     program: Program
     tiers: Sequence[OutlineTier]
+    _due: dict = field(default_factory=dict, repr=False)
 
     def needed_tiers(self, role: str) -> list[OutlineTier]:
         codes = self.program.tiers_for_role(role)
@@ -52,6 +53,12 @@ class Outline:
                 for course in progress.live(track.courses) for lesson in progress.live(course.lessons)}
 
     def assessments_with_due(self, role: str, start: date) -> list[tuple[OutlineAssessment, clock.Due]]:
+        key = (role, start)  # a mentor's trainees share a few roles and cohorts: work them out once
+        if key not in self._due:
+            self._due[key] = self._assessments_with_due(role, start)
+        return self._due[key]
+
+    def _assessments_with_due(self, role: str, start: date) -> list[tuple[OutlineAssessment, clock.Due]]:
         return [(a, clock.due_for_week(start, track.end_week))
                 for tier in self.needed_tiers(role) for track in progress.live(tier.tracks)
                 for course in progress.live(track.courses) for a in progress.live(course.assessments)]
