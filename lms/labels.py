@@ -8,7 +8,7 @@ they are built.
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from jinja2 import Undefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ROLES = {"admin": _l("Admin"), "mentor": _l("Mentor"), "trainee": _l("Trainee")}
 MENTOR_KINDS = {"ai": _l("AI mentor"), "business": _l("Business mentor")}
@@ -99,7 +99,7 @@ def week(n: int, total: int = 13, days=None) -> str:
 
 def codes(values, sep: str = ", ") -> Markup:
     """Codes a person types into a file (CSV columns and values), shown as code."""
-    return Markup(sep).join(Markup("<code>{}</code>").format(v) for v in values)
+    return escape(sep).join(Markup("<code>{}</code>").format(v) for v in values)
 
 
 def init_labels(app) -> None:
