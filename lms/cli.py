@@ -180,4 +180,7 @@ def register_cli(app) -> None:
     from lms.cli_i18n import i18n_cli
 
     lms_cli.add_command(i18n_cli)
+    from lms.cli_invitations import invitation_links_command
+
+    lms_cli.add_command(invitation_links_command)
     app.cli.add_command(lms_cli)

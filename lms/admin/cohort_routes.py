@@ -11,10 +11,11 @@ from lms import labels
 from lms.admin import bp
 from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
 from lms.admin.forms import ConfirmForm
+from lms.admin.invitation_routes import mail_and_report, new_invitations
 from lms.extensions import db
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
-from lms.services import admin_pages, clock, dashboards, mentoring
+from lms.services import admin_pages, clock, dashboards, invitations, mentoring
 from lms.services import cohorts as cohort_service
 from lms.services.people import decode_csv
 from lms.services.progress import current_program
@@ -152,6 +153,7 @@ def cohort_import(cohort_id: int):
         return _cohort_page(cohort, csv_form=form, status=400)
     # The service writes nothing when any row is bad; a row checked fine, then another
     # request enrolled that trainee: a Conflict, answered 409 with its message.
+    first = invitations.last_id(db.session) + 1
     outcome = commit_or_report(lambda: cohort_service.import_enrollments(db.session, current_user, cohort, text))
     if not outcome.ok:
         return _cohort_page(cohort, csv_form=form, status=outcome.status)
@@ -160,6 +162,10 @@ def cohort_import(cohort_id: int):
         return _cohort_page(cohort, csv_form=form, report=report, status=400)
     flash(_("Enrollment imported: %(e)d enrolled (%(a)d new accounts), %(u)d updated, %(n)d unchanged.",
             e=report.enrolled, a=report.accounts_created, u=report.updated, n=report.unchanged), "success")
+    created = new_invitations(first)
+    if created:  # new accounts: a page of their set-password links
+        mail_and_report(created)
+        return redirect(url_for("admin.invitations_page", **{"from": first, "to": created[-1].id}))
     return redirect(url_for("admin.cohort", cohort_id=cohort.id))
 
 
