@@ -56,6 +56,7 @@ class NewPasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[
+    # A pasted address often carries a space at either end.
+    email = EmailField(_l("Email"), filters=[lambda value: value.strip() if value else value], validators=[
         DataRequired(), Email(_l("Enter a valid email address.")), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))

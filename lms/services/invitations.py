@@ -112,8 +112,8 @@ def accept(session: Session, invitation: Invitation, password: str, hash_method:
     user = invitation.user
     user.password_hash = hash_password(password, hash_method)
     user.end_sessions()
+    invitation.used_at = utcnow()  # before ending the others, so this one reads as used, not revoked
     _end_live(session, user.id)
-    invitation.used_at = utcnow()
     action = "invitation.accept" if invitation.purpose == LinkPurpose.INVITE else "person.password_reset"
     record(session, user, action, "user", user.id, after={"invitation_id": invitation.id})
     return user
