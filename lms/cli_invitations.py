@@ -3,6 +3,7 @@
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask.cli import with_appcontext
 
 from lms import invitation_links
 from lms.extensions import db
@@ -11,6 +12,7 @@ from lms.services import invitations
 
 
 @click.command("invitation-links")
+@with_appcontext
 @click.option("--cohort", "cohort_code", help="only the trainees of this cohort")
 @click.option("--base-url", help="the site's address, e.g. https://lms.example.cn (default: PUBLIC_URL)")
 @click.option("--out", type=click.File("w", encoding="utf-8-sig"), default="-",

@@ -101,10 +101,14 @@ def send_later(invitation_id: int) -> None:
 
     def run() -> None:
         with app.test_request_context(base_url=base_url):
-            invitation = db.session.get(Invitation, invitation_id)
-            if invitation is not None:
-                send([invitation])
-                db.session.commit()
-            db.session.remove()
+            try:
+                invitation = db.session.get(Invitation, invitation_id)
+                if invitation is not None:
+                    send([invitation])
+                    db.session.commit()
+            except Exception:  # nobody waits on this thread: log, the person can ask again
+                app.logger.exception("e-mailing reset link %s failed", invitation_id)
+            finally:
+                db.session.remove()
 
     threading.Thread(target=run, daemon=True).start()

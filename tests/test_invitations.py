@@ -272,3 +272,38 @@ def test_a_mail_failure_keeps_the_link_and_tells_the_admin(app, make_user):
     with app.app_context():
         invitation = db.session.scalar(sa.select(Invitation))
         assert invitation.mail_error and invitation.emailed_at is None and invitation.used_at is None
+
+
+def test_cli_writes_the_open_links_of_a_cohort(app, make_cohort, tmp_path):
+    cohort_id, _ = make_cohort(trainees=1, code="C-CLI")
+    with app.app_context():
+        from lms.models import Cohort
+        from lms.services import cohorts as cohort_service
+
+        cohort = db.session.get(Cohort, cohort_id)
+        cohort_service.import_enrollments(db.session, None, cohort, "email,name,target_role\n"
+                                                                    "cli@example.com,命令行,collab_cs\n")
+        db.session.commit()
+    _new_person(app, "elsewhere@example.com", "别处")  # not in the cohort
+    out = tmp_path / "links.csv"
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["lms", "invitation-links", "--cohort", "C-CLI"])
+    assert refused.exit_code != 0 and "PUBLIC_URL" in refused.output
+    result = runner.invoke(args=["lms", "invitation-links", "--cohort", "C-CLI", "--base-url",
+                                 "https://lms.example.cn/", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [r[:2] for r in rows[1:]] == [["命令行", "cli@example.com"]]
+    assert rows[1][2].startswith("https://lms.example.cn/auth/set-password/")
+
+
+def test_production_with_mail_needs_a_public_https_address_and_a_sender():
+    from config import production_problems
+
+    env = {"SECRET_KEY": "k3Y-" + "abcdefghij" * 4, "DATABASE_URL": "postgresql+psycopg://u:p@h/db",
+           "MAIL_SERVER": "smtp.example.cn"}
+    problems = production_problems(env)
+    assert any("PUBLIC_URL" in p for p in problems) and any("MAIL_DEFAULT_SENDER" in p for p in problems)
+    env.update(PUBLIC_URL="https://lms.example.cn", MAIL_DEFAULT_SENDER="lms@example.cn")
+    assert production_problems(env) == []
