@@ -59,6 +59,7 @@ def test_link_works_once_and_logs_the_person_in(app, client):
     user_id, token = _new_person(app)
     page = client.get(f"/auth/set-password/{token}")
     assert page.status_code == 200 and "李娜" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
     response = _accept(client, token)
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client.get("/me/").status_code == 200  # logged in, on their home
@@ -138,6 +139,8 @@ def test_a_deactivated_persons_link_fails(app, client, make_user):
     login(client, admin)
     client.post_form(f"/admin/people/{user_id}/active?to=off")
     assert client.get(f"/auth/set-password/{token}").status_code == 410
+    client.post_form(f"/admin/people/{user_id}/active?to=on")
+    assert client.get(f"/auth/set-password/{token}").status_code == 410  # a new link is made on purpose
 
 
 def test_admin_setting_the_password_ends_the_link(app, client, make_user):

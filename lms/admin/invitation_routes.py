@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from lms import invitation_links
 from lms.admin import bp
@@ -42,7 +43,8 @@ def mail_and_report(items: list[Invitation]) -> None:
 def new_invitations(first: int) -> list[Invitation]:
     """The invitations this admin made in this request (ids from `first`, taken before)."""
     return list(db.session.scalars(sa.select(Invitation).where(
-        Invitation.id >= first, Invitation.created_by_id == current_user.id).order_by(Invitation.id)))
+        Invitation.id >= first, Invitation.created_by_id == current_user.id)
+        .options(selectinload(Invitation.user)).order_by(Invitation.id)))
 
 
 def _filters() -> dict:

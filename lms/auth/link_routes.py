@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from lms import invitation_links
@@ -32,7 +32,7 @@ def set_password(token: str):
                                       invitation_links.lifetimes())
     except invitations.LinkProblem as problem:
         status = 404 if problem.state is None else 410
-        return render_template("auth/link_problem.html", text=_problem_text(problem.state)), status
+        return _private(render_template("auth/link_problem.html", text=_problem_text(problem.state)), status)
     user = invitation.user
     form = NewPasswordForm()
     form.password_context = (user.email, user.name)
@@ -42,8 +42,15 @@ def set_password(token: str):
         _start_session(user, remember=False)  # with the token accept() just made: other sessions end
         flash(_("Your password is set. Welcome to Reskill!"), "success")
         return redirect(url_for("main.index"))
-    return render_template("auth/set_password.html", form=form, user=user,
-                           invite=invitation.purpose == LinkPurpose.INVITE), 400 if form.errors else 200
+    return _private(render_template("auth/set_password.html", form=form, user=user,
+                                    invite=invitation.purpose == LinkPurpose.INVITE), 400 if form.errors else 200)
+
+
+def _private(html: str, status: int):
+    """A page reached through a personal link names its person: no browser or proxy keeps it."""
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/forgot", methods=["GET", "POST"])

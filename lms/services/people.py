@@ -148,6 +148,7 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> list:
     user.active = active
     if not active:
         user.end_sessions()
+        invitations.end_links(session, user)  # reactivating does not revive an old link
     record(
         session,
         actor,
