@@ -112,6 +112,22 @@ def test_expiry_follows_the_setting(app, client):
         app.config["INVITATION_DAYS"] = 7
 
 
+def test_expired_links_get_a_new_one_from_the_invitations_page(app, client, make_user):
+    login(client, make_user("admin"))
+    user_id, old = _new_person(app)
+    with app.app_context():  # made 8 days ago
+        invitation = invitations.open_invitation(db.session, user_id)
+        invitation.created_at -= timedelta(days=8)
+        db.session.commit()
+    page = client.get("/admin/invitations").get_data(as_text=True)
+    assert "Expired" in page and old not in page
+    action = re.search(r'action="(/admin/people/\d+/invitation/resend[^"]*)"', page).group(1).replace("&amp;", "&")
+    response = client.post_form(action)
+    assert response.headers["Location"].startswith("/admin/invitations")
+    page = client.get("/admin/invitations").get_data(as_text=True)
+    assert "Expired" not in page and 'data-copy="link-' in page
+
+
 def test_a_forged_or_garbled_link_is_a_friendly_404(client):
     for token in ("nonsense", "WzEsImFiYyJd.forged", "x" * 300):
         response = client.get(f"/auth/set-password/{token}")

@@ -18,6 +18,7 @@ from lms.converters import page_number
 from lms.extensions import db
 from lms.models import Cohort, Invitation, LinkState, User
 from lms.permissions import Action, require
+from lms.safe_redirect import safe_next
 from lms.services import invitations
 from lms.transactions import commit_or_report
 
@@ -102,7 +103,8 @@ def _csv_cell(text: str) -> str:
 
 
 def _back(user: User):
-    return redirect(url_for("admin.person_edit", user_id=user.id))
+    """To `next` (the invitations page) when given, else the person's page."""
+    return redirect(safe_next(request.args.get("next"), url_for("admin.person_edit", user_id=user.id)))
 
 
 @bp.route("/people/<int:user_id>/invitation/resend", methods=["POST"])
