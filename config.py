@@ -139,6 +139,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PEOPLE_PER_PAGE = 25
+    ROSTER_PER_PAGE = 50  # cohort roster and a mentor's trainees
 
     # `flask lms demo` makes accounts whose password is printed in the README.
     ALLOW_DEMO_DATA = True

@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/pages.py [--cohorts 6] [--trainees 30] [--runs 20]
 
-Builds a throw-away SQLite database (or uses LMS_BENCH_DATABASE_URL), loads the
-shipped catalogue, enrolls cohorts × trainees with mentors and pending work, then
+Builds a throw-away SQLite database (or uses LMS_BENCH_DATABASE_URL) and seeds it with
+bench/seed.py: the shipped catalogue, cohorts × trainees with mentors, lessons done,
+submissions (draft, waiting, graded) and grades; then
 requests each page `runs` times and prints the median and 95th percentile in ms
 and the SQL statements per request. A speed goal lives here, not in a test.
 """
@@ -14,7 +15,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,51 +23,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.seed import seed  # noqa: E402
 from lms import create_app  # noqa: E402
 from lms.extensions import db  # noqa: E402
-from lms.models import Assessment, Cohort, Submission, SubmissionState, User  # noqa: E402
-from lms.services import cohorts, mentoring  # noqa: E402
-from lms.services import people as people_service  # noqa: E402
-from lms.services.catalog_sync import sync_catalog  # noqa: E402
-from lms.services.progress import current_program  # noqa: E402
-
-
-def seed(app, n_cohorts: int, per_cohort: int) -> dict[str, int]:
-    method = app.config["PASSWORD_HASH_METHOD"]
-    with app.app_context():
-        sync_catalog(db.session, app.config["COURSES_DIR"])
-        program = current_program(db.session)
-        people = {}
-        for role, kind in (("admin", None), ("mentor", "ai"), ("mentor", "business")):
-            user = people_service.create_person(db.session, None, {
-                "email": f"{role}.{kind or 'x'}@bench.example", "name": f"{role} {kind or ''}", "role": role,
-                "mentor_kind": kind, "capacity": 100 if kind else None, "locale": "zh_CN"},
-                password="bench-password", hash_method=method)
-            people[f"{role}.{kind}"] = user.id
-        first = db.session.scalar(sa.select(Assessment).order_by(Assessment.id))
-        for c in range(n_cohorts):
-            cohort = cohorts.create_cohort(db.session, None, program, {
-                "code": f"B{c}", "name": f"Bench {c}", "start_date": date.today() - timedelta(days=7 * (c + 1))})
-            for t in range(per_cohort):
-                trainee = people_service.create_person(db.session, None, {
-                    "email": f"t{c}.{t}@bench.example", "name": f"学员 {c}-{t}", "role": "trainee",
-                    "mentor_kind": None, "capacity": None, "locale": "zh_CN"})
-                cohorts.enroll(db.session, None, cohort, trainee, "collab_cs")
-                db.session.add(Submission(trainee_id=trainee.id, assessment_id=first.id, attempt_no=1,
-                                          state=SubmissionState.SUBMITTED, answers={}, checks=[],
-                                          submitted_at=sa.func.now()))
-            mentoring.auto_assign(db.session, None, db.session.get(Cohort, cohort.id))
-        db.session.commit()
-        return people
+from lms.models import User  # noqa: E402
 
 
 def measure(app, user_id: int, path: str, runs: int) -> tuple[float, float, int]:
     client = app.test_client()
-    with client.session_transaction() as sess:
-        sess["_user_id"], sess["_fresh"] = str(user_id), True
-    statements = []
     with app.app_context():
         engine = db.engine
+        session_id = db.session.get(User, user_id).get_id()  # "<session token>.<issued>", as a login stores
+    with client.session_transaction() as sess:
+        sess["_user_id"], sess["_fresh"] = session_id, True
+    statements = []
     listener = lambda *args: statements.append(1)  # noqa: E731
     client.get(path)  # warm up
     times = []
@@ -94,19 +63,19 @@ def main() -> None:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": tmp})
     with app.app_context():
         upgrade()
-    people = seed(app, args.cohorts, args.trainees)
     with app.app_context():
-        trainee_id = db.session.scalar(sa.select(User.id).where(User.email == "t0.0@bench.example"))
+        data = seed(db.session, app.config["COURSES_DIR"], args.cohorts * args.trainees, cohort_size=args.trainees)
     pages = [
-        ("admin home", people["admin.None"], "/admin/"),
-        ("cohort page", people["admin.None"], "/admin/cohorts/1"),
-        ("mentor home", people["mentor.ai"], "/mentor/"),
-        ("grading queue", people["mentor.ai"], "/mentor/queue"),
-        ("trainee home", trainee_id, "/me/"),
-        ("trainee catalogue", trainee_id, "/me/catalog"),
+        ("admin home", data.admin_id, "/admin/"),
+        ("cohort page", data.admin_id, f"/admin/cohorts/{data.cohort_id}"),
+        ("mentor home", data.mentor_id, "/mentor/"),
+        ("grading queue", data.mentor_id, "/mentor/queue"),
+        ("trainee home", data.trainee_id, "/me/"),
+        ("trainee catalogue", data.trainee_id, "/me/catalog"),
+        ("lesson page", data.trainee_id, f"/me/lessons/{data.lesson_id}"),
     ]
     total = args.cohorts * args.trainees
-    print(f"{args.cohorts} cohorts × {args.trainees} trainees = {total} trainees, {total} pending submissions; "
+    print(f"{args.cohorts} cohorts × {args.trainees} trainees = {total} trainees with lessons, submissions and grades; "
           f"{args.runs} runs per page on {url.split(':')[0]}")
     print(f"{'page':20} {'median ms':>10} {'p95 ms':>8} {'SQL/request':>12}")
     for name, user_id, path in pages:

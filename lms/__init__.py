@@ -61,6 +61,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     init_templating(app)
 
+    from lms.labels import init_labels
+
+    init_labels(app)
+
     from lms import converters, input_guard, permissions
 
     app.url_map.converters["int"] = converters.BoundedIntConverter  # before any rule is added

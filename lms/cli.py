@@ -5,10 +5,13 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
+from lms.cli_support import fail, in_language
 from lms.extensions import db
 from lms.services import DomainError
 from lms.services import people as people_service
+from lms.vocabulary import column_label
 
 lms_cli = AppGroup("lms", help="Reskill operator commands.")
 
@@ -17,36 +20,18 @@ def _hash_method() -> str:
     return current_app.config["PASSWORD_HASH_METHOD"]
 
 
-def _read_csv(csv_file) -> str:
-    try:
-        return people_service.decode_csv(csv_file.read())
-    except UnicodeDecodeError:
-        raise click.ClickException("file is not UTF-8 or GB18030 text") from None
-
-
-def _commit_or_report(csv_file, report) -> None:
-    """All or nothing: commit a clean import, else list every row error and exit 1."""
-    if report.ok:
-        db.session.commit()
-        return
-    db.session.rollback()
-    for error in report.errors:
-        click.echo(f"{csv_file.name}: line {error.row}: {error.field}: {error.message}", err=True)
-    click.echo("nothing imported", err=True)
-    sys.exit(1)
-
-
 @lms_cli.command("create-admin")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@in_language
 def create_admin(email: str, name: str, password: str) -> None:
     """Create an admin account (or fail if the email is taken)."""
     from lms.services.passwords import password_problem
 
     problem = password_problem(password, (email, name))
     if problem:
-        raise click.ClickException(f"password: {problem}")
+        fail(f"{_('Password')}: {problem}")
     try:
         user = people_service.create_person(
             db.session,
@@ -57,37 +42,9 @@ def create_admin(email: str, name: str, password: str) -> None:
         )
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(f"{error.field or 'admin'}: {error.message}") from None
+        fail(f"{column_label(error.field or 'email')}: {error.message}")
     db.session.commit()
-    click.echo(f"created admin {user.email}")
-
-
-@lms_cli.command("import-people")
-@click.argument("csv_file", type=click.File("rb"))
-def import_people(csv_file) -> None:
-    """Import people from CSV (email,name,role,mentor_kind,capacity,locale); all or nothing."""
-    report = people_service.import_people(db.session, None, _read_csv(csv_file))
-    _commit_or_report(csv_file, report)
-    click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
-
-
-@lms_cli.command("enroll")
-@click.argument("cohort_code")
-@click.argument("csv_file", type=click.File("rb"))
-def enroll(cohort_code: str, csv_file) -> None:
-    """Enroll trainees from CSV (email,name,target_role[,source_role]); all or nothing."""
-    import sqlalchemy as sa
-
-    from lms.models import Cohort
-    from lms.services.cohorts import import_enrollments
-
-    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.code == cohort_code))
-    if cohort is None:
-        raise click.ClickException(f"no cohort with code {cohort_code}")
-    report = import_enrollments(db.session, None, cohort, _read_csv(csv_file))
-    _commit_or_report(csv_file, report)
-    click.echo(f"enrolled {report.enrolled} ({report.accounts_created} new accounts), "
-               f"updated {report.updated}, unchanged {report.unchanged}")
+    click.echo(_("%(name)s was added.", name=user.email))
 
 
 courses_cli = AppGroup("courses", help="Course files in courses/.")
@@ -178,8 +135,10 @@ def demo() -> None:
 
 def register_cli(app) -> None:
     from lms.cli_i18n import i18n_cli
+    from lms.cli_imports import register
 
     lms_cli.add_command(i18n_cli)
+    register(lms_cli)
     from lms.cli_invitations import invitation_links_command
 
     lms_cli.add_command(invitation_links_command)

@@ -1,19 +1,108 @@
-"""Display names for codes in messages built in Python (templates use macros/labels.html)."""
+"""Display names for codes: the one place a code becomes words, for Python and templates.
+
+Templates reach these as `label.role(...)` etc. (a Jinja global). Each call translates
+only the label it returns; the maps hold lazy strings, so nothing is translated when
+they are built.
+"""
 
 from flask_babel import lazy_gettext as _l
-
-MENTOR_KINDS = {"ai": _l("AI mentor"), "business": _l("Business mentor")}
-
-
-def mentor_kind(value) -> str:
-    """'ai' or MentorKind.AI → "AI mentor" in the user's language."""
-    code = getattr(value, "value", value)
-    return str(MENTOR_KINDS.get(code, code))
+from flask_babel import ngettext
+from jinja2 import Undefined
+from markupsafe import Markup
 
 ROLES = {"admin": _l("Admin"), "mentor": _l("Mentor"), "trainee": _l("Trainee")}
+MENTOR_KINDS = {"ai": _l("AI mentor"), "business": _l("Business mentor")}
+PHASES = {"intake": _l("Intake"), "training": _l("Training"), "placement": _l("Placement"),
+          "buffer": _l("Buffer period"), "closed": _l("Closed")}
+PHASE_BADGES = {"intake": "text-bg-info", "training": "text-bg-primary", "placement": "text-bg-warning",
+                "buffer": "text-bg-success", "closed": "text-bg-secondary"}
+SOURCE_ROLES = {"basic_cs": _l("Basic customer service"), "order_clerk": _l("Order clerk"),
+                "logistics_entry": _l("Logistics data entry"), "other": _l("Other")}
+FIELD_TYPES = {"text": _l("Short text"), "textarea": _l("Long text"), "number": _l("Number"),
+               "choice": _l("Choice"), "file": _l("File upload")}
+CHECK_KINDS = {"required": _l("Must be filled in"), "regex": _l("Format check"),
+               "number_range": _l("Number in range"), "keywords": _l("Key terms present"),
+               "max_length": _l("Length limit"), "min_length": _l("Minimum length")}
+# Language names are written in their own language, whatever the page's language.
+LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+# The glossary's names, for a role a program no longer lists (the program's own title comes first).
+TARGET_ROLES = {"collab_cs": _l("Human-AI collaborative customer service"), "ai_trainer": _l("AI trainer"),
+                "ops_specialist": _l("Intelligent operations specialist"),
+                "ux_architect": _l("User experience architect")}
+
+
+def _code(value):
+    """An enum member's code, or the code itself; None for nothing (Jinja's undefined too)."""
+    if value is None or isinstance(value, Undefined):
+        return None
+    return getattr(value, "value", value)
 
 
 def role(value) -> str:
     """'mentor' or Role.MENTOR → "Mentor" in the user's language."""
-    code = getattr(value, "value", value)
+    code = _code(value)
     return str(ROLES.get(code, code))
+
+
+def mentor_kind(value) -> str:
+    """'ai' or MentorKind.AI → "AI mentor"; nothing for no kind."""
+    code = _code(value)
+    return str(MENTOR_KINDS[code]) if code in MENTOR_KINDS else ""
+
+
+def phase(value) -> str:
+    code = _code(value)
+    return str(PHASES.get(code, code))
+
+
+def phase_badge(value) -> Markup:
+    code = _code(value)
+    return Markup('<span class="badge {}">{}</span>').format(PHASE_BADGES.get(code, "text-bg-light"), phase(code))
+
+
+def source_role(value) -> str:
+    code = _code(value)
+    return str(SOURCE_ROLES[code]) if code in SOURCE_ROLES else "—"
+
+
+def field_type(value) -> str:
+    code = _code(value)
+    return str(FIELD_TYPES.get(code, code))
+
+
+def check_kind(value) -> str:
+    code = _code(value)
+    return str(CHECK_KINDS.get(code, code))
+
+
+def target_role(program, code) -> str:
+    """A target role by the program's own title, else by the glossary's name (never its code)."""
+    from lms.templating import localized  # templating imports services, which import this module
+
+    code = _code(code)
+    if program is not None and code in program.roles:
+        return localized(program.roles[code]["title"])
+    return str(TARGET_ROLES.get(code, _l("Other role")))
+
+
+def week(n: int, total: int = 13, days=None) -> str:
+    """Where a cohort is in its program: before the start, intake week, week n of total, after."""
+    if n < 0:
+        return str(_l("Before the start")) if days is None else ngettext(
+            "starts in %(num)d day", "starts in %(num)d days", days)
+    if n == 0:
+        return str(_l("Week 0 (intake)"))
+    if n <= total:
+        return str(_l("Week %(n)d of %(total)d", n=n, total=total))
+    return str(_l("After week %(total)d", total=total))
+
+
+def codes(values, sep: str = ", ") -> Markup:
+    """Codes a person types into a file (CSV columns and values), shown as code."""
+    return Markup(sep).join(Markup("<code>{}</code>").format(v) for v in values)
+
+
+def init_labels(app) -> None:
+    import sys
+
+    app.jinja_env.globals["label"] = sys.modules[__name__]

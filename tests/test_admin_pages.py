@@ -21,9 +21,9 @@ def test_enrollment_candidates_leave_out_the_roster(app, make_cohort, make_user)
     cohort_id, (enrollment_id,) = make_cohort(trainees=1)
     outsider = make_user("trainee", name="Zed Outsider")
     with app.app_context():
-        roster = [db.session.get(Enrollment, enrollment_id)]
-        assert admin_pages.enrollment_candidates(db.session, roster, "   ") == []
-        found = admin_pages.enrollment_candidates(db.session, roster, "trainee")
+        cohort = db.session.get(Enrollment, enrollment_id).cohort
+        assert admin_pages.enrollment_candidates(db.session, cohort, "   ") == []
+        found = admin_pages.enrollment_candidates(db.session, cohort, "trainee")
         assert [u.id for u in found] == [outsider.id]
         schedule = admin_pages.cohort_schedule(db.session, db.session.get(Cohort, cohort_id))
         assert schedule and all(start <= end for _tier, _track, start, end in schedule)

@@ -100,7 +100,7 @@ def test_csv_enrollment_with_a_bad_row_writes_nothing_and_names_the_row(app, mak
     response = _upload(client, cohort_id, bad)
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and 'id="import-errors"' in html
-    assert "<td>4</td><td><code>email</code></td>" in html and "<td>5</td><td><code>target_role</code></td>" in html
+    assert "<td>4</td><td>Email</td>" in html and "<td>5</td><td>Target role</td>" in html
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Enrollment.id))) == 0
         assert db.session.scalar(sa.select(User).where(User.email == "new.one@example.com")) is None
@@ -112,11 +112,11 @@ def test_cli_enroll(app, make_cohort, tmp_path):
     good.write_text(GOOD, encoding="utf-8")
     bad.write_text(GOOD + "x,,collab_cs\n", encoding="utf-8")
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["lms", "enroll", "CLI-1", str(bad)])
-    assert result.exit_code == 1 and "line 4: email:" in result.output
-    result = runner.invoke(args=["lms", "enroll", "CLI-1", str(good)])
-    assert result.exit_code == 0 and "enrolled 2 (2 new accounts)" in result.output
-    assert "unchanged 2" in runner.invoke(args=["lms", "enroll", "CLI-1", str(good)]).output
+    result = runner.invoke(args=["lms", "enroll", "CLI-1", str(bad), "--lang", "en"])
+    assert result.exit_code == 1 and f"{bad}: line 4: Email:" in result.output
+    result = runner.invoke(args=["lms", "enroll", "CLI-1", str(good), "--lang", "en"])
+    assert result.exit_code == 0 and "2 enrolled (2 new accounts)" in result.output
+    assert "2 unchanged" in runner.invoke(args=["lms", "enroll", "CLI-1", str(good), "--lang", "en"]).output
     assert runner.invoke(args=["lms", "enroll", "NOPE", str(good)]).exit_code != 0
 
 

@@ -9,6 +9,7 @@ from lms.extensions import db
 from lms.models import Assessment, Cohort, Enrollment, Lesson, LessonProgress, Submission, SubmissionState, Tier, Track
 from lms.services import dashboards, mentoring, progress
 from lms.services.clock import today_in
+from lms.services.outline import OutlineAssessment, OutlineLesson
 from tests.conftest import login
 
 
@@ -115,8 +116,9 @@ def test_continue_points_to_the_next_lesson_then_the_courses_assessment(app, mak
         program = progress.current_program(db.session)
         ordered = progress.steps(progress.load_outline(db.session, program))
         first = ordered[0]
-        course_lessons = [s.id for s in ordered if isinstance(s, Lesson) and s.course_id == first.course_id]
-        course_assessment = next(s for s in ordered if isinstance(s, Assessment) and s.course_id == first.course_id)
+        course_lessons = [s.id for s in ordered if isinstance(s, OutlineLesson) and s.course_id == first.course_id]
+        course_assessment = next(s for s in ordered
+                                 if isinstance(s, OutlineAssessment) and s.course_id == first.course_id)
     assert f"/me/lessons/{first.id}" in _card(client.get("/me/").get_data(as_text=True), "continue")
     with app.app_context():
         for lesson_id in course_lessons:

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
+from markupsafe import escape
 
 from lms import labels
 from lms.extensions import db
@@ -68,6 +69,49 @@ def test_a_target_role_the_program_does_not_describe_shows_its_name_not_its_code
 
     program = SimpleNamespace(roles={})
     with force_locale("zh_CN"):
-        source = '{% import "macros/labels.html" as label %}{{ label.target_role(p, "collab_cs") }}'
+        source = '{{ label.target_role(p, "collab_cs") }}'
         html = render_template_string(source, p=program)
     assert html.strip() == "人机协同客服"
+
+
+LABELS = {  # what the old per-call dict macros printed, in both languages
+    "en": {("role", "mentor"): "Mentor", ("mentor_kind", "ai"): "AI mentor", ("mentor_kind", None): "",
+           ("phase", "buffer"): "Buffer period", ("source_role", "basic_cs"): "Basic customer service",
+           ("source_role", None): "—", ("field_type", "textarea"): "Long text",
+           ("check_kind", "max_length"): "Length limit", ("target_role", "ai_trainer"): "AI trainer"},
+    "zh_CN": {("role", "mentor"): "导师", ("mentor_kind", "ai"): "AI导师", ("mentor_kind", None): "",
+              ("phase", "buffer"): "人机协同缓冲期", ("source_role", "basic_cs"): "基础客服",
+              ("source_role", None): "—", ("field_type", "textarea"): "长文本",
+              ("check_kind", "max_length"): "长度上限", ("target_role", "ai_trainer"): "AI训练师"},
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_labels_show_the_same_words_as_before_in_both_languages(app_ctx, locale):
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    program = SimpleNamespace(roles={})
+    with force_locale(locale):
+        for (name, code), expected in LABELS[locale].items():
+            args = (program, code) if name == "target_role" else (code,)
+            assert getattr(labels, name)(*args) == expected, (name, code)
+            html = render_template_string("{{ label[name](*args) }}", name=name, args=args)
+            assert html == str(escape(expected))
+        assert labels.week(3, 13) == {"en": "Week 3 of 13", "zh_CN": "第 3 周 / 共 13 周"}[locale]
+        assert labels.week(-1, 13, 2) == {"en": "starts in 2 days", "zh_CN": "2 天后开始"}[locale]
+        assert 'class="badge text-bg-success"' in labels.phase_badge("buffer")
+
+
+def test_template_translations_follow_a_forced_locale_and_come_back(app_ctx):
+    """The per-request catalogue is checked against the locale, so mail in another language works."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        assert render_template_string("{{ _('Mentor') }}") == "Mentor"
+        with force_locale("zh_CN"):
+            assert render_template_string("{{ _('Mentor') }}") == "导师"
+        assert render_template_string("{{ _('Mentor') }}") == "Mentor"

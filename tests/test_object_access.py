@@ -65,10 +65,10 @@ def test_closing_a_cohort_frees_seats_and_hands_waiting_work_to_the_new_mentors(
     with app.app_context():
         old_ai = db.session.get(User, t.ai.id)
         assert old_ai.mentor_load == 0 and db.session.get(User, t.biz.id).mentor_load == 0  # seats freed
-        assert sid not in [i.submission.id for i in grading.queue(db.session, old_ai, today)]
+        assert sid not in [i.submission_id for i in grading.queue(db.session, old_ai, today)]
         [item] = [i for i in grading.queue(db.session, db.session.get(User, new_ai.id), today)
-                  if i.submission.id == sid]
-        assert item.enrollment.cohort.code == "NEXT"  # the new cohort's due date, not the old one's
+                  if i.submission_id == sid]
+        assert item.cohort_code == "NEXT"  # the new cohort's due date, not the old one's
         file_id = db.session.scalar(sa.select(SubmissionFile.id).where(SubmissionFile.submission_id == sid))
     with pytest.raises(DomainError):
         _grade(app, t.ai, sid, _top(app))

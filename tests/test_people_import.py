@@ -53,9 +53,12 @@ def test_missing_columns_are_reported(session):
     assert report.errors[0].field == "email, role"
 
 
-def test_gbk_file_from_excel_is_read():
-    assert "李娜" in people_service.decode_csv(GOOD.encode("gb18030"))
-    assert people_service.decode_csv("\ufeffemail".encode()) == "email"
+def test_gbk_file_from_excel_is_detected_not_trusted():
+    from lms.services.import_files import load
+
+    source = load(GOOD.encode("gb18030"))
+    assert not source.certain and source.candidates[0] == "gb18030" and source.rows[1][1] == "李娜"
+    assert load("\ufeffemail".encode()).rows == [["email"]]
 
 
 def test_import_page_shows_row_errors_and_writes_nothing(app, login_as):
@@ -67,7 +70,7 @@ def test_import_page_shows_row_errors_and_writes_nothing(app, login_as):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert 'id="import-errors"' in html and "<td>5</td>" in html and "<code>email</code>" in html
+    assert 'id="import-errors"' in html and "<td>5</td><td>Email</td>" in html
     with app.app_context():
         assert _count(db.session) == 1  # only the admin
 
@@ -99,17 +102,17 @@ def test_cli_import_all_or_nothing(app, tmp_path):
     bad.write_text(BAD_ROW, encoding="utf-8")
     good.write_text(GOOD, encoding="utf-8")
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["lms", "import-people", str(bad)])
+    result = runner.invoke(args=["lms", "import-people", str(bad), "--lang", "en"])
     assert result.exit_code == 1
-    assert "line 5: email:" in result.output and "nothing imported" in result.output
-    result = runner.invoke(args=["lms", "import-people", str(good)])
-    assert result.exit_code == 0 and "created 3" in result.output
-    result = runner.invoke(args=["lms", "import-people", str(good)])
-    assert "created 0, updated 0, unchanged 3" in result.output
+    assert f"{bad}: line 5: Email:" in result.output and f"{bad}: nothing imported" in result.output
+    result = runner.invoke(args=["lms", "import-people", str(good), "--lang", "en"])
+    assert result.exit_code == 0 and "3 created" in result.output
+    result = runner.invoke(args=["lms", "import-people", str(good), "--lang", "en"])
+    assert f"{good}: 0 created, 0 updated, 3 unchanged" in result.output
 
 
 def test_a_file_over_the_row_limit_is_refused_whole(session):
-    from lms.services.people import MAX_CSV_ROWS
+    from lms.services.import_files import MAX_ROWS as MAX_CSV_ROWS
 
     rows = "".join(f"p{n}@example.com,P {n},trainee,,,zh_CN\n" for n in range(MAX_CSV_ROWS + 1))
     report = people_service.import_people(session, None, "email,name,role,mentor_kind,capacity,locale\n" + rows)

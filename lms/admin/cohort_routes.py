@@ -8,16 +8,17 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from lms import labels
-from lms.admin import bp
+from lms.admin import bp, imports
 from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
 from lms.admin.forms import ConfirmForm
 from lms.admin.invitation_routes import mail_and_report, new_invitations
+from lms.converters import page_number
 from lms.extensions import db
+from lms.list_filters import ListFilter
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
 from lms.services import admin_pages, clock, dashboards, invitations, mentoring
 from lms.services import cohorts as cohort_service
-from lms.services.people import decode_csv
 from lms.services.progress import current_program
 from lms.templating import localized
 from lms.transactions import commit_or_report
@@ -95,19 +96,24 @@ def _enroll_form(cohort: Cohort, formdata=None) -> EnrollForm:
     return form
 
 
-def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, status=200):
+def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, upload=None, status=200):
     today = _today()
-    roster = dashboards.cohort_roster(db.session, cohort)
+    roster_filter = ListFilter.from_args(request.args, dashboards.ROSTER_STATUSES, dashboards.ROSTER_SORTS)
+    roster = db.paginate(
+        dashboards.cohort_roster(cohort, roster_filter.find, roster_filter.status, roster_filter.sort),
+        page=request.args.get("page", 1, type=page_number), per_page=current_app.config["ROSTER_PER_PAGE"],
+        error_out=False)
     q = request.args.get("q", "").strip()
-    candidates = admin_pages.enrollment_candidates(db.session, roster, q)
     return render_template(
-        "admin/cohorts/detail.html", cohort=cohort, roster=roster,
+        "admin/cohorts/detail.html", cohort=cohort, roster=roster, roster_filter=roster_filter,
         week=clock.week_of(cohort.start_date, today),
         days_to_start=clock.days_to_start(cohort.start_date, today),
         phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
-        missing=mentoring.missing_mentors(roster), q=q, candidates=candidates,
+        missing=dashboards.missing_mentors(db.session, cohort), q=q,
+        candidates=admin_pages.enrollment_candidates(db.session, cohort, q),
         enroll_form=enroll_form or _enroll_form(cohort, formdata=None),
-        csv_form=csv_form or EnrollCsvForm(formdata=None), report=report, confirm_form=ConfirmForm(formdata=None),
+        csv_form=csv_form or EnrollCsvForm(formdata=None), report=report, upload=upload,
+        confirm_form=ConfirmForm(formdata=None),
         schedule=admin_pages.cohort_schedule(db.session, cohort),
     ), status
 
@@ -144,22 +150,21 @@ def cohort_enroll(cohort_id: int):
 def cohort_import(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     form = EnrollCsvForm()
-    if not form.validate_on_submit():
-        return _cohort_page(cohort, csv_form=form, status=400)
-    try:
-        text = decode_csv(form.file.data.read())
-    except UnicodeDecodeError:
-        form.file.errors.append(_("The file is not UTF-8 or GB18030 text."))
-        return _cohort_page(cohort, csv_form=form, status=400)
+    upload = imports.receive(form)  # a file whose encoding is uncertain is previewed first
+    if upload is None or upload.source is None:
+        return _cohort_page(cohort, csv_form=form, upload=upload, status=400)
     # The service writes nothing when any row is bad; a row checked fine, then another
     # request enrolled that trainee: a Conflict, answered 409 with its message.
     first = invitations.last_id(db.session) + 1
-    outcome = commit_or_report(lambda: cohort_service.import_enrollments(db.session, current_user, cohort, text))
+    outcome = commit_or_report(lambda: cohort_service.import_enrollments(
+        db.session, current_user, cohort, upload.source, apply=upload.confirmed))
     if not outcome.ok:
-        return _cohort_page(cohort, csv_form=form, status=outcome.status)
+        return _cohort_page(cohort, csv_form=form, upload=upload, status=outcome.status)
     report = outcome.result
     if not report.ok:
-        return _cohort_page(cohort, csv_form=form, report=report, status=400)
+        return _cohort_page(cohort, csv_form=form, report=report, upload=upload, status=400)
+    if not upload.confirmed:
+        return _cohort_page(cohort, csv_form=form, report=report, upload=upload)
     flash(_("Enrollment imported: %(e)d enrolled (%(a)d new accounts), %(u)d updated, %(n)d unchanged.",
             e=report.enrolled, a=report.accounts_created, u=report.updated, n=report.unchanged), "success")
     created = new_invitations(first)

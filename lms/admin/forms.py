@@ -63,8 +63,8 @@ class SetPasswordForm(FlaskForm):
 
 class ImportPeopleForm(FlaskForm):
     file = FileField(
-        _l("CSV file"),
-        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+        _l("CSV or Excel (.xlsx) file"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt", "xlsx"], _l("Upload a .csv or .xlsx file."))],
     )
     submit = SubmitField(_l("Import"))
 

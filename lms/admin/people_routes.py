@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import invitation_links
-from lms.admin import bp
+from lms.admin import bp, imports
 from lms.admin.forms import ConfirmForm, ImportPeopleForm, NewPersonForm, PersonForm, SetPasswordForm
 from lms.admin.invitation_routes import mail_and_report, new_invitations
 from lms.converters import page_number
@@ -49,7 +49,9 @@ def people():
     role = request.args.get("role") or None
     status = request.args.get("status", "active")
     active = {"active": True, "inactive": False, "invited": True}.get(status)
-    query = people_service.search_people(db.session, q, role, active)
+    sort = request.args.get("sort", "role")
+    sort = sort if sort in people_service.PEOPLE_SORTS else "role"
+    query = people_service.search_people(db.session, q, role, active, sort)
     if status == "invited":  # not accepted their invitation: no password yet
         query = query.where(User.password_hash.is_(None))
     page = db.paginate(
@@ -59,7 +61,7 @@ def people():
         error_out=False,
     )
     return render_template(
-        "admin/people.html", page=page, q=q, role=role, status=status, roles=list(Role),
+        "admin/people.html", page=page, q=q, role=role, status=status, roles=list(Role), sort=sort,
         not_accepted=db.session.scalar(people_service.count_without_password()),
     )
 
@@ -164,27 +166,23 @@ def people_import():
     form = ImportPeopleForm()
     report = None
     first = invitations.last_id(db.session) + 1
-    if form.validate_on_submit():
-        try:
-            text = people_service.decode_csv(form.file.data.read())
-        except UnicodeDecodeError:
-            form.file.errors.append(_("The file is not UTF-8 or GB18030 text."))
-        else:
-            report = people_service.import_people(db.session, current_user, text)
-            if report.ok:
-                db.session.commit()
-                flash(
-                    _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
-                      created=report.created, updated=report.updated, unchanged=report.unchanged),
-                    "success",
-                )
-                created = new_invitations(first)
-                if created:  # a page of this import's links to copy or download
-                    mail_and_report(created)
-                    return redirect(url_for("admin.invitations_page", **{"from": first, "to": created[-1].id}))
-                return redirect(url_for("admin.people"))
-            db.session.rollback()
-    failed = bool(form.errors or (report and report.errors))
-    return render_template("admin/people_import.html", form=form, report=report), (
+    upload = imports.receive(form)  # a file whose encoding is uncertain is previewed first
+    if upload is not None and upload.source is not None:
+        report = people_service.import_people(db.session, current_user, upload.source, apply=upload.confirmed)
+        if report.ok and upload.confirmed:
+            db.session.commit()
+            flash(
+                _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+                  created=report.created, updated=report.updated, unchanged=report.unchanged),
+                "success",
+            )
+            created = new_invitations(first)
+            if created:  # a page of this import's links to copy or download
+                mail_and_report(created)
+                return redirect(url_for("admin.invitations_page", **{"from": first, "to": created[-1].id}))
+            return redirect(url_for("admin.people"))
+        db.session.rollback()
+    failed = bool(form.errors or (report and report.errors) or (upload and upload.failed))
+    return render_template("admin/people_import.html", form=form, report=report, upload=upload), (
         400 if failed else 200
     )

@@ -54,8 +54,8 @@ def _crumbs(coaches) -> list[tuple[str, str]]:
 
 def _next_in_queue(after_id: int):
     """The oldest submission still waiting for this mentor, other than the one just saved."""
-    return next((item.submission.id for item in grading.queue(db.session, current_user, _today())
-                 if item.submission.id != after_id), None)
+    return next((item.submission_id for item in grading.queue(db.session, current_user, _today())
+                 if item.submission_id != after_id), None)
 
 
 @bp.route("/submissions/<int:submission_id>", methods=["GET", "POST"])

@@ -3,7 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.admin.cohort_forms import baseline_form
+from lms.converters import page_number
 from lms.extensions import db
+from lms.list_filters import ListFilter
 from lms.loaders import load_enrollment
 from lms.mentor import bp
 from lms.models import Competency
@@ -17,7 +19,16 @@ from lms.transactions import commit_or_report
 @require(Action.MENTOR_HOME)
 def home():
     today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return render_template("mentor/home.html", groups=dashboards.mentor_home(db.session, current_user, today))
+    cohorts = dashboards.mentor_cohorts(db.session, current_user)
+    listed = ListFilter.from_args(request.args, ("all",), dashboards.MENTOR_SORTS)
+    cohort_id = request.args.get("cohort", type=int)
+    cohort_id = cohort_id if cohort_id in {c.id for c in cohorts} else None
+    page = db.paginate(dashboards.mentor_trainees(current_user, listed.find, cohort_id, listed.sort),
+                       page=request.args.get("page", 1, type=page_number),
+                       per_page=current_app.config["ROSTER_PER_PAGE"], error_out=False)
+    groups = dashboards.mentor_home(db.session, current_user, today, page.items)
+    return render_template("mentor/home.html", groups=groups, page=page, listed=listed, cohorts=cohorts,
+                           cohort_id=cohort_id)
 
 
 @bp.route("/trainees/<int:enrollment_id>/baseline", methods=["GET", "POST"])

@@ -6,8 +6,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from lms.models import AuditEvent, Cohort, Enrollment, Role, Tier, Track, User
+from lms.models import AuditEvent, Cohort, Enrollment, Role, User
 from lms.services import clock, dashboards
+from lms.services.outline import OutlineTier, OutlineTrack
 from lms.services.progress import live, load_outline
 
 CANDIDATES_SHOWN = 20
@@ -34,21 +35,22 @@ def admin_overview(session: Session, today: date) -> AdminOverview:
     return AdminOverview(counts, no_password or 0, recent, dashboards.cohort_summaries(session, today))
 
 
-def enrollment_candidates(session: Session, roster: list[Enrollment], q: str) -> list[User]:
-    """Active trainees matching `q` (name or email) who are not on the roster yet."""
+def enrollment_candidates(session: Session, cohort: Cohort, q: str) -> list[User]:
+    """Active trainees matching `q` (name or email) who are not on the cohort's roster yet."""
     q = q.strip()
     if not q:
         return []
-    enrolled = {e.trainee_id for e in roster}
     pattern = f"%{q.lower()}%"
-    return [u for u in session.scalars(
-        sa.select(User).where(User.role == Role.TRAINEE, User.active.is_(True),
+    on_roster = sa.select(Enrollment.trainee_id).where(Enrollment.cohort_id == cohort.id)
+    return list(session.scalars(
+        sa.select(User).where(User.role == Role.TRAINEE, User.active.is_(True), User.id.not_in(on_roster),
                               sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
         .order_by(User.name).limit(CANDIDATES_SHOWN)
-    ) if u.id not in enrolled]
+    ))
 
 
-def cohort_schedule(session: Session, cohort: Cohort) -> list[tuple[Tier, Track, date, date]]:
+def cohort_schedule(session: Session, cohort: Cohort
+                    ) -> list[tuple[OutlineTier, OutlineTrack, date, date]]:
     """Each live track with its first and last day in this cohort's calendar, by week."""
     rows = [(tier, track, clock.week_start(cohort.start_date, track.start_week),
              clock.week_end(cohort.start_date, track.end_week))

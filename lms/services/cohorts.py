@@ -9,7 +9,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from lms import labels
 from lms.models import (
@@ -30,8 +30,9 @@ from lms.services import Conflict, DomainError, clock
 from lms.services import people as people_service
 from lms.services.audit import record
 from lms.services.auth import normalize_email
+from lms.services.import_files import RowError, Source, read_table
 from lms.services.mentoring import release_enrollment
-from lms.services.people import RowError
+from lms.vocabulary import Vocabulary
 
 COHORT_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
 
@@ -169,8 +170,9 @@ def current_enrollment(session: Session, trainee_id: int) -> Optional[Enrollment
     return session.scalar(
         sa.select(Enrollment).join(Cohort)
         .where(Enrollment.trainee_id == trainee_id)
-        .options(selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
-                 selectinload(Enrollment.cohort).selectinload(Cohort.program))
+        # to-one rows joined into the one query; a trainee's few assignments in a second
+        .options(selectinload(Enrollment.assignments).joinedload(MentorAssignment.mentor),
+                 contains_eager(Enrollment.cohort).joinedload(Cohort.program))
         .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(), Cohort.closed_at.is_(None).desc(),
                   Cohort.start_date.desc())
         .limit(1)
@@ -220,6 +222,7 @@ def set_baseline(
 @dataclass
 class EnrollReport:
     errors: list[RowError] = field(default_factory=list)
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # as they will be stored
     accounts_created: int = 0
     enrolled: int = 0
     updated: int = 0
@@ -230,27 +233,28 @@ class EnrollReport:
         return not self.errors
 
 
-def import_enrollments(session: Session, actor: Optional[User], cohort: Cohort, text: str) -> EnrollReport:
-    """CSV `email,name,target_role[,source_role]`: all rows good or nothing written.
+def import_enrollments(
+    session: Session, actor: Optional[User], cohort: Cohort, source: "Source | str | list[list[str]]",
+    apply: bool = True,
+) -> EnrollReport:
+    """CSV or XLSX `email,name,target_role[,source_role]`: all rows good or nothing written.
 
-    Missing trainee accounts are created (without a password). Importing the same
-    file again changes nothing.
+    Roles may be written as codes, labels or synonyms (lms/vocabulary.py). Missing
+    trainee accounts are created (without a password). Importing the same file again
+    changes nothing. With apply=False every row is checked and nothing is written.
     """
-    cell_rows, errors = people_service.read_csv(text, ("email", "name", "target_role"))
+    cell_rows, errors = read_table(source, ("email", "name", "target_role"))
     report = EnrollReport(errors=errors)
-    rows, seen = [], {}
-    emails = []
-    for line, cells in cell_rows:
-        email = normalize_email(cells.get("email", ""))
-        emails.append(email)
-        rows.append((line, email, cells))
+    words = Vocabulary(cohort.program.roles)
+    seen: dict[str, int] = {}
+    emails = [normalize_email(cells.get("email", "")) for _, cells in cell_rows]
     existing = {u.email: u for u in session.scalars(sa.select(User).where(User.email.in_(emails)))}
-    for line, email, cells in rows:
+    for (line, cells), email in zip(cell_rows, emails, strict=True):
+        values = {"email": email, "name": cells.get("name", "").strip()}
         user = existing.get(email)
         if user is None:
             for name, message in people_service.check_person({
-                "email": cells.get("email", ""), "name": cells.get("name", ""), "role": "trainee",
-                "locale": "zh_CN",
+                "email": cells.get("email", ""), "name": values["name"], "role": "trainee", "locale": "zh_CN",
             }).items():
                 report.errors.append(RowError(line, name, str(message)))
         elif user.role != Role.TRAINEE:
@@ -259,35 +263,37 @@ def import_enrollments(session: Session, actor: Optional[User], cohort: Cohort, 
         elif not user.active:
             report.errors.append(RowError(line, "email", str(_l("belongs to a deactivated account"))))
         else:
+            values["name"] = user.name  # the account keeps its name; the file only finds it
             other = _active_elsewhere(session, user.id, cohort)
             if other is not None:
                 report.errors.append(RowError(line, "email", str(_l("already in cohort %(code)s", code=other.code))))
-        if cells.get("target_role") not in cohort.program.roles:
-            report.errors.append(RowError(line, "target_role", str(_l(
-                "must be one of: %(options)s", options=", ".join(cohort.program.roles)))))
-        source = cells.get("source_role", "")
-        if source and source not in set(SourceRole):
-            report.errors.append(RowError(line, "source_role", str(_l(
-                "must be one of: %(options)s", options=", ".join(s.value for s in SourceRole)))))
+        for column in ("target_role", "source_role"):
+            written = cells.get(column, "")
+            values[column] = words.code(column, written) if written else None
+            if written and values[column] is None:
+                report.errors.append(RowError(line, column, words.unknown(column, written)))
+            elif column == "target_role" and not written:
+                report.errors.append(RowError(line, column, str(_l("is required"))))
         if email in seen:
             report.errors.append(RowError(line, "email", str(_l("same email as line %(line)d", line=seen[email]))))
         seen.setdefault(email, line)
-    if not rows and not report.errors:
+        report.rows.append((line, values))
+    if not cell_rows and not report.errors:
         report.errors.append(RowError(1, "file", str(_l("no rows to import"))))
     if cohort.closed_at is not None:
         report.errors.append(RowError(1, "cohort", str(_l("This cohort is closed."))))
-    if report.errors:
+    if report.errors or not apply:
         return report
-    for _line, email, cells in rows:
-        user = existing.get(email)
+    for _line, values in report.rows:
+        user = existing.get(values["email"])
         if user is None:
             user = people_service.create_person(session, actor, {
-                "email": email, "name": cells["name"], "role": "trainee", "mentor_kind": None,
+                "email": values["email"], "name": values["name"], "role": "trainee", "mentor_kind": None,
                 "capacity": None, "locale": "zh_CN"})
             report.accounts_created += 1
         enrollment_exists = session.scalar(sa.select(Enrollment.id).where(
             Enrollment.cohort_id == cohort.id, Enrollment.trainee_id == user.id)) is not None
-        _, changed = enroll(session, actor, cohort, user, cells["target_role"], cells.get("source_role") or None)
+        _, changed = enroll(session, actor, cohort, user, values["target_role"], values["source_role"])
         if not enrollment_exists:
             report.enrolled += 1
         elif changed:

@@ -2,6 +2,7 @@
 (never one query per trainee)."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Optional
@@ -10,7 +11,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from lms.models import (
-    Assessment,
     Cohort,
     Enrollment,
     EnrollmentStatus,
@@ -20,17 +20,17 @@ from lms.models import (
     Program,
     Submission,
     SubmissionState,
-    Tier,
     User,
 )
-from lms.services import clock, progress
+from lms.services import clock, mentoring, progress
 from lms.services.cohorts import current_enrollment
 from lms.services.grading import attainment
+from lms.services.outline import OutlineAssessment, OutlineTier
 
 
 @dataclass
 class DueItem:
-    assessment: Assessment
+    assessment: OutlineAssessment
     due: clock.Due
     status: str  # waiting (submitted, not graded yet) | overdue | this_week | later
     locked: bool = False  # its tier is not open yet: shown, but not a link that would answer 403
@@ -41,9 +41,10 @@ class Outline:
     """A program's live tiers, with what each target role needs."""
 
     program: Program
-    tiers: list[Tier]
+    tiers: Sequence[OutlineTier]
+    _due: dict = field(default_factory=dict, repr=False)
 
-    def needed_tiers(self, role: str) -> list[Tier]:
+    def needed_tiers(self, role: str) -> list[OutlineTier]:
         codes = self.program.tiers_for_role(role)
         return [t for t in self.tiers if t.code in codes]
 
@@ -51,7 +52,13 @@ class Outline:
         return {lesson.id for tier in self.needed_tiers(role) for track in progress.live(tier.tracks)
                 for course in progress.live(track.courses) for lesson in progress.live(course.lessons)}
 
-    def assessments_with_due(self, role: str, start: date) -> list[tuple[Assessment, clock.Due]]:
+    def assessments_with_due(self, role: str, start: date) -> list[tuple[OutlineAssessment, clock.Due]]:
+        key = (role, start)  # a mentor's trainees share a few roles and cohorts: work them out once
+        if key not in self._due:
+            self._due[key] = self._assessments_with_due(role, start)
+        return self._due[key]
+
+    def _assessments_with_due(self, role: str, start: date) -> list[tuple[OutlineAssessment, clock.Due]]:
         return [(a, clock.due_for_week(start, track.end_week))
                 for tier in self.needed_tiers(role) for track in progress.live(tier.tracks)
                 for course in progress.live(track.courses) for a in progress.live(course.assessments)]
@@ -104,7 +111,7 @@ class TraineeHome:
 
     @property
     def next_is_assessment(self) -> bool:
-        return isinstance(self.next_step, Assessment)
+        return isinstance(self.next_step, OutlineAssessment)
 
 
 def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
@@ -162,13 +169,39 @@ class CohortGroup:
     days_to_start: int = 0
 
 
-def mentor_home(session: Session, mentor: User, today: date) -> list[CohortGroup]:
-    enrollments = session.scalars(
-        sa.select(Enrollment).join(MentorAssignment)
+MENTOR_SORTS = ("cohort", "name")
+
+
+def mentor_trainees(mentor: User, find: str = "", cohort_id: Optional[int] = None, sort: str = "cohort"
+                    ) -> sa.Select:
+    """A select of the enrollments a mentor coaches now, filtered and sorted in SQL; the caller
+    pages it and hands the page to `mentor_home`."""
+    query = (sa.select(Enrollment).join(MentorAssignment).join(User, User.id == Enrollment.trainee_id)
+             .where(MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None))
+             .options(selectinload(Enrollment.trainee),
+                      selectinload(Enrollment.cohort).selectinload(Cohort.program)))
+    if find:
+        pattern = f"%{find.strip().lower()}%"
+        query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+    if cohort_id is not None:
+        query = query.where(Enrollment.cohort_id == cohort_id)
+    order = [User.name] if sort == "name" else [Enrollment.cohort_id, User.name]
+    return query.order_by(*order, Enrollment.id)
+
+
+def mentor_cohorts(session: Session, mentor: User) -> list[Cohort]:
+    """The cohorts of the trainees a mentor coaches now (for the filter)."""
+    return list(session.scalars(
+        sa.select(Cohort).join(Enrollment).join(MentorAssignment)
         .where(MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None))
-        .options(selectinload(Enrollment.trainee), selectinload(Enrollment.cohort).selectinload(Cohort.program))
-        .order_by(Enrollment.cohort_id, Enrollment.id)
-    ).all()
+        .distinct().order_by(Cohort.start_date.desc(), Cohort.id)))
+
+
+def mentor_home(session: Session, mentor: User, today: date, enrollments: Optional[list[Enrollment]] = None
+                ) -> list[CohortGroup]:
+    """Progress rows, grouped by cohort, for `enrollments` (a page of `mentor_trainees`; all by default)."""
+    if enrollments is None:
+        enrollments = session.scalars(mentor_trainees(mentor)).all()
     if not enrollments:
         return []
     trainee_ids = [e.trainee_id for e in enrollments]
@@ -250,12 +283,8 @@ def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
         .group_by(Enrollment.cohort_id, Enrollment.status)
     ):
         counts[cohort_id][status] = n
-    open_kinds = sa.select(sa.func.count(sa.distinct(MentorAssignment.kind))).where(
-        MentorAssignment.enrollment_id == Enrollment.id, MentorAssignment.ended_at.is_(None)
-    ).scalar_subquery()
     missing = dict(session.execute(
-        sa.select(Enrollment.cohort_id, sa.func.count(Enrollment.id))
-        .where(Enrollment.status == EnrollmentStatus.ACTIVE, open_kinds < 2)
+        sa.select(Enrollment.cohort_id, sa.func.count(Enrollment.id)).where(_lacking_mentor())
         .group_by(Enrollment.cohort_id)
     ).all())
     return [
@@ -272,12 +301,57 @@ def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
     ]
 
 
-def cohort_roster(session: Session, cohort: Cohort) -> list[Enrollment]:
-    return list(session.scalars(
-        sa.select(Enrollment).where(Enrollment.cohort_id == cohort.id)
-        .options(selectinload(Enrollment.trainee),
-                 selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
-                 selectinload(Enrollment.baselines))
-        .order_by(Enrollment.status, Enrollment.id)
-    ))
+ROSTER_SORTS = ("name", "status", "target_role", "enrolled")
+ROSTER_STATUSES = ("all", "active", "withdrawn", "lacking_mentor")
+
+
+def _lacking_mentor():
+    """An active enrollment without a current mentor of one kind or both (SQL, for filters and counts)."""
+    def has(kind):
+        return sa.exists().where(MentorAssignment.enrollment_id == Enrollment.id, MentorAssignment.kind == kind,
+                                 MentorAssignment.ended_at.is_(None))
+    return sa.and_(Enrollment.status == EnrollmentStatus.ACTIVE,
+                   sa.or_(~has(MentorKind.AI), ~has(MentorKind.BUSINESS)))
+
+
+def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = "name") -> sa.Select:
+    """A select of the cohort's enrollments, filtered and sorted in SQL; the caller pages it
+    (`db.paginate`), so a page costs the same whatever the cohort's size."""
+    query = (sa.select(Enrollment).join(User, User.id == Enrollment.trainee_id)
+             .where(Enrollment.cohort_id == cohort.id)
+             .options(selectinload(Enrollment.trainee),
+                      selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
+                      selectinload(Enrollment.baselines)))
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+    if status == "active":
+        query = query.where(Enrollment.status == EnrollmentStatus.ACTIVE)
+    elif status == "withdrawn":
+        query = query.where(Enrollment.status == EnrollmentStatus.WITHDRAWN)
+    elif status == "lacking_mentor":
+        query = query.where(_lacking_mentor())
+    order = {"status": [Enrollment.status], "target_role": [Enrollment.target_role],
+             "enrolled": [Enrollment.id]}.get(sort, [])
+    return query.order_by(*order, User.name, Enrollment.id)
+
+
+@dataclass
+class MissingMentors:
+    count: int  # every active trainee of the cohort lacking a mentor
+    shown: list  # the first few: (enrollment, [kinds lacking])
+
+
+def missing_mentors(session: Session, cohort: Cohort, shown: int = 10) -> MissingMentors:
+    """Who lacks a mentor, counted in SQL; only the first `shown` are loaded to be named."""
+    where = sa.and_(Enrollment.cohort_id == cohort.id, _lacking_mentor())
+    count = session.scalar(sa.select(sa.func.count()).select_from(Enrollment).where(where)) or 0
+    if not count:
+        return MissingMentors(0, [])
+    enrollments = session.scalars(
+        sa.select(Enrollment).join(User, User.id == Enrollment.trainee_id).where(where)
+        .options(selectinload(Enrollment.trainee), selectinload(Enrollment.assignments))
+        .order_by(User.name, Enrollment.id).limit(shown)
+    ).all()
+    return MissingMentors(count, mentoring.missing_mentors(enrollments))
 

@@ -65,7 +65,8 @@ def ensure_demo_activity(session: Session, cohort: Cohort, upload_folder: str) -
     mentors = {m.mentor_kind: m for m in (people_service.find_by_email(session, e)
                                           for e in ("mentor.ai@example.com", "mentor.biz@example.com"))}
     tiers = progress.load_outline(session, cohort.program)
-    foundation = progress.required_assessments(tiers[0])
+    # ORM rows: grading needs the criteria, which the outline leaves out
+    foundation = [session.get(Assessment, a.id) for a in progress.required_assessments(tiers[0])]
     lessons = session.scalars(sa.select(Lesson).join(Lesson.course).order_by(Lesson.id)).all()
 
     # trainee1: strong, every foundation assessment passed (advanced unlocked), lessons read.

@@ -8,29 +8,28 @@ exactly one wins and the other is told, with nothing half-written.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from lms import labels
 from lms.models import (
     Assessment,
     Cohort,
     Competency,
-    Course,
     Enrollment,
     EnrollmentStatus,
     Grade,
+    GraderKind,
     MentorAssignment,
     MentorKind,
     NotificationKind,
     RubricCriterion,
     Submission,
     SubmissionState,
-    Track,
     User,
 )
 from lms.models.base import utcnow
@@ -195,45 +194,50 @@ def visible_grades(submission: Submission, kind: Optional[MentorKind], blind: bo
 # --- the queue ----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class QueueItem:
-    submission: Submission
-    enrollment: Enrollment
+    """One row of the queue: only the columns the page shows."""
+
+    submission_id: int
+    submitted_at: datetime
+    attempt_no: int
+    max_attempts: int
+    trainee_name: str
+    cohort_code: str
+    assessment_title: dict
+    dual: bool  # graded by both mentors
     other_graded: bool  # with dual sign-off: the other mentor has graded
     # No due date or "overdue" here: the trainee handed the work in; it waits since `submitted_at`.
 
 
 def queue(session: Session, mentor: User, today: Optional[date] = None) -> list[QueueItem]:
-    """Submissions waiting for this mentor's grade, longest waiting first (fixed number of queries).
+    """Submissions waiting for this mentor's grade, longest waiting first: one query of plain columns.
 
     `today` is accepted for callers' sake; the order and the page depend only on `submitted_at`.
     """
     if mentor.mentor_kind is None:
         return []
     graders = ["both", mentor.mentor_kind.value]
-    has_my_grade = sa.exists().where(Grade.submission_id == Submission.id, Grade.kind == mentor.mentor_kind,
-                                     Grade.current.is_(True))
+    current_grade = sa.exists().where(Grade.submission_id == Submission.id, Grade.current.is_(True))
+    has_my_grade = current_grade.where(Grade.kind == mentor.mentor_kind)
+    other_graded = current_grade.where(Grade.kind != mentor.mentor_kind)
     rows = session.execute(
-        sa.select(Submission, Enrollment)
+        sa.select(Submission.id, Submission.submitted_at, Submission.attempt_no, Assessment.max_attempts,
+                  User.name, Cohort.code, Assessment.title, Assessment.grader == GraderKind.BOTH,
+                  other_graded)
         .join(Assessment, Assessment.id == Submission.assessment_id)
+        .join(User, User.id == Submission.trainee_id)
         .join(Enrollment, Enrollment.trainee_id == Submission.trainee_id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .join(MentorAssignment, MentorAssignment.enrollment_id == Enrollment.id)
         .where(Submission.state == SubmissionState.SUBMITTED, Assessment.grader.in_(graders),
                MentorAssignment.mentor_id == mentor.id, MentorAssignment.kind == mentor.mentor_kind,
                MentorAssignment.ended_at.is_(None), ~has_my_grade)
         # coaching as `permissions.coaching_mentors` defines it: the active enrollment in an open cohort
         .where(Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.cohort_open.is_(True))
-        .options(selectinload(Submission.trainee), selectinload(Submission.grades),
-                 selectinload(Submission.assessment).selectinload(Assessment.course)
-                 .selectinload(Course.track).selectinload(Track.tier),
-                 selectinload(Enrollment.cohort).selectinload(Cohort.program))
         .order_by(Submission.submitted_at, Submission.id)
-    ).all()
-    items = []
-    for submission, enrollment in rows:
-        others = [g for g in submission.grades if g.current and g.kind != mentor.mentor_kind]
-        items.append(QueueItem(submission, enrollment, bool(others)))
-    return items
+    )
+    return [QueueItem(*row) for row in rows]
 
 
 # --- attainment ---------------------------------------------------------------------
@@ -243,30 +247,43 @@ def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Compe
     """Weighted rubric score per competency over each trainee's latest graded attempts.
 
     With dual sign-off the two mentors' points are averaged per criterion. None
-    means no graded work touches that competency yet.
+    means no graded work touches that competency yet. Three column queries: home
+    pages call this, and ORM rows (answers, briefs) cost more than the sums.
     """
     if not trainee_ids:
         return {}
-    submissions = session.scalars(
-        sa.select(Submission).where(Submission.trainee_id.in_(trainee_ids),
-                                    Submission.state == SubmissionState.GRADED)
-        .options(selectinload(Submission.grades),
-                 selectinload(Submission.assessment).selectinload(Assessment.criteria))
+    latest: dict[tuple[int, int], int] = {}  # (trainee, assessment) → latest graded submission
+    for submission_id, trainee_id, assessment_id in session.execute(
+        sa.select(Submission.id, Submission.trainee_id, Submission.assessment_id)
+        .where(Submission.trainee_id.in_(trainee_ids), Submission.state == SubmissionState.GRADED)
         .order_by(Submission.attempt_no)
-    ).all()
-    latest: dict[tuple[int, int], Submission] = {}
-    for s in submissions:  # later attempts overwrite earlier ones
-        latest[(s.trainee_id, s.assessment_id)] = s
+    ):
+        latest[(trainee_id, assessment_id)] = submission_id  # later attempts overwrite earlier ones
+    if not latest:
+        return {t: dict.fromkeys(Competency) for t in trainee_ids}
+    points: dict[int, list[dict]] = defaultdict(list)  # submission → its current grades' points
+    for submission_id, grade_points in session.execute(
+        sa.select(Grade.submission_id, Grade.points)
+        .where(Grade.submission_id.in_(latest.values()), Grade.current.is_(True))
+    ):
+        points[submission_id].append(grade_points)
+    criteria = defaultdict(list)  # assessment → live criteria (code, competency, weight, max points)
+    for assessment_id, code, competency, weight, levels in session.execute(
+        sa.select(RubricCriterion.assessment_id, RubricCriterion.code, RubricCriterion.competency,
+                  RubricCriterion.weight, RubricCriterion.levels)
+        .where(RubricCriterion.assessment_id.in_({a for _, a in latest}), RubricCriterion.archived_at.is_(None))
+    ):
+        criteria[assessment_id].append((code, competency, weight, max(level["points"] for level in levels)))
     sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))  # trainee → competency → [Σw·ratio, Σw]
-    for (trainee_id, _), s in latest.items():
-        current = [g for g in s.grades if g.current]
-        for criterion in s.assessment.criteria:
-            if criterion.archived_at is not None or not current:
-                continue
-            ratio = sum(g.points.get(criterion.code, 0) for g in current) / len(current) / criterion.max_points
-            acc = sums[trainee_id][criterion.competency]
-            acc[0] += criterion.weight * ratio
-            acc[1] += criterion.weight
+    for (trainee_id, assessment_id), submission_id in latest.items():
+        current = points.get(submission_id)
+        if not current:
+            continue
+        for code, competency, weight, max_points in criteria[assessment_id]:
+            ratio = sum(p.get(code, 0) for p in current) / len(current) / max_points
+            acc = sums[trainee_id][competency]
+            acc[0] += weight * ratio
+            acc[1] += weight
     return {
         t: {c: (round(100 * sums[t][c][0] / sums[t][c][1], 1) if sums[t][c][1] else None) for c in Competency}
         for t in trainee_ids

@@ -1,7 +1,5 @@
 """People: create, edit, deactivate and bulk-import users; every change audited."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -10,16 +8,20 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from lms import labels
 from lms.models import DEFAULT_CAPACITY, LOCALES, MentorKind, Role, User
 from lms.services import DomainError, invitations
 from lms.services.audit import changed_fields, record
 from lms.services.auth import hash_password, normalize_email
-from lms.services.text import has_control_chars
+from lms.services.import_files import RowError, Source, read_table
+from lms.vocabulary import Vocabulary, join
 
+PEOPLE_SORTS = ("role", "name", "email", "newest")
 EDITABLE = ["name", "role", "mentor_kind", "capacity", "locale"]
 MAX_CAPACITY = 100
 CSV_COLUMNS = ["email", "name", "role", "mentor_kind", "capacity", "locale"]
-MAX_CSV_CELL = 1000  # characters: more than any column holds, far below the csv module's 128 KiB
+FULL_WIDTH_DIGITS = {0xFF10 + n: str(n) for n in range(10)}  # "１０" is 10; "²" stays an error
+CODED = ("role", "mentor_kind", "locale")  # cells written as words, read through lms/vocabulary.py
 
 
 def check_person(values: dict[str, Any]) -> dict[str, str]:
@@ -36,7 +38,7 @@ def check_person(values: dict[str, Any]) -> dict[str, str]:
         errors["name"] = _l("is longer than 120 characters")
     role = values.get("role")
     if role not in set(Role):
-        errors["role"] = _l("must be one of admin, mentor, trainee")
+        errors["role"] = _l("must be one of: %(options)s", options=join(labels.ROLES.values()))
     kind = values.get("mentor_kind")
     if role == Role.MENTOR and kind not in set(MentorKind):
         errors["mentor_kind"] = _l("a mentor needs a kind: AI mentor or business mentor")
@@ -48,7 +50,7 @@ def check_person(values: dict[str, Any]) -> dict[str, str]:
     ):
         errors["capacity"] = _l("must be a whole number from 1 to %(max)d", max=MAX_CAPACITY)
     if values.get("locale") not in LOCALES:
-        errors["locale"] = _l("must be zh_CN or en")
+        errors["locale"] = _l("must be one of: %(options)s", options=join(labels.LOCALE_NAMES.values()))
     return errors
 
 
@@ -201,9 +203,11 @@ def search_people(
     text: str = "",
     role: Optional[str] = None,
     active: Optional[bool] = None,
+    sort: str = "role",
 ):
-    """A select of users matching a name/email search, role and active filters."""
-    query = sa.select(User).order_by(User.role, User.name, User.id)
+    """A select of users matching a name/email search, role and active filters, sorted in SQL."""
+    order = {"name": [User.name], "email": [User.email], "newest": [User.id.desc()]}.get(sort, [User.role, User.name])
+    query = sa.select(User).order_by(*order, User.id)
     if text:
         pattern = f"%{text.strip().lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
@@ -218,15 +222,9 @@ def search_people(
 
 
 @dataclass
-class RowError:
-    row: int  # line number in the file; the header is line 1
-    field: str
-    message: str
-
-
-@dataclass
 class ImportReport:
     errors: list[RowError] = field(default_factory=list)
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # as they will be stored
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -234,64 +232,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without Excel's BOM), else GB18030 as saved by Chinese Excel."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
-def _cell_problem(value: str) -> Optional[str]:
-    if has_control_chars(value):
-        return str(_l("contains a control character"))
-    if len(value) > MAX_CSV_CELL:
-        return str(_l("is longer than %(max)d characters", max=MAX_CSV_CELL))
-    return None
-
-
-MAX_CSV_ROWS = 2000  # an intake is ~120 people; a file this size imports in seconds
-
-
-def read_csv(text: str, required: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """Rows as (line, cells) with lower-cased column names and stripped cells, and every problem found.
-
-    A cell holding a control character or over MAX_CSV_CELL characters is a row error
-    (the row is left out); a line the csv module cannot read (a field over its
-    process-wide limit, a stray carriage return) ends the reading with a row error.
-    """
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    except csv.Error:
-        return [], [RowError(1, "file", str(_l("is not a CSV text file")))]
-    if any(has_control_chars(h) for h in header):  # e.g. a spreadsheet or archive renamed to .csv
-        return [], [RowError(1, "file", str(_l("is not a CSV text file")))]
-    missing = [c for c in required if c not in header]
-    if missing:
-        return [], [RowError(1, ", ".join(missing), str(_l("missing column")))]
-    reader.fieldnames = header
-    rows, errors = [], []
-    line = 1
-    try:
-        for line, raw in enumerate(reader, start=2):
-            if line > MAX_CSV_ROWS + 1:  # one request must finish well inside a worker's timeout
-                errors.append(RowError(line, "file", str(
-                    _l("more than %(n)d rows: split the file", n=MAX_CSV_ROWS))))
-                break
-            cells = {k: (v or "").strip() for k, v in raw.items() if k}
-            problems = [(k, p) for k, p in ((k, _cell_problem(v)) for k, v in cells.items()) if p]
-            errors.extend(RowError(line, k, p) for k, p in problems)
-            if any(cells.values()) and not problems:
-                rows.append((line, cells))
-    except csv.Error as error:  # the reader cannot go on past a line it could not read
-        too_long = "field larger than field limit" in str(error)  # the csv module's own wording
-        errors.append(RowError(line + 1, "file", str(
-            _l("a field is too long (over %(kb)d KiB)", kb=csv.field_size_limit() // 1024) if too_long
-            else _l("cannot be read as CSV (check quotes and line breaks)"))))
-    return rows, errors
 
 
 def _capacity(text: str) -> Any:
@@ -302,23 +242,27 @@ def _capacity(text: str) -> Any:
     return int(text) if text.isascii() and text.isdigit() else text
 
 
-def parse_people_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
-    """Rows as (line, values) and every row-level problem; no database access."""
-    cell_rows, errors = read_csv(text, ("email", "name", "role"))
+def parse_people_csv(
+    source: "Source | str | list[list[str]]",
+) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """Rows as (line, values) with codes for the words people wrote, and every row-level
+    problem; no database access."""
+    cell_rows, errors = read_table(source, ("email", "name", "role"))
+    words = Vocabulary()
     rows, seen = [], {}
     for line, cells in cell_rows:
-        values: dict[str, Any] = {
-            "email": cells.get("email", ""),
-            "name": cells.get("name", ""),
-            "role": cells.get("role", "").lower(),
-            "mentor_kind": cells.get("mentor_kind", "").lower() or None,
-            "locale": cells.get("locale") or "zh_CN",
-        }
-        capacity = cells.get("capacity", "")
+        values: dict[str, Any] = {"email": cells.get("email", ""), "name": cells.get("name", "")}
+        unknown = {}
+        for column in CODED:
+            written = cells.get(column, "")
+            values[column] = words.code(column, written) if written else None
+            if written and values[column] is None:
+                unknown[column] = words.unknown(column, written)
+        values["locale"] = values["locale"] or "zh_CN"
         if values["role"] == Role.MENTOR:
-            values["capacity"] = _capacity(capacity)
-        for name, message in check_person(values).items():
-            errors.append(RowError(line, name, str(message)))
+            values["capacity"] = _capacity(cells.get("capacity", "").translate(FULL_WIDTH_DIGITS))
+        problems = {**{k: str(v) for k, v in check_person(values).items()}, **unknown}
+        errors.extend(RowError(line, name, message) for name, message in problems.items())
         email = normalize_email(values["email"])
         if email in seen:
             errors.append(
@@ -332,7 +276,7 @@ def parse_people_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[
 
 
 def import_people(
-    session: Session, actor: Optional[User], text: str, apply: bool = True
+    session: Session, actor: Optional[User], source: "Source | str | list[list[str]]", apply: bool = True
 ) -> ImportReport:
     """Validate every row; write nothing unless all rows are good.
 
@@ -340,8 +284,8 @@ def import_people(
     importing the same file twice changes nothing the second time. New people
     get no password: an admin sets one before they can log in.
     """
-    rows, errors = parse_people_csv(text)
-    report = ImportReport(errors=errors)
+    rows, errors = parse_people_csv(source)
+    report = ImportReport(errors=errors, rows=rows)
     if errors:
         return report
     existing = {

@@ -4,26 +4,25 @@ Tier rule (DESIGN.md): the first tier is open; each next tier opens when every
 required assessment of the tier before it is passed.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from lms.models import (
-    Assessment,
-    Course,
     Lesson,
     LessonProgress,
     Program,
     Submission,
     Tier,
-    Track,
     User,
 )
 from lms.permissions import tier_open
-from lms.services import DomainError
+from lms.services import DomainError, outline
+from lms.services.outline import OutlineAssessment, OutlineCourse, OutlineLesson, OutlineTier, OutlineTrack
 
 
 @dataclass
@@ -42,12 +41,12 @@ class Progress:
 
 @dataclass
 class TierState:
-    tier: Tier
+    tier: OutlineTier
     unlocked: bool
     needed: bool  # part of the trainee's target role
     required_total: int
     required_passed: int
-    blocked_by: Optional[Tier] = None  # the tier whose assessments must be passed first
+    blocked_by: Optional[OutlineTier] = None  # the tier whose assessments must be passed first
     progress: Progress = field(default_factory=Progress)
 
     @property
@@ -61,17 +60,9 @@ def current_program(session: Session) -> Optional[Program]:
     )
 
 
-def load_outline(session: Session, program: Program) -> list[Tier]:
-    """Tiers with tracks, courses, lessons and assessments, loaded in a fixed number of queries."""
-    return list(session.scalars(
-        sa.select(Tier)
-        .where(Tier.program_id == program.id, Tier.archived_at.is_(None))
-        .order_by(Tier.position)
-        .options(
-            selectinload(Tier.tracks).selectinload(Track.courses).selectinload(Course.lessons),
-            selectinload(Tier.tracks).selectinload(Track.courses).selectinload(Course.assessments),
-        )
-    ))
+def load_outline(session: Session, program: Program) -> tuple[OutlineTier, ...]:
+    """Tiers with tracks, courses, lessons and assessments as read-only data (cached; see outline.py)."""
+    return outline.load_outline(session, program)
 
 
 def live(rows):
@@ -79,7 +70,7 @@ def live(rows):
     return [r for r in rows if r.archived_at is None]
 
 
-def required_assessments(tier: Tier) -> list[Assessment]:
+def required_assessments(tier: OutlineTier) -> list[OutlineAssessment]:
     return [a for track in live(tier.tracks) for course in live(track.courses)
             for a in live(course.assessments) if a.required]
 
@@ -114,7 +105,7 @@ def completed_lesson_ids(session: Session, trainee_id: int) -> set[int]:
 
 
 def tier_states(
-    tiers: list[Tier], passed: set[int], completed: set[int], needed_codes: Optional[list[str]] = None
+    tiers: Sequence[OutlineTier], passed: set[int], completed: set[int], needed_codes: Optional[list[str]] = None
 ) -> list[TierState]:
     """Unlock state and progress per tier, in order. Pure: no database access."""
     states: list[TierState] = []
@@ -137,12 +128,12 @@ def tier_states(
     return states
 
 
-def course_progress(course: Course, completed: set[int]) -> Progress:
+def course_progress(course: OutlineCourse, completed: set[int]) -> Progress:
     lessons = live(course.lessons)
     return Progress(sum(1 for lesson in lessons if lesson.id in completed), len(lessons))
 
 
-def track_progress(track: Track, completed: set[int]) -> Progress:
+def track_progress(track: OutlineTrack, completed: set[int]) -> Progress:
     total = Progress()
     for course in live(track.courses):
         total.add(course_progress(course, completed))
@@ -170,20 +161,20 @@ def set_lesson_done(session: Session, trainee: User, lesson: Lesson, done: bool)
     session.flush()
 
 
-Step = Union[Lesson, Assessment]
+Step = Union[OutlineLesson, OutlineAssessment]
 
 
-def steps(tiers: list[Tier]) -> list[Step]:
+def steps(tiers: Sequence[OutlineTier]) -> list[Step]:
     """Every lesson and assessment in program order: each course's lessons, then its assessments."""
     return [x for tier in tiers for track in live(tier.tracks) for course in live(track.courses)
             for x in live(course.lessons) + live(course.assessments)]
 
 
-def step_after(lesson: Lesson, tiers: list[Tier]) -> Optional[Step]:
+def step_after(lesson: Lesson, tiers: Sequence[OutlineTier]) -> Optional[Step]:
     """What follows `lesson` in program order: the next lesson, or the course's assessment after its last one."""
     ordered = steps(tiers)
     for i, step in enumerate(ordered):
-        if isinstance(step, Lesson) and step.id == lesson.id:
+        if isinstance(step, OutlineLesson) and step.id == lesson.id:
             return ordered[i + 1] if i + 1 < len(ordered) else None
     return None
 
@@ -192,9 +183,9 @@ def next_step(states: list[TierState], completed: set[int], statuses: dict[int, 
     """Where to continue: the first lesson not done or required assessment still open (neither
     passed nor waiting for a grade), in program order, in the open tiers the trainee needs."""
     for step in steps([s.tier for s in states if s.unlocked and s.needed]):
-        if isinstance(step, Lesson) and step.id not in completed:
+        if isinstance(step, OutlineLesson) and step.id not in completed:
             return step
-        if isinstance(step, Assessment) and step.required and statuses.get(step.id) not in ("passed", "waiting"):
+        if isinstance(step, OutlineAssessment) and step.required and statuses.get(step.id) not in ("passed", "waiting"):
             return step
     return None
 
@@ -209,7 +200,8 @@ def overall_progress(states: list[TierState]) -> Progress:
     return total
 
 
-def neighbours(lesson: Lesson, tiers: list[Tier]) -> tuple[Optional[Lesson], Optional[Lesson]]:
+def neighbours(lesson: Lesson, tiers: Sequence[OutlineTier]
+               ) -> tuple[Optional[OutlineLesson], Optional[OutlineLesson]]:
     """Previous and next lesson in program order (across courses and tracks)."""
     ordered = [x for tier in tiers for track in live(tier.tracks) for course in live(track.courses)
                for x in live(course.lessons)]

@@ -5,10 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from lms.extensions import db
-from lms.models import Assessment, Lesson
+from lms.models import Lesson
 from lms.permissions import Action, require
 from lms.services import clock, dashboards, progress
 from lms.services.cohorts import current_enrollment
+from lms.services.outline import OutlineAssessment
 from lms.trainee import bp
 
 
@@ -46,7 +47,7 @@ def locked_page(state: progress.TierState):
 
 
 def _step_url(step) -> str:
-    if isinstance(step, Assessment):
+    if isinstance(step, OutlineAssessment):
         return url_for("trainee.assessment", assessment_id=step.id)
     return url_for("trainee.lesson", lesson_id=step.id)
 
@@ -77,7 +78,7 @@ def lesson(lesson_id: int):
     tiers = [s.tier for s in states]
     previous, _following = progress.neighbours(lesson, tiers)
     following = progress.step_after(lesson, tiers)  # after the last lesson: the course's assessment
-    is_assessment = isinstance(following, Assessment)
+    is_assessment = isinstance(following, OutlineAssessment)
     return render_template(
         "catalog/lesson.html", lesson=lesson, previous=previous, staff=False,
         following=None if is_assessment else following, following_assessment=following if is_assessment else None,
