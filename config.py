@@ -81,6 +81,7 @@ def mail_settings(env: Mapping[str, str]) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or None,
         "MAIL_SUPPRESS_SEND": False,
+        "MAIL_TIMEOUT_SECONDS": _int_env(env, "MAIL_TIMEOUT_SECONDS", 10),
     }
 
 

@@ -5,6 +5,7 @@ Links in e-mails are built on PUBLIC_URL when it is set, never on a Host header 
 own address.
 """
 
+import smtplib
 import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -13,9 +14,9 @@ from babel.dates import format_datetime, get_timezone, get_timezone_name
 from flask import current_app, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_mail import Message
+from flask_mail import Connection, Message
 
-from lms.extensions import db, mail
+from lms.extensions import db
 from lms.models import Invitation, LinkPurpose
 from lms.models.base import utcnow
 from lms.services import invitations as links
@@ -46,6 +47,20 @@ def local_text(moment: datetime, locale: str) -> str:
            f"{get_timezone_name(zone, locale=locale)}"
 
 
+class _Connection(Connection):
+    """Flask-Mail's connection with a timeout (it has none): a mail server that stops
+    answering must not hold an admin's request, and the worker, for ever."""
+
+    def configure_host(self) -> smtplib.SMTP:
+        kind = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = kind(self.mail.server, self.mail.port, timeout=current_app.config["MAIL_TIMEOUT_SECONDS"])
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
 def mail_enabled() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
@@ -71,7 +86,7 @@ def send(items: Iterable[Invitation]) -> list[Invitation]:
     messages = [(item, _message(item)) for item in items]  # before connecting: nothing else can fail
     sent: set[int] = set()
     try:
-        with mail.connect() as connection:
+        with _Connection(current_app.extensions["mail"]) as connection:
             for item, message in messages:
                 try:
                     connection.send(message)

@@ -326,3 +326,28 @@ def test_production_with_mail_needs_a_public_https_address_and_a_sender():
     assert any("PUBLIC_URL" in p for p in problems) and any("MAIL_DEFAULT_SENDER" in p for p in problems)
     env.update(PUBLIC_URL="https://lms.example.cn", MAIL_DEFAULT_SENDER="lms@example.cn")
     assert production_problems(env) == []
+
+
+def test_a_mail_server_that_never_answers_times_out(app, make_user):
+    import socket
+
+    from lms import create_app
+    from tests.conftest import Client
+
+    with socket.socket() as silent:  # accepts connections (the kernel does), never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        stuck = create_app("testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                                       "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": silent.getsockname()[1],
+                                       "MAIL_DEFAULT_SENDER": "lms@example.com", "MAIL_TIMEOUT_SECONDS": 1})
+        stuck.test_client_class = Client
+        client = stuck.test_client()
+        with client.session_transaction() as sess:
+            sess["locale"] = "en"
+        login(client, make_user("admin"))
+        response = client.post_form("/admin/people/new", {
+            "email": "y@example.com", "name": "小杨", "role": "trainee", "mentor_kind": "", "locale": "en"},
+            follow_redirects=True)
+    assert "could not be e-mailed" in response.get_data(as_text=True)
+    with app.app_context():
+        assert "timed out" in db.session.scalar(sa.select(Invitation.mail_error))
