@@ -62,7 +62,7 @@ def healthz():
 
 
 @bp.app_context_processor
-def _locale_form():
+def _language_switch():
     here = request.full_path.rstrip("?")
     if request.method != "GET":
         # A page re-rendered after a POST (a form with errors) lives at an address
@@ -70,7 +70,8 @@ def _locale_form():
         referrer = urlsplit(request.referrer or "")
         same_site = referrer.netloc == request.host
         here = (referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else ""
-    return {"locale_form": LocaleForm(formdata=None, next=here if is_safe_path(here) else "")}
+    # Plain hidden inputs (with the request's one CSRF token) rather than a form object on every page.
+    return {"locale_next": here if is_safe_path(here) else ""}
 
 
 @bp.route("/files/<int:file_id>")
