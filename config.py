@@ -69,6 +69,26 @@ def instance_secret_key(folder: Path) -> str:
     return key
 
 
+def mail_settings(env: Mapping[str, str]) -> dict:
+    """Flask-Mail's settings; without MAIL_SERVER nothing is e-mailed (links are copied by hand)."""
+    flag = partial(_bool_env, env)
+    return {
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int_env(env, "MAIL_PORT", 25),
+        "MAIL_USE_TLS": flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": flag("MAIL_USE_SSL"),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or None,
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_TIMEOUT_SECONDS": _int_env(env, "MAIL_TIMEOUT_SECONDS", 10),
+    }
+
+
+def _bool_env(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").lower() in {"1", "true", "yes"}
+
+
 def production_problems(env: Mapping[str, str]) -> list[str]:
     """Why this environment must not run production; empty when it may."""
     problems = []
@@ -89,6 +109,11 @@ def production_problems(env: Mapping[str, str]) -> list[str]:
         problems.append(
             "DATABASE_URL must point at PostgreSQL, e.g. postgresql+psycopg://reskill:PASSWORD@db-host:5432/reskill"
         )
+    if env.get("MAIL_SERVER") and not env.get("PUBLIC_URL", "").startswith("https://"):
+        problems.append("PUBLIC_URL must be the site's https:// address when MAIL_SERVER is set: "
+                        "e-mailed links are built on it")
+    if env.get("MAIL_SERVER") and not env.get("MAIL_DEFAULT_SENDER"):
+        problems.append("MAIL_DEFAULT_SENDER must name the sender when MAIL_SERVER is set")
     if env.get("FLASK_DEBUG", "").lower() not in {"", "0", "false", "no"}:  # Flask's own reading
         problems.append("FLASK_DEBUG must be unset: debug mode shows code and data to whoever sees an error")
     return problems
@@ -142,6 +167,16 @@ class Config:
             # A logged-in session ends after this long without a request (ASVS 3.3.2).
             "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int_env(env, "SESSION_IDLE_HOURS", 12)),
             "HSTS_SECONDS": _int_env(env, "HSTS_SECONDS", cls.HSTS_SECONDS),
+            # Set-password links: invitations for new accounts, "forgot password" resets.
+            "INVITATION_DAYS": _int_env(env, "INVITATION_DAYS", 7),
+            "PASSWORD_RESET_MINUTES": _int_env(env, "PASSWORD_RESET_MINUTES", 60),
+            "RESET_MAX_PER_EMAIL": _int_env(env, "RESET_MAX_PER_EMAIL", 5),
+            "RESET_MAX_PER_IP": _int_env(env, "RESET_MAX_PER_IP", 30),
+            "RESET_WINDOW_MINUTES": _int_env(env, "RESET_WINDOW_MINUTES", 60),
+            # Links in e-mails are built on this address, never on the request's Host header
+            # (which a "forgot password" requester controls); unset: the request's own.
+            "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/"),
+            **mail_settings(env),
             # Behind one reverse proxy, the client's IP (which throttling counts by) is in
             # X-Forwarded-For; trusting that header without a proxy would let anyone pick it.
             "PROXY_FIX": env.get("LMS_PROXY_FIX") == "1",

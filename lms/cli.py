@@ -139,4 +139,7 @@ def register_cli(app) -> None:
 
     lms_cli.add_command(i18n_cli)
     register(lms_cli)
+    from lms.cli_invitations import invitation_links_command
+
+    lms_cli.add_command(invitation_links_command)
     app.cli.add_command(lms_cli)

@@ -95,7 +95,7 @@ class Client(FlaskClient):
     def post_form(self, url, data=None, **kwargs):
         data = {"csrf_token": self.csrf_token(), **(data or {})}
         response = self.post(url, data=data, **kwargs)
-        if url.startswith(("/auth/login", "/auth/logout", "/auth/password")):
+        if url.startswith(("/auth/login", "/auth/logout", "/auth/password", "/auth/set-password")):
             self._token = None  # logging in or out starts a new CSRF secret
         return response
 
@@ -272,3 +272,57 @@ def assessment_id(app, code: str) -> int:
 
     with app.app_context():
         return db.session.scalar(sa.select(Assessment.id).where(Assessment.code == code))
+
+
+class SmtpSink:
+    """aiosmtpd handler keeping every message it receives (a real SMTP server on loopback)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def wait(self, count: int = 1, seconds: float = 5.0) -> list:
+        import time
+
+        deadline = time.monotonic() + seconds
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink():
+    """A local SMTP server for one test: sink.messages holds what it received."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.port = controller.port
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(app, smtp_sink):
+    """The app on the same database, e-mailing through `smtp_sink`."""
+    mailing = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_sink.port, "MAIL_DEFAULT_SENDER": "lms@example.com",
+    })
+    mailing.test_client_class = Client
+    return mailing

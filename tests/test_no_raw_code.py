@@ -122,7 +122,20 @@ def _ids(session) -> dict[str, list[int]]:
         "assessment_id": sorted({first(Assessment)} | {
             session.get(Submission, s).assessment_id for s in submissions}),
         "submission_id": submissions,
+        "token": [_invitation_token(session)],
     }
+
+
+def _invitation_token(session) -> str:
+    """A working set-password link's token (the page says whom it is for)."""
+    from flask import current_app
+
+    from lms.services import invitations
+
+    trainee = session.scalars(sa.select(User).where(User.role == Role.TRAINEE).order_by(User.id)).first()
+    invitation = invitations.invite(session, None, trainee)
+    session.commit()
+    return invitations.token(invitation, current_app.config["SECRET_KEY"])
 
 
 def _urls(app, ids) -> list[str]:
@@ -188,6 +201,7 @@ def test_form_errors_in_zh_cn_have_no_code_or_english(app, client):
         enrollment = db.session.scalars(sa.select(Enrollment.id)).first()
     posts = [
         (None, "/auth/login", {"email": "x"}),
+        (None, "/auth/forgot", {"email": "x"}),
         (admin, "/admin/people/new", {"email": "not-an-email", "role": "mentor", "capacity": "x"}),
         (admin, "/admin/cohorts/new", {"code": "", "start_date": "x"}),
         (admin, "/admin/people/import", {}),

@@ -11,12 +11,13 @@ from lms import labels
 from lms.admin import bp, imports
 from lms.admin.cohort_forms import AssignForm, CohortForm, EnrollCsvForm, EnrollForm, WithdrawForm
 from lms.admin.forms import ConfirmForm
+from lms.admin.invitation_routes import mail_and_report, new_invitations
 from lms.converters import page_number
 from lms.extensions import db
 from lms.list_filters import ListFilter
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
-from lms.services import admin_pages, clock, dashboards, mentoring
+from lms.services import admin_pages, clock, dashboards, invitations, mentoring
 from lms.services import cohorts as cohort_service
 from lms.services.progress import current_program
 from lms.templating import localized
@@ -154,6 +155,7 @@ def cohort_import(cohort_id: int):
         return _cohort_page(cohort, csv_form=form, upload=upload, status=400)
     # The service writes nothing when any row is bad; a row checked fine, then another
     # request enrolled that trainee: a Conflict, answered 409 with its message.
+    first = invitations.last_id(db.session) + 1
     outcome = commit_or_report(lambda: cohort_service.import_enrollments(
         db.session, current_user, cohort, upload.source, apply=upload.confirmed))
     if not outcome.ok:
@@ -165,6 +167,10 @@ def cohort_import(cohort_id: int):
         return _cohort_page(cohort, csv_form=form, report=report, upload=upload)
     flash(_("Enrollment imported: %(e)d enrolled (%(a)d new accounts), %(u)d updated, %(n)d unchanged.",
             e=report.enrolled, a=report.accounts_created, u=report.updated, n=report.unchanged), "success")
+    created = new_invitations(first)
+    if created:  # new accounts: a page of their set-password links
+        mail_and_report(created)
+        return redirect(url_for("admin.invitations_page", **{"from": first, "to": created[-1].id}))
     return redirect(url_for("admin.cohort", cohort_id=cohort.id))
 
 

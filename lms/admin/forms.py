@@ -48,7 +48,7 @@ class NewPersonForm(PersonForm):
         DataRequired(), Email(_l("Enter a valid email address.")), Length(max=254)])
     password = PasswordField(
         _l("Initial password"),
-        description=_l("Leave empty to set one later."),
+        description=_l("Leave empty to give the person a link to set their own password."),
         validators=[Optional(), Length(max=MAX_LENGTH), StrongPassword(inputs=("email", "name"))],
     )
     field_order = ["email", "name", "role", "mentor_kind", "capacity", "locale", "password"]

@@ -4,12 +4,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms import invitation_links
 from lms.admin import bp, imports
 from lms.admin.forms import ConfirmForm, ImportPeopleForm, NewPersonForm, PersonForm, SetPasswordForm
+from lms.admin.invitation_routes import mail_and_report, new_invitations
 from lms.converters import page_number
 from lms.extensions import db
 from lms.models import Role, User
 from lms.permissions import Action, require
+from lms.services import invitations
 from lms.services import people as people_service
 from lms.services.mentoring import open_assignments_of
 from lms.transactions import commit_or_report
@@ -17,6 +20,16 @@ from lms.transactions import commit_or_report
 
 def _person_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
+
+
+def _invitation(user: User) -> dict:
+    """The person page's invitation card: the open invitation, its link, state and expiry."""
+    invitation = invitations.open_invitation(db.session, user.id) if user.password_hash is None else None
+    if invitation is None:
+        return {"invitation": None}
+    lifetime = invitation_links.lifetimes().invite
+    return {"invitation": invitation, "invitation_link": invitation_links.link_for(invitation),
+            "invitation_state": invitation.state(lifetime), "invitation_expires": invitation.expires_at(lifetime)}
 
 
 def _form_values(form) -> dict:
@@ -35,10 +48,12 @@ def people():
     q = request.args.get("q", "").strip()
     role = request.args.get("role") or None
     status = request.args.get("status", "active")
-    active = {"active": True, "inactive": False}.get(status)
+    active = {"active": True, "inactive": False, "invited": True}.get(status)
     sort = request.args.get("sort", "role")
     sort = sort if sort in people_service.PEOPLE_SORTS else "role"
     query = people_service.search_people(db.session, q, role, active, sort)
+    if status == "invited":  # not accepted their invitation: no password yet
+        query = query.where(User.password_hash.is_(None))
     page = db.paginate(
         query,
         page=request.args.get("page", 1, type=page_number),
@@ -46,7 +61,8 @@ def people():
         error_out=False,
     )
     return render_template(
-        "admin/people.html", page=page, q=q, role=role, status=status, roles=list(Role), sort=sort
+        "admin/people.html", page=page, q=q, role=role, status=status, roles=list(Role), sort=sort,
+        not_accepted=db.session.scalar(people_service.count_without_password()),
     )
 
 
@@ -54,6 +70,7 @@ def people():
 @require(Action.MANAGE_PEOPLE)
 def person_new():
     form = NewPersonForm()
+    first = invitations.last_id(db.session) + 1
     if form.validate_on_submit():
         outcome = commit_or_report(lambda: people_service.create_person(
             db.session, current_user, {**_form_values(form), "email": form.email.data},
@@ -61,6 +78,9 @@ def person_new():
         ), form)
         if outcome.ok:
             flash(_("%(name)s was added.", name=outcome.result.name), "success")
+            if not form.password.data:
+                flash(_("Send %(name)s their link to set a password (below).", name=outcome.result.name), "info")
+                mail_and_report(new_invitations(first))
             return redirect(url_for("admin.person_edit", user_id=outcome.result.id))
     return render_template("admin/person_new.html", form=form), 400 if form.errors else 200
 
@@ -86,6 +106,7 @@ def person_edit(user_id: int):
         password_form=SetPasswordForm(formdata=None),
         confirm_form=ConfirmForm(formdata=None),
         coaching=open_assignments_of(db.session, user.id) if user.role == Role.MENTOR else [],
+        **_invitation(user),
     ), 400 if form.errors else 200
 
 
@@ -135,6 +156,7 @@ def person_set_password(user_id: int):
         password_form=form,
         confirm_form=ConfirmForm(formdata=None),
         coaching=[],
+        **_invitation(user),
     ), 400
 
 
@@ -143,6 +165,7 @@ def person_set_password(user_id: int):
 def people_import():
     form = ImportPeopleForm()
     report = None
+    first = invitations.last_id(db.session) + 1
     upload = imports.receive(form)  # a file whose encoding is uncertain is previewed first
     if upload is not None and upload.source is not None:
         report = people_service.import_people(db.session, current_user, upload.source, apply=upload.confirmed)
@@ -153,6 +176,10 @@ def people_import():
                   created=report.created, updated=report.updated, unchanged=report.unchanged),
                 "success",
             )
+            created = new_invitations(first)
+            if created:  # a page of this import's links to copy or download
+                mail_and_report(created)
+                return redirect(url_for("admin.invitations_page", **{"from": first, "to": created[-1].id}))
             return redirect(url_for("admin.people"))
         db.session.rollback()
     failed = bool(form.errors or (report and report.errors) or (upload and upload.failed))

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from lms.services.passwords import MAX_LENGTH, password_problem
 
@@ -42,3 +42,21 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(), Length(max=MAX_LENGTH), EqualTo("new", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class NewPasswordForm(FlaskForm):
+    """Set a password through an invitation or reset link (no current password)."""
+
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH), StrongPassword()])
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH), EqualTo("new", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Set password and log in"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    # A pasted address often carries a space at either end.
+    email = EmailField(_l("Email"), filters=[lambda value: value.strip() if value else value], validators=[
+        DataRequired(), Email(_l("Enter a valid email address.")), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))

@@ -23,6 +23,7 @@ from lms.models.cohorts import (
     MentorAssignment,
     SourceRole,
 )
+from lms.models.invitations import Invitation, LinkPurpose, LinkState, ResetRequest
 from lms.models.notifications import Notification, NotificationKind
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
@@ -41,6 +42,10 @@ __all__ = [
     "Course",
     "DEFAULT_CAPACITY",
     "Grade",
+    "Invitation",
+    "LinkPurpose",
+    "LinkState",
+    "ResetRequest",
     "GraderKind",
     "LOCALES",
     "Lesson",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lms import labels
 from lms.models import DEFAULT_CAPACITY, LOCALES, MentorKind, Role, User
-from lms.services import DomainError
+from lms.services import DomainError, invitations
 from lms.services.audit import changed_fields, record
 from lms.services.auth import hash_password, normalize_email
 from lms.services.import_files import RowError, Source, read_table
@@ -99,6 +99,8 @@ def create_person(
     session.add(user)
     session.flush()
     record(session, actor, "person.create", "user", user.id, after=_snapshot(user))
+    if not password:  # every way in without a password (form, imports) gets a set-password link
+        invitations.invite(session, actor, user)
     return user
 
 
@@ -148,6 +150,7 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> list:
     user.active = active
     if not active:
         user.end_sessions()
+        invitations.end_links(session, user)  # reactivating does not revive an old link
     record(
         session,
         actor,
@@ -165,6 +168,7 @@ def set_password(
 ) -> None:
     user.password_hash = hash_password(password, hash_method)
     user.end_sessions()  # whoever knew the old password is logged out everywhere
+    invitations.end_links(session, user)  # an invitation or reset link still out must not replace it
     record(session, actor, "person.password_set", "user", user.id)
 
 
@@ -187,6 +191,11 @@ def _snapshot(user: User) -> dict[str, Any]:
         "capacity": user.capacity,
         "locale": user.locale,
     }
+
+
+def count_without_password() -> sa.Select:
+    """How many active people have not set a password (not accepted their invitation)."""
+    return sa.select(sa.func.count(User.id)).where(User.active.is_(True), User.password_hash.is_(None))
 
 
 def search_people(
