@@ -5,6 +5,9 @@ locale: Flask-Babel's own Jinja callables look it up again on every `_()` (a thi
 of a 200-row page's time).
 """
 
+import functools
+
+from babel import Locale
 from flask import current_app, g, has_request_context, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -46,8 +49,15 @@ def request_language() -> str:
     return language
 
 
+@functools.lru_cache(maxsize=8)
+def _locale(code: str) -> Locale:
+    # Babel builds a Locale by scanning every known identifier; Flask-Babel asks for one
+    # on every request. A Locale handed over is used as it is.
+    return Locale.parse(code)
+
+
 def init_i18n(app, babel) -> None:
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=lambda: _locale(select_locale()))
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
