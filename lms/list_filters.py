@@ -6,6 +6,8 @@ someone bookmarked before a filter was renamed still opens.
 
 from dataclasses import dataclass
 
+from flask_sqlalchemy.pagination import SelectPagination
+
 MAX_FIND = 100  # characters of a name or email search
 
 
@@ -25,3 +27,16 @@ class ListFilter:
     def args(self) -> dict[str, str]:
         """The non-empty values, for links (pager, sort) that keep the filter."""
         return {k: v for k, v in (("find", self.find), ("status", self.status), ("sort", self.sort)) if v}
+
+
+class RowPagination(SelectPagination):
+    """Flask-SQLAlchemy's paging for a select of columns: the page's items are rows, not the
+    first column of each (a roster of plain columns costs a fraction of ORM objects)."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select))
+
+
+def paginate_rows(session, select, page: int, per_page: int) -> RowPagination:
+    return RowPagination(select=select, session=session, page=page, per_page=per_page, error_out=False)

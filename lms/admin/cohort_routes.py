@@ -14,7 +14,7 @@ from lms.admin.forms import ConfirmForm
 from lms.admin.invitation_routes import mail_and_report, new_invitations
 from lms.converters import page_number
 from lms.extensions import db
-from lms.list_filters import ListFilter
+from lms.list_filters import ListFilter, paginate_rows
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
 from lms.services import admin_pages, clock, dashboards, invitations, mentoring
@@ -99,10 +99,9 @@ def _enroll_form(cohort: Cohort, formdata=None) -> EnrollForm:
 def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, upload=None, status=200):
     today = _today()
     roster_filter = ListFilter.from_args(request.args, dashboards.ROSTER_STATUSES, dashboards.ROSTER_SORTS)
-    roster = db.paginate(
-        dashboards.cohort_roster(cohort, roster_filter.find, roster_filter.status, roster_filter.sort),
-        page=request.args.get("page", 1, type=page_number), per_page=current_app.config["ROSTER_PER_PAGE"],
-        error_out=False)
+    roster = paginate_rows(
+        db.session, dashboards.cohort_roster(cohort, roster_filter.find, roster_filter.status, roster_filter.sort),
+        request.args.get("page", 1, type=page_number), current_app.config["ROSTER_PER_PAGE"])
     q = request.args.get("q", "").strip()
     return render_template(
         "admin/cohorts/detail.html", cohort=cohort, roster=roster, roster_filter=roster_filter,

@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from lms.models import (
+    BaselineRating,
     Cohort,
     Enrollment,
     EnrollmentStatus,
@@ -314,14 +315,26 @@ def _lacking_mentor():
                    sa.or_(~has(MentorKind.AI), ~has(MentorKind.BUSINESS)))
 
 
+def _current_mentor_name(kind: MentorKind):
+    mentor = aliased(User)
+    return (sa.select(mentor.name).join(MentorAssignment, MentorAssignment.mentor_id == mentor.id)
+            .where(MentorAssignment.enrollment_id == Enrollment.id, MentorAssignment.kind == kind,
+                   MentorAssignment.ended_at.is_(None))
+            .limit(1).scalar_subquery())
+
+
 def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = "name") -> sa.Select:
-    """A select of the cohort's enrollments, filtered and sorted in SQL; the caller pages it
-    (`db.paginate`), so a page costs the same whatever the cohort's size."""
-    query = (sa.select(Enrollment).join(User, User.id == Enrollment.trainee_id)
-             .where(Enrollment.cohort_id == cohort.id)
-             .options(selectinload(Enrollment.trainee),
-                      selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
-                      selectinload(Enrollment.baselines)))
+    """A select of the roster's rows (only the columns the page shows), filtered and sorted in
+    SQL; the caller pages it, so a page costs the same whatever the cohort's size."""
+    baselines = (sa.select(sa.func.count(BaselineRating.id))
+                 .where(BaselineRating.enrollment_id == Enrollment.id).scalar_subquery())
+    query = (sa.select(Enrollment.id, User.name, User.email, Enrollment.target_role, Enrollment.source_role,
+                       (Enrollment.status == EnrollmentStatus.ACTIVE).label("active"), Enrollment.withdrawn_on,
+                       Enrollment.withdrawn_reason, _current_mentor_name(MentorKind.AI).label("ai_mentor"),
+                       _current_mentor_name(MentorKind.BUSINESS).label("business_mentor"),
+                       baselines.label("baselines"))
+             .join(User, User.id == Enrollment.trainee_id)
+             .where(Enrollment.cohort_id == cohort.id))
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
