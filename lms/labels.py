@@ -50,6 +50,13 @@ def mentor_kind(value) -> str:
     return str(MENTOR_KINDS[code]) if code in MENTOR_KINDS else ""
 
 
+def mentor_kinds(values) -> str:
+    """Several kinds in one phrase: "AI导师、业务导师" / "AI mentor, Business mentor"."""
+    from lms.i18n import request_language  # i18n imports flask-babel only; kept local like target_role's
+
+    return ("、" if request_language() == "zh_CN" else ", ").join(mentor_kind(v) for v in values)
+
+
 def phase(value) -> str:
     code = _code(value)
     return str(PHASES.get(code, code))

@@ -6,6 +6,7 @@ someone bookmarked before a filter was renamed still opens.
 
 from dataclasses import dataclass
 
+from flask import request, url_for
 from flask_sqlalchemy.pagination import SelectPagination
 
 MAX_FIND = 100  # characters of a name or email search
@@ -40,3 +41,12 @@ class RowPagination(SelectPagination):
 
 def paginate_rows(session, select, page: int, per_page: int) -> RowPagination:
     return RowPagination(select=select, session=session, page=page, per_page=per_page, error_out=False)
+
+
+def past_the_end(page) -> str | None:
+    """The same list's last page when `page` asks for one after it (an old link, a typed
+    number), else None: a list that has rows never shows an empty page."""
+    if not page.pages or page.page <= page.pages:
+        return None
+    args = {**request.view_args, **request.args.to_dict(), "page": page.pages}
+    return url_for(request.endpoint, **args)

@@ -117,3 +117,26 @@ def test_people_page_costs_the_same_at_30_and_300_people(app, sized, client, cou
         login(client, admin)
         counts[n], html = _statements(client, count_queries, "/admin/people?status=all&sort=newest")
     assert counts[30] == counts[300]
+
+
+def test_percent_and_underscore_are_letters_in_a_search(app, sized, client, make_user):
+    cohort_id, _mentor, admin = sized(30)
+    make_user("trainee", email="li_na@example.com", name="Li Na")
+    make_user("trainee", email="lixna@example.com", name="Li Xna")
+    login(client, admin)
+    html = client.get("/admin/people?status=all&q=li_na").get_data(as_text=True)
+    assert "li_na@example.com" in html and "lixna@example.com" not in html
+    html = client.get("/admin/people?status=all&q=%25").get_data(as_text=True)
+    assert "No one matches." in html
+    html = client.get(f"/admin/cohorts/{cohort_id}?find=r30x_1").get_data(as_text=True)
+    assert "No one on the roster matches." in html  # no e-mail holds "r30x_1" as typed
+
+
+def test_a_page_after_the_last_goes_to_the_last(app, sized, client):
+    cohort_id, mentor, admin = sized(60)
+    login(client, admin)
+    response = client.get(f"/admin/cohorts/{cohort_id}?sort=name&page=99999")
+    assert response.status_code == 302 and "page=2" in response.location and "sort=name" in response.location
+    assert client.get("/admin/people?status=all&page=99999").status_code == 302
+    login(client, mentor)
+    assert client.get("/mentor/?page=99999").status_code == 302

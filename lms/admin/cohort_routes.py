@@ -14,7 +14,7 @@ from lms.admin.forms import ConfirmForm
 from lms.admin.invitation_routes import mail_and_report, new_invitations
 from lms.converters import page_number
 from lms.extensions import db
-from lms.list_filters import ListFilter, paginate_rows
+from lms.list_filters import ListFilter, paginate_rows, past_the_end
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
 from lms.permissions import Action, require
 from lms.services import admin_pages, clock, dashboards, invitations, mentoring
@@ -102,6 +102,8 @@ def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, u
     roster = paginate_rows(
         db.session, dashboards.cohort_roster(cohort, roster_filter.find, roster_filter.status, roster_filter.sort),
         request.args.get("page", 1, type=page_number), current_app.config["ROSTER_PER_PAGE"])
+    if (last := past_the_end(roster)) and request.method == "GET":
+        return redirect(last)
     q = request.args.get("q", "").strip()
     return render_template(
         "admin/cohorts/detail.html", cohort=cohort, roster=roster, roster_filter=roster_filter,

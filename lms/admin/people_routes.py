@@ -10,6 +10,7 @@ from lms.admin.forms import ConfirmForm, ImportPeopleForm, NewPersonForm, Person
 from lms.admin.invitation_routes import mail_and_report, new_invitations
 from lms.converters import page_number
 from lms.extensions import db
+from lms.list_filters import past_the_end
 from lms.models import Role, User
 from lms.permissions import Action, require
 from lms.services import invitations
@@ -60,6 +61,8 @@ def people():
         per_page=current_app.config["PEOPLE_PER_PAGE"],
         error_out=False,
     )
+    if last := past_the_end(page):
+        return redirect(last)
     return render_template(
         "admin/people.html", page=page, q=q, role=role, status=status, roles=list(Role), sort=sort,
         not_accepted=db.session.scalar(people_service.count_without_password()),

@@ -29,17 +29,22 @@ class StrongPassword:
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Remember me"))
     submit = SubmitField(_l("Log in"))
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH), StrongPassword()])
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                            render_kw={"autocomplete": "current-password"})
+    # Password managers offer a generated password for these and save it.
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH), StrongPassword()],
+                        render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(
         _l("Repeat new password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH), EqualTo("new", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
 
@@ -47,10 +52,13 @@ class ChangePasswordForm(FlaskForm):
 class NewPasswordForm(FlaskForm):
     """Set a password through an invitation or reset link (no current password)."""
 
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH), StrongPassword()])
+    # Password managers offer a generated password for these and save it.
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH), StrongPassword()],
+                        render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(
         _l("Repeat new password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH), EqualTo("new", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Set password and log in"))
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 from lms.models import AuditEvent, Cohort, Enrollment, Role, User
 from lms.services import clock, dashboards
 from lms.services.outline import OutlineTier, OutlineTrack
+from lms.services.people import name_or_email_contains
 from lms.services.progress import live, load_outline
 
 CANDIDATES_SHOWN = 20
@@ -40,11 +41,10 @@ def enrollment_candidates(session: Session, cohort: Cohort, q: str) -> list[User
     q = q.strip()
     if not q:
         return []
-    pattern = f"%{q.lower()}%"
     on_roster = sa.select(Enrollment.trainee_id).where(Enrollment.cohort_id == cohort.id)
     return list(session.scalars(
         sa.select(User).where(User.role == Role.TRAINEE, User.active.is_(True), User.id.not_in(on_roster),
-                              sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+                              name_or_email_contains(q))
         .order_by(User.name).limit(CANDIDATES_SHOWN)
     ))
 

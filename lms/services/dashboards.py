@@ -27,6 +27,7 @@ from lms.services import clock, mentoring, progress
 from lms.services.cohorts import current_enrollment
 from lms.services.grading import attainment
 from lms.services.outline import OutlineAssessment, OutlineTier
+from lms.services.people import name_or_email_contains
 
 
 @dataclass
@@ -182,8 +183,7 @@ def mentor_trainees(mentor: User, find: str = "", cohort_id: Optional[int] = Non
              .options(selectinload(Enrollment.trainee),
                       selectinload(Enrollment.cohort).selectinload(Cohort.program)))
     if find:
-        pattern = f"%{find.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+        query = query.where(name_or_email_contains(find))
     if cohort_id is not None:
         query = query.where(Enrollment.cohort_id == cohort_id)
     order = [User.name] if sort == "name" else [Enrollment.cohort_id, User.name]
@@ -336,8 +336,7 @@ def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = 
              .join(User, User.id == Enrollment.trainee_id)
              .where(Enrollment.cohort_id == cohort.id))
     if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+        query = query.where(name_or_email_contains(q))
     if status == "active":
         query = query.where(Enrollment.status == EnrollmentStatus.ACTIVE)
     elif status == "withdrawn":

@@ -112,6 +112,7 @@ def accept(session: Session, invitation: Invitation, password: str, hash_method:
     user = invitation.user
     user.password_hash = hash_password(password, hash_method)
     user.end_sessions()
+    user.last_login_at = utcnow()  # the link logs them in: the people page should not say "never"
     invitation.used_at = utcnow()  # before ending the others, so this one reads as used, not revoked
     _end_live(session, user.id)
     action = "invitation.accept" if invitation.purpose == LinkPurpose.INVITE else "person.password_reset"

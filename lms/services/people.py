@@ -198,6 +198,14 @@ def count_without_password() -> sa.Select:
     return sa.select(sa.func.count(User.id)).where(User.active.is_(True), User.password_hash.is_(None))
 
 
+def name_or_email_contains(text: str) -> sa.ColumnElement[bool]:
+    """A person whose name or email contains `text` as typed: `%` and `_` are letters here
+    (emails like li_na@… are common), not LIKE wildcards."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return sa.or_(sa.func.lower(User.name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
+
+
 def search_people(
     session: Session,
     text: str = "",
@@ -209,8 +217,7 @@ def search_people(
     order = {"name": [User.name], "email": [User.email], "newest": [User.id.desc()]}.get(sort, [User.role, User.name])
     query = sa.select(User).order_by(*order, User.id)
     if text:
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+        query = query.where(name_or_email_contains(text))
     if role in set(Role):
         query = query.where(User.role == Role(role))
     if active is not None:
