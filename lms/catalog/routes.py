@@ -10,6 +10,7 @@ from lms.extensions import db
 from lms.models import Assessment, Lesson
 from lms.permissions import Action, can, require
 from lms.services.catalog_sync import sync_catalog, sync_status
+from lms.services.outline import find_lesson
 from lms.services.progress import current_program, load_outline, neighbours
 
 
@@ -33,9 +34,11 @@ def index():
 def lesson(lesson_id: int):
     lesson = db.session.get(Lesson, lesson_id) or abort(404)
     program = lesson.course.track.tier.program
-    previous, following = neighbours(lesson, load_outline(db.session, program))
+    tiers = load_outline(db.session, program)
+    previous, following = neighbours(lesson, tiers)
+    entry = find_lesson(tiers, lesson.id)  # None for a lesson of an archived tier: its rows then
     return render_template("catalog/lesson.html", lesson=lesson, previous=previous,
-                           following=following, staff=True)
+                           following=following, staff=True, course=entry.course if entry else lesson.course)
 
 
 @bp.route("/assessments/<int:assessment_id>")

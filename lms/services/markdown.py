@@ -1,5 +1,7 @@
 """Markdown → sanitised HTML for lessons and briefs."""
 
+import functools
+
 import markdown as md
 import nh3
 from markupsafe import Markup
@@ -14,7 +16,10 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "t
                       "td": {"align"}, "code": {"class"}}
 
 
+@functools.lru_cache(maxsize=512)
 def render_markdown(text: str) -> Markup:
+    """Pure in its text, so each worker renders a lesson or brief once (a quarter of a lesson
+    page's time); a changed text after a sync is a new key."""
     html = md.markdown(text or "", extensions=["tables", "fenced_code", "sane_lists"])
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")

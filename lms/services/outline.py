@@ -204,3 +204,9 @@ def load_outline(session: Session, program: Program | int) -> tuple[OutlineTier,
     (archived children included, as `progress.live` filters them where needed)."""
     program_id = program if isinstance(program, int) else program.id
     return cache_for(session).get(session, program_id)
+
+
+def find_lesson(tiers, lesson_id: int) -> Optional[OutlineLesson]:
+    """The outline's entry for a lesson (its course, track and tier come with it), if live."""
+    return next((lesson for tier in tiers for track in tier.tracks for course in track.courses
+                 for lesson in course.lessons if lesson.id == lesson_id), None)

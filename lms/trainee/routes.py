@@ -7,7 +7,7 @@ from wtforms import HiddenField
 from lms.extensions import db
 from lms.models import Lesson
 from lms.permissions import Action, require
-from lms.services import clock, dashboards, progress
+from lms.services import clock, dashboards, outline, progress
 from lms.services.cohorts import current_enrollment
 from lms.services.outline import OutlineAssessment
 from lms.trainee import bp
@@ -70,7 +70,8 @@ def lesson(lesson_id: int):
     if lesson.archived_at is not None:
         abort(404)
     program, states, completed = _outline_for(current_user)
-    state = next((s for s in states if s.tier.id == lesson.course.track.tier_id), None)
+    entry = outline.find_lesson([s.tier for s in states], lesson.id)
+    state = next((s for s in states if entry is not None and s.tier is entry.course.track.tier), None)
     if state is None:
         abort(404)
     if not state.unlocked:
@@ -83,7 +84,7 @@ def lesson(lesson_id: int):
         "catalog/lesson.html", lesson=lesson, previous=previous, staff=False,
         following=None if is_assessment else following, following_assessment=following if is_assessment else None,
         done=lesson.id in completed, done_form=LessonDoneForm(formdata=None),
-        course_progress=progress.course_progress(lesson.course, completed),
+        course=entry.course, course_progress=progress.course_progress(entry.course, completed),
     )
 
 
