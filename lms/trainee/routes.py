@@ -30,7 +30,8 @@ def _outline_for(trainee):
     program = enrollment.cohort.program if enrollment else progress.current_program(db.session)
     if program is None:
         return None, [], set()
-    tiers = progress.load_outline(db.session, program)
+    # only the tracks the trainee's target role takes: unlocking, progress and "next" follow them
+    tiers = progress.role_outline(db.session, program, enrollment.target_role if enrollment else None)
     completed = progress.completed_lesson_ids(db.session, trainee.id)
     needed = program.tiers_for_role(enrollment.target_role) if enrollment else None
     states = progress.tier_states(tiers, progress.passed_assessment_ids(db.session, trainee.id), completed, needed)
