@@ -220,14 +220,19 @@ def test_trainee_home_and_record_show_readiness_at_the_boundary(app, trainee_wit
 
 
 def test_catalogue_marks_the_roles_of_each_tier_and_track(app, role_catalog, login_as):
-    client, _admin = login_as("admin")
+    client, _admin = login_as("admin")  # reads English
     html = client.get("/catalog/").get_data(as_text=True)
     assert html.count('class="border rounded p-3 h-100 role-package"') == 4
     with app.app_context():
         program = db.session.get(Program, role_catalog)
-        ai_title = program.roles["ai_trainer"]["title"]["en"]  # the admin reads English
-        collab_title = program.roles["collab_cs"]["title"]["en"]
-    badges = [chunk.split("</div>")[0] for chunk in html.split('class="small mb-2 track-roles"')[1:]]
-    singles = [b for b in badges if b.count("badge text-bg-info") == 1]
-    assert len(singles) == 1 and ai_title in singles[0]  # the ai_trainer-only track
-    assert sum(1 for b in badges if collab_title in b) == 4  # the other foundation track and three advanced
+        titles = {code: role["title"]["en"] for code, role in program.roles.items()}
+        only_ai = _track(ROLE_TRACK[1]).title["en"]
+        everyone = _track("agent-operations").title["en"]
+
+    def taken_by(track_title):
+        start = html.index('class="small mb-2 track-roles"', html.index(track_title))
+        return html[start:html.index("</div>", start)]
+
+    assert taken_by(only_ai).count("badge") == 1 and titles["ai_trainer"] in taken_by(only_ai)
+    assert all(title in taken_by(everyone) for title in titles.values())
+    assert "ecommerce-essentials" not in html and "ai_trainer" not in html  # codes never reach the page
