@@ -236,3 +236,18 @@ def test_catalogue_marks_the_roles_of_each_tier_and_track(app, role_catalog, log
     assert taken_by(only_ai).count("badge") == 1 and titles["ai_trainer"] in taken_by(only_ai)
     assert all(title in taken_by(everyone) for title in titles.values())
     assert "ecommerce-essentials" not in html and "ai_trainer" not in html  # codes never reach the page
+
+
+@pytest.mark.parametrize("role, shown", [("collab_cs", False), ("ai_trainer", True)])
+def test_trainee_catalogue_lists_the_tracks_of_the_trainees_role(app, role_catalog, make_cohort, client, role, shown):
+    from tests.conftest import login
+
+    enrollment_id = _enrollment(make_cohort, role)
+    with app.app_context():
+        trainee = db.session.get(Enrollment, enrollment_id).trainee
+        title = _track(ROLE_TRACK[1]).title[trainee.locale]
+        db.session.expunge(trainee)
+    login(client, trainee)
+    html = client.get("/me/catalog").get_data(as_text=True)
+    assert 'id="role-note"' in html
+    assert (title in html) is shown

@@ -25,17 +25,18 @@ def home():
 
 
 def _outline_for(trainee):
-    """The trainee's program (their cohort's, else the current one) with tier states."""
+    """The trainee's program (their cohort's, else the current one) with tier states, and their
+    target role (None without an enrollment)."""
     enrollment = current_enrollment(db.session, trainee.id)
     program = enrollment.cohort.program if enrollment else progress.current_program(db.session)
     if program is None:
-        return None, [], set()
+        return None, [], set(), None
     # only the tracks the trainee's target role takes: unlocking, progress and "next" follow them
     tiers = progress.role_outline(db.session, program, enrollment.target_role if enrollment else None)
     completed = progress.completed_lesson_ids(db.session, trainee.id)
     needed = program.tiers_for_role(enrollment.target_role) if enrollment else None
     states = progress.tier_states(tiers, progress.passed_assessment_ids(db.session, trainee.id), completed, needed)
-    return program, states, completed
+    return program, states, completed, enrollment.target_role if enrollment else None
 
 
 def locked_page(state: progress.TierState):
@@ -56,9 +57,9 @@ def _step_url(step) -> str:
 @bp.route("/catalog")
 @require(Action.LEARN)
 def catalog():
-    program, states, completed = _outline_for(current_user)
+    program, states, completed, role = _outline_for(current_user)
     return render_template(
-        "trainee/catalog.html", program=program, states=states, completed=completed,
+        "trainee/catalog.html", program=program, states=states, completed=completed, role=role,
         course_progress=progress.course_progress, track_progress=progress.track_progress,
         live=progress.live, statuses=progress.assessment_statuses(db.session, current_user.id),
     )
@@ -70,7 +71,7 @@ def lesson(lesson_id: int):
     lesson = db.session.get(Lesson, lesson_id) or abort(404)
     if lesson.archived_at is not None:
         abort(404)
-    program, states, completed = _outline_for(current_user)
+    program, states, completed, _role = _outline_for(current_user)
     state = next((s for s in states if s.tier.id == lesson.course.track.tier_id), None)
     if state is None:
         abort(404)
@@ -95,7 +96,7 @@ def lesson_done(lesson_id: int):
     form = LessonDoneForm()
     if not form.validate_on_submit():
         abort(400)
-    _program, states, completed = _outline_for(current_user)
+    _program, states, completed, _role = _outline_for(current_user)
     if not any(s.unlocked and s.tier.id == lesson.course.track.tier_id for s in states):
         abort(403)
     done = form.done.data != "0"
