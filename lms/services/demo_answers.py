@@ -69,4 +69,27 @@ DEMO_ANSWERS: dict[str, dict[str, dict[str, str]]] = {
             "rewrite_draft_2": "您朋友的订单已经发货了，请耐心等待。",
         },
     },
+    "wrong-answer-causes": {
+        STRONG: {
+            "cause_w1": "outdated_knowledge", "cause_w2": "missing_context", "cause_w3": "ambiguous_intent",
+            "cause_w4": "retrieval_miss", "cause_w5": "instruction_conflict", "cause_w6": "hallucination",
+            "fixes": "W1｜价保条目更新于 2025-06-01，早于 10 月起的 15 天新规｜知识库负责人｜改为签收后 15 天，"
+                     "下线旧条目并设季度复核日期。\n"
+                     "W2｜订单接口只返回最近一笔订单（电饭煲）｜技术配置｜返回全部未完结订单，多单时先请用户确认。\n"
+                     "W3｜换货 0.46 与质量问题换新 0.41 很接近，却没有追问｜AI训练师｜两个意图分数接近时先澄清一句。\n"
+                     "W4｜知识库有配件条目，但检索记录里没有｜知识库负责人｜给条目补充“炸篮能单独买吗”等问法，复测检索。\n"
+                     "W5｜活动话术与系统指令矛盾，检索到的条目是对的｜运营和指令负责人｜"
+                     "删除 24 小时话术，写明系统指令优先。\n"
+                     "W6｜检索为空、知识库无此条目｜指令负责人＋知识库负责人｜无依据时转人工或说明需核实，"
+                     "按说明书补充水壶用途条目。",
+        },
+        WEAK: {
+            "cause_w1": "hallucination", "cause_w2": "missing_context", "cause_w3": "retrieval_miss",
+            "cause_w4": "hallucination", "cause_w5": "outdated_knowledge", "cause_w6": "hallucination",
+            "fixes": "W1 价保说错了，需要优化。W2 订单查错了，请技术看一下。W3 智能体没理解用户，建议优化模型。"
+                     "W4 智能体乱说，建议加强训练。W5 到账时间说错了，建议更新知识库。"
+                     "W6 智能体乱编，建议优化模型。以上问题都比较严重，影响客户体验，希望尽快处理，"
+                     "处理完以后请通知我们复查。另外建议每周把误答汇总给AI训练师，统一排查一次，谢谢。",
+        },
+    },
 }
