@@ -119,6 +119,7 @@ def check_roles(f: YamlFile, spec: ProgramSpec) -> None:
         if following is not None and following not in spec.roles:
             f.problem(f"{prefix}promotion.next", _l("no role package %(r)s", r=following))
     _check_overlaps(f, spec, index)
+    check_weeks(f, spec)
     _check_duties(f, spec)
 
 
