@@ -67,20 +67,16 @@ def courses_check(path: str | None) -> None:
     if problems or spec is None:
         click.echo(f"{len(problems)} problem(s)", err=True)
         sys.exit(1)
-    counts = _spec_counts(spec)
-    click.echo("ok: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    from lms.services.catalog_roles import weight_shares
+
+    click.echo("ok: " + _size(spec.size()))
+    click.echo("competency weight shares per tier (each assessment counts once):")
+    for tier, shares in weight_shares(spec).items():
+        click.echo(f"  {tier}: " + ", ".join(f"{code} {share:.1f}%" for code, share in shares.items()))
 
 
-def _spec_counts(spec) -> dict[str, int]:
-    tracks = [t for tier in spec.tiers for t in tier.tracks]
-    courses = [c for t in tracks for c in t.courses]
-    return {
-        "tiers": len(spec.tiers),
-        "tracks": len(tracks),
-        "courses": len(courses),
-        "lessons": sum(len(c.lessons) for c in courses),
-        "assessments": sum(len(c.assessments) for c in courses),
-    }
+def _size(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {name}" for name, n in counts.items())
 
 
 @courses_cli.command("sync")
@@ -97,6 +93,7 @@ def courses_sync(path: str | None) -> None:
         click.echo("nothing synced", err=True)
         sys.exit(1)
     click.echo(report.summary())
+    click.echo("catalogue: " + _size(report.size))
 
 
 @lms_cli.command("demo")

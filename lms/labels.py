@@ -30,6 +30,10 @@ TARGET_ROLES = {"collab_cs": _l("Human-AI collaborative customer service"), "ai_
                 "ops_specialist": _l("Intelligent operations specialist"),
                 "ux_architect": _l("User experience architect")}
 
+# What a role package says a target role carries (program.yaml `duties`).
+DUTIES = {"ai_training": _l("AI training"), "intelligent_operations": _l("Intelligent operations"),
+          "experience_architecture": _l("Experience architecture")}
+
 
 def _code(value):
     """An enum member's code, or the code itself; None for nothing (Jinja's undefined too)."""
@@ -90,6 +94,11 @@ def target_role(program, code) -> str:
     if program is not None and code in program.roles:
         return localized(program.roles[code]["title"])
     return str(TARGET_ROLES.get(code, _l("Other role")))
+
+
+def duty(value) -> str:
+    code = _code(value)
+    return str(DUTIES[code]) if code in DUTIES else "—"
 
 
 def week(n: int, total: int = 13, days=None) -> str:

@@ -14,8 +14,8 @@ from lms.services import submissions as submission_service
 from lms.services.uploads import store_upload
 from tests.conftest import assessment_id, login
 
-AI_TASK = "takeover-and-defect-drill"  # grader: ai; criteria weights 40/20/40
-BOTH_TASK = "compliance-review-drill"  # grader: both; weights 30/25/25/20
+AI_TASK = "takeover-and-defect-drill"  # grader: ai; criteria weights 30/40/30
+BOTH_TASK = "compliance-review-drill"  # grader: both; weights 25/20/20/35
 BIZ_TASK = "after-sales-casework"  # grader: business
 
 GOOD_AI_ANSWERS = {
@@ -49,7 +49,10 @@ def _plausible(spec, assessment):
             return str(check["min"])
         if check["field"] == spec["name"] and check["kind"] == "regex":
             return "T202611110532"
-    return "答案 answer"
+    # long enough for a blocking minimum length (a Chinese answer: the zh_CN limit applies)
+    floor = max((c["value"]["zh_CN"] for c in assessment.checks
+                 if c["field"] == spec["name"] and c["kind"] == "min_length"), default=0)
+    return "答案 answer" + "答" * floor
 
 
 def _grade(app, mentor, submission_id, points, feedback="反馈 feedback", version=None):
@@ -79,9 +82,9 @@ def _submission(app, submission_id) -> Submission:
 def test_ai_assessment_is_final_with_the_ai_mentors_grade(app, trainee_with_mentors):
     t = trainee_with_mentors
     sid = _submitted(app, t.trainee, AI_TASK, GOOD_AI_ANSWERS)
-    _grade(app, t.ai, sid, {"defect-diagnosis": 3, "console-steps": 1, "customer-reply": 2})
+    _grade(app, t.ai, sid, {"defect-diagnosis": 3, "console-steps": 2, "customer-reply": 2})
     s = _submission(app, sid)
-    assert s.state == SubmissionState.GRADED and s.passed and s.score == 73.3
+    assert s.state == SubmissionState.GRADED and s.passed and s.score == 76.7
 
 
 def test_mentor_of_the_wrong_kind_or_not_assigned_cannot_grade(app, trainee_with_mentors, make_user, client):
@@ -119,9 +122,9 @@ def test_dual_signoff_is_final_only_with_both_and_passes_only_if_both_pass(app, 
                              "rule-lookup": 1})
     s = _submission(app, sid)
     assert s.state == SubmissionState.GRADED and s.passed is False
-    # ai 100 %, business (30·1/3 + 25·2/3 + 25·1/3 + 20·1/3)/100 = 41.7 %: the mean 70.8 % is above
+    # ai 100 %, business (25·1/3 + 20·2/3 + 20·1/3 + 35·1/3)/100 = 40.0 %: the mean 70.0 % is at
     # the pass mark, yet the business mentor failed it, so it does not pass.
-    assert s.score == 70.8
+    assert s.score == 70.0
 
 
 def test_second_attempt_after_fail_is_allowed_until_the_limit(app, trainee_with_mentors):
@@ -278,14 +281,14 @@ def test_passing_every_foundation_assessment_unlocks_advanced(app, trainee_with_
 
 
 def test_attainment_on_a_worked_example(app, trainee_with_mentors):
-    """AI task: diagnosis 3/3 (w40, problem solving), steps 1/3 (w20, tool use), reply 2/3 (w40,
-    communication). Dual task, points averaged over both mentors: violations (2+3)/2 (w30, problem
-    solving), rewrite (3+2)/2 (w25, communication), privacy 1 (w25, communication), rules (3+1)/2
-    (w20, tool use).
+    """AI task: diagnosis 3/3 (w30, problem solving), steps 1/3 (w40, tool use), reply 2/3 (w30,
+    communication). Dual task, points averaged over both mentors: violations (2+3)/2 (w25, problem
+    solving), rewrite (3+2)/2 (w20, communication), privacy 1 (w20, communication), rules (3+1)/2
+    (w35, tool use).
 
-    problem solving = (40·1 + 30·2.5/3) / 70 = 92.9 %
-    tool use        = (20·1/3 + 20·2/3) / 40 = 50.0 %
-    communication   = (40·2/3 + 25·2.5/3 + 25·1/3) / 90 = 62.0 %
+    problem solving = (30·1 + 25·2.5/3) / 55 = 92.4 %
+    tool use        = (40·1/3 + 35·2/3) / 75 = 48.9 %
+    communication   = (30·2/3 + 20·2.5/3 + 20·1/3) / 70 = 61.9 %
     data processing: nothing graded yet.
     """
     t = trainee_with_mentors
@@ -298,8 +301,8 @@ def test_attainment_on_a_worked_example(app, trainee_with_mentors):
                              "rule-lookup": 1})
     with app.app_context():
         scores = grading.attainment(db.session, [t.trainee.id])[t.trainee.id]
-    assert scores == {Competency.PROBLEM_SOLVING: 92.9, Competency.TOOL_USE: 50.0,
-                      Competency.COMMUNICATION: 62.0, Competency.DATA_PROCESSING: None}
+    assert scores == {Competency.PROBLEM_SOLVING: 92.4, Competency.TOOL_USE: 48.9,
+                      Competency.COMMUNICATION: 61.9, Competency.DATA_PROCESSING: None}
 
 
 def test_attainment_uses_the_latest_graded_attempt(app, trainee_with_mentors):

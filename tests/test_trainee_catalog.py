@@ -76,7 +76,7 @@ def test_catalogue_page_shows_locks_with_reason_and_progress(app, catalog, login
     html = client.get("/me/catalog").get_data(as_text=True)
     assert html.count("badge text-bg-secondary align-middle") == 2  # two locked tiers
     assert "Opens when every required assessment of Foundation is passed." in html
-    assert "0 of 13 lessons" in html  # the foundation tier's lessons
+    assert "0 of 19 lessons" in html  # the foundation tier's lessons
 
 
 def test_lesson_page_marks_complete_and_moves_on(app, catalog, login_as):

@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.models import Assessment, Lesson
 from lms.permissions import Action, can, require
 from lms.services.catalog_sync import sync_catalog, sync_status
-from lms.services.outline import find_lesson
+from lms.services.outline import find_lesson, roles_by_track
 from lms.services.progress import current_program, load_outline, neighbours
 
 
@@ -19,11 +19,12 @@ from lms.services.progress import current_program, load_outline, neighbours
 def index():
     program = current_program(db.session)
     tiers = load_outline(db.session, program) if program else []
+    track_roles = roles_by_track(program, tiers) if program else {}
     last_sync = last_failure = None
     if can(current_user, Action.SYNC_CATALOG):
         last_sync, last_failure = sync_status(db.session)
     return render_template(
-        "catalog/index.html", program=program, tiers=tiers, last_sync=last_sync,
+        "catalog/index.html", program=program, tiers=tiers, track_roles=track_roles, last_sync=last_sync,
         last_failure=last_failure, sync_form=FlaskForm(formdata=None),
         courses_dir=current_app.config["COURSES_DIR"],
     )

@@ -66,7 +66,8 @@ class Program(CatalogRow, db.Model):
     attainment_threshold: Mapped[int]
     # dual sign-off: a mentor sees the other kind's grade only after saving their own
     blind_second_grading: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    # {role: {"title": Text, "tiers": [tier codes]}}
+    # role packages: {role: {"title", "description": Text, "duties": [...], "competencies": {code: %},
+    #                        "tiers": [tier codes], "tracks": ["<tier>/<track>"], "promotion": {next, requires}}}
     roles: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
 
     tiers: Mapped[list["Tier"]] = relationship(
@@ -75,6 +76,10 @@ class Program(CatalogRow, db.Model):
 
     def tiers_for_role(self, role: str) -> list[str]:
         return list(self.roles.get(role, {}).get("tiers", []))
+
+    def required_levels(self, role: str) -> dict[str, int]:
+        """The role's competency model: competency code → required level (%); empty if it has none."""
+        return dict(self.roles.get(role, {}).get("competencies") or {})
 
 
 class Tier(CatalogRow, db.Model):
@@ -105,6 +110,9 @@ class Track(CatalogRow, db.Model):
     summary: Mapped[Text] = mapped_column(sa.JSON)
     start_week: Mapped[int]
     end_week: Mapped[int]  # the track's assessments are due at the end of this week
+    # the target roles that take it; empty (or None, before the first sync that knew roles): every
+    # role whose tiers include this one
+    roles: Mapped[Optional[list[str]]] = mapped_column(sa.JSON)
 
     tier: Mapped[Tier] = relationship(back_populates="tracks")
     courses: Mapped[list["Course"]] = relationship(back_populates="track", order_by="Course.position")

@@ -15,6 +15,7 @@ from lms.models.catalog import TargetRole
 from lms.services.catalog_checks import YamlFile, assessment, unique
 from lms.services.catalog_facts import Facts, line_problems, read_facts
 from lms.services.catalog_leaks import answer_leaks
+from lms.services.catalog_roles import check_roles, role_package, schedule_roles
 from lms.services.catalog_specs import (
     LOCALES,
     TIER_ORDER,
@@ -108,36 +109,31 @@ class _Loader:
             missing = [t for t in info["tiers"] if t not in {tier.code for tier in spec.tiers}]
             if missing:
                 f.problem(f"roles.{role}.tiers", _l("unknown tier: %(t)s", t=", ".join(missing)))
+        check_roles(f, spec)
         return spec
 
     def roles(self, f: YamlFile) -> dict:
         roles = f.get(f.data, "roles")
         if not isinstance(roles, dict) or not roles:
             if roles is not None:
-                f.problem("roles", _l("must map target roles to their tiers"))
+                f.problem("roles", _l("must map target roles to their role packages"))
             return {}
         out = {}
         for role, info in roles.items():
-            prefix = f"roles.{role}."
             if role not in set(TargetRole):
                 f.problem(f"roles.{role}", _l("unknown role; use one of: %(r)s",
                                                r=", ".join(r.value for r in TargetRole)))
-                continue
-            if not isinstance(info, dict):
-                f.problem(f"roles.{role}", _l("must have title and tiers"))
-                continue
-            f.keys(info, {"title", "tiers"}, prefix)
-            tiers = f.items(info, "tiers", prefix)
-            if tiers and tiers != TIER_ORDER[: len(tiers)]:
-                f.problem(f"{prefix}tiers", _l("tiers unlock in order: list them from foundation up"))
-            out[role] = {"title": f.text(info, "title", prefix), "tiers": list(tiers)}
+            elif not isinstance(info, dict):
+                f.problem(f"roles.{role}", _l("must be a role package (see FORMAT.md)"))
+            else:
+                out[role] = role_package(f, role, info)
         return out
 
     def schedule(self, f: YamlFile, spec: ProgramSpec) -> None:
         tracks = {f"{tier.code}/{track.code}": track for tier in spec.tiers for track in tier.tracks}
         seen = set()
         for prefix, entry in f.mappings(f.data, "schedule"):
-            f.keys(entry, {"track", "start_week", "end_week"}, prefix)
+            f.keys(entry, {"track", "start_week", "end_week", "roles"}, prefix)
             ref = f.get(entry, "track", prefix)
             weeks = spec.weeks or 52
             start = f.integer(entry, "start_week", 1, weeks, prefix)
@@ -152,6 +148,7 @@ class _Loader:
                 f.problem(f"{prefix}track", _l("is scheduled twice"))
             else:
                 tracks[ref].start_week, tracks[ref].end_week = start or 0, end or 0
+                tracks[ref].roles = schedule_roles(f, entry, prefix, ref, spec.roles)
             seen.add(ref)
         for ref in sorted(set(tracks) - seen):
             f.problem("schedule", _l("track %(t)s is not scheduled", t=ref))

@@ -14,6 +14,8 @@ FIELD_TYPES = ("text", "textarea", "number", "choice", "file")
 CHECK_KINDS = ("required", "regex", "number_range", "keywords", "max_length", "min_length")
 FILE_EXTENSIONS = (".csv", ".xlsx", ".xls", ".txt", ".pdf", ".png", ".jpg", ".jpeg", ".docx")
 TIER_ORDER = [t.value for t in TierCode]
+# What a target role may carry; the source asks that these be split across roles (see catalog_roles).
+DUTIES = ("ai_training", "intelligent_operations", "experience_architecture")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class TrackSpec:
     courses: list[CourseSpec]
     start_week: int = 0
     end_week: int = 0
+    roles: list[str] = field(default_factory=list)  # the roles that take it; empty: every role of its tier
 
 
 @dataclass
@@ -93,6 +96,28 @@ class ProgramSpec:
     title: dict
     weeks: int
     attainment_threshold: int
-    roles: dict
+    roles: dict  # role → {title, description, duties, competencies, tiers, tracks, promotion}
     blind_second_grading: bool = False
     tiers: list[TierSpec] = field(default_factory=list)
+
+    def tracks(self) -> list[tuple[str, TrackSpec]]:
+        """Every track as (`<tier>/<track>`, spec), in tier order."""
+        return [(f"{tier.code}/{track.code}", track) for tier in self.tiers for track in tier.tracks]
+
+    def tracks_for_role(self, role: str) -> list[tuple[str, TrackSpec]]:
+        """The tracks a role takes: those of its tiers open to every role or naming it."""
+        tiers = self.roles.get(role, {}).get("tiers", [])
+        return [(ref, track) for ref, track in self.tracks()
+                if ref.split("/")[0] in tiers and (not track.roles or role in track.roles)]
+
+    def size(self) -> dict[str, int]:
+        """How many tiers, tracks, courses, lessons and assessments the catalogue holds."""
+        tracks = [track for _ref, track in self.tracks()]
+        courses = [c for t in tracks for c in t.courses]
+        return {
+            "tiers": len(self.tiers),
+            "tracks": len(tracks),
+            "courses": len(courses),
+            "lessons": sum(len(c.lessons) for c in courses),
+            "assessments": sum(len(c.assessments) for c in courses),
+        }

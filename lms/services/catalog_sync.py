@@ -38,6 +38,7 @@ class SyncReport:
     updated: int = 0
     unchanged: int = 0
     archived: int = 0
+    size: dict[str, int] = field(default_factory=dict)  # the catalogue as loaded: tiers, tracks, ...
 
     @property
     def ok(self) -> bool:
@@ -124,6 +125,7 @@ def apply_catalog(session: Session, spec: ProgramSpec, report: SyncReport) -> Pr
                 "tier_id": tier.id, "code": track_spec.code, "position": t_pos,
                 "title": track_spec.title, "summary": track_spec.summary,
                 "start_week": track_spec.start_week, "end_week": track_spec.end_week,
+                "roles": list(track_spec.roles),
             })
             for c_pos, course_spec in enumerate(track_spec.courses):
                 course = s.upsert(Course, courses, (track.id, course_spec.code), {
@@ -172,6 +174,7 @@ def sync_spec(session: Session, spec: Optional[ProgramSpec], problems: list, act
         session.add(CatalogSync(actor_id=actor.id if actor else None, ok=False, errors=report.errors))
         return report
     apply_catalog(session, spec, report)
+    report.size = spec.size()
     if report.changed:
         counts = {"created": report.created, "updated": report.updated,
                   "unchanged": report.unchanged, "archived": report.archived}

@@ -26,8 +26,9 @@ from lms.models import (
 from lms.services import clock, mentoring, progress
 from lms.services.cohorts import current_enrollment
 from lms.services.grading import attainment
-from lms.services.outline import OutlineAssessment, OutlineTier
+from lms.services.outline import OutlineAssessment, OutlineTier, for_role
 from lms.services.people import name_or_email_contains
+from lms.services.readiness import ReadinessRow, readiness
 
 
 @dataclass
@@ -44,11 +45,19 @@ class Outline:
 
     program: Program
     tiers: Sequence[OutlineTier]
-    _due: dict = field(default_factory=dict, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)  # per role (and cohort start), built once
+
+    def role_tiers(self, role: str) -> tuple[OutlineTier, ...]:
+        """Every tier, each with only the tracks the role takes (built once per role)."""
+        key = ("tiers", role)
+        if key not in self._memo:
+            self._memo[key] = for_role(self.tiers, role)
+        return self._memo[key]
 
     def needed_tiers(self, role: str) -> list[OutlineTier]:
+        """The tiers the role needs, each with only the tracks it takes."""
         codes = self.program.tiers_for_role(role)
-        return [t for t in self.tiers if t.code in codes]
+        return [t for t in self.role_tiers(role) if t.code in codes]
 
     def lesson_ids(self, role: str) -> set[int]:
         return {lesson.id for tier in self.needed_tiers(role) for track in progress.live(tier.tracks)
@@ -56,9 +65,9 @@ class Outline:
 
     def assessments_with_due(self, role: str, start: date) -> list[tuple[OutlineAssessment, clock.Due]]:
         key = (role, start)  # a mentor's trainees share a few roles and cohorts: work them out once
-        if key not in self._due:
-            self._due[key] = self._assessments_with_due(role, start)
-        return self._due[key]
+        if key not in self._memo:
+            self._memo[key] = self._assessments_with_due(role, start)
+        return self._memo[key]
 
     def _assessments_with_due(self, role: str, start: date) -> list[tuple[OutlineAssessment, clock.Due]]:
         return [(a, clock.due_for_week(start, track.end_week))
@@ -110,6 +119,7 @@ class TraineeHome:
     states: list[progress.TierState] = field(default_factory=list)
     scores: dict = field(default_factory=dict)  # competency → attainment % (None: nothing graded yet)
     baselines: dict = field(default_factory=dict)  # competency → intake %
+    readiness: list[ReadinessRow] = field(default_factory=list)  # against the target role's model
 
     @property
     def next_is_assessment(self) -> bool:
@@ -127,8 +137,9 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
     waiting = frozenset(a for a, status in statuses.items() if status == "waiting")
     completed = progress.completed_lesson_ids(session, trainee.id)
     items = due_items(outline, enrollment, passed, today, waiting)
-    states = progress.tier_states(outline.tiers, passed, completed,
+    states = progress.tier_states(outline.role_tiers(enrollment.target_role), passed, completed,
                                   cohort.program.tiers_for_role(enrollment.target_role))
+    scores = attainment(session, [trainee.id])[trainee.id]
     locked_tiers = {state.tier.id for state in states if not state.unlocked}
     for item in items:
         item.locked = item.assessment.course.track.tier_id in locked_tiers
@@ -144,8 +155,9 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
         next_step=progress.next_step(states, completed, statuses),
         overall=progress.overall_progress(states),
         states=states,
-        scores=attainment(session, [trainee.id])[trainee.id],
+        scores=scores,
         baselines={b.competency: b.score for b in enrollment.baselines},
+        readiness=readiness(cohort.program, enrollment.target_role, scores),
     )
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Optional
 
@@ -82,10 +83,15 @@ class OutlineTrack:
     archived_at: Optional[datetime]
     tier: OutlineTier = field(repr=False)
     courses: tuple[OutlineCourse, ...] = ()
+    roles: tuple[str, ...] = ()  # the target roles that take it; empty: every role of its tier
 
     @property
     def tier_id(self) -> int:
         return self.tier.id
+
+    def taken_by(self, role: Optional[str]) -> bool:
+        """Whether `role` takes this track (None: no role given, every track counts)."""
+        return role is None or not self.roles or role in self.roles
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -116,12 +122,12 @@ def _build(session: Session, program_id: int) -> tuple[OutlineTier, ...]:
     children: dict[int, list] = {tier_id: [] for tier_id in tiers}
     for r in session.execute(
         sa.select(Track.id, Track.tier_id, Track.code, Track.title, Track.summary, Track.start_week,
-                  Track.end_week, Track.archived_at)
+                  Track.end_week, Track.archived_at, Track.roles)
         .where(Track.tier_id.in_(tiers))
         .order_by(Track.start_week, Track.end_week, Track.position, Track.id)
     ):
         track = OutlineTrack(r.id, r.code, r.title, r.summary, r.start_week, r.end_week, r.archived_at,
-                             tiers[r.tier_id])
+                             tiers[r.tier_id], roles=tuple(r.roles or ()))
         tracks[r.id] = track
         children[r.tier_id].append(track)
     courses: dict[int, OutlineCourse] = {}
@@ -197,6 +203,21 @@ def cache_for(session: Session) -> OutlineCache:
         if cache is None:
             cache = _caches[engine] = OutlineCache()
         return cache
+
+
+def for_role(tiers: Sequence[OutlineTier], role: Optional[str]) -> tuple[OutlineTier, ...]:
+    """The outline as a target role takes it: each tier with only the tracks that role takes
+    (a tier keeps its id, so unlock state and links still match). No role: the outline as is."""
+    if role is None:
+        return tuple(tiers)
+    return tuple(replace(tier, tracks=tuple(t for t in tier.tracks if t.taken_by(role))) for tier in tiers)
+
+
+def roles_by_track(program: Program, tiers: Sequence[OutlineTier]) -> dict[int, list[str]]:
+    """track id → the target roles that take it (roles whose tiers include its tier), in program order."""
+    return {track.id: [role for role in program.roles
+                       if tier.code in program.tiers_for_role(role) and track.taken_by(role)]
+            for tier in tiers for track in tier.tracks}
 
 
 def load_outline(session: Session, program: Program | int) -> tuple[OutlineTier, ...]:

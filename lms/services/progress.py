@@ -140,10 +140,20 @@ def track_progress(track: OutlineTrack, completed: set[int]) -> Progress:
     return total
 
 
+def role_outline(session: Session, program: Program, role: Optional[str]) -> tuple[OutlineTier, ...]:
+    """The program's outline with only the tracks `role` takes (see `outline.for_role`)."""
+    return outline.for_role(load_outline(session, program), role)
+
+
 def ensure_tier_open(session: Session, trainee_id: int, tier: Tier) -> None:
     """DomainError unless the trainee has unlocked `tier` (views check too; this
-    keeps a service call from any caller inside the rule)."""
-    states = tier_states(load_outline(session, tier.program), passed_assessment_ids(session, trainee_id), set())
+    keeps a service call from any caller inside the rule). A tier opens on the
+    required assessments of the tracks the trainee's target role takes."""
+    from lms.services.cohorts import current_enrollment  # cohorts is the larger module; keep imports one-way
+
+    enrollment = current_enrollment(session, trainee_id)
+    role = enrollment.target_role if enrollment else None
+    states = tier_states(role_outline(session, tier.program, role), passed_assessment_ids(session, trainee_id), set())
     if not tier_open(states, tier.id):
         raise DomainError(_l("This part of the program is locked: pass the assessments of the tier before it first."))
 

@@ -13,6 +13,7 @@ from lms.models import Assessment, Competency, Course, Enrollment, Submission, S
 from lms.services import clock, progress
 from lms.services.dashboards import Outline
 from lms.services.grading import attainment
+from lms.services.readiness import ReadinessRow, readiness
 
 UPCOMING_DAYS = 14
 
@@ -48,6 +49,7 @@ class TraineeRecord:
     baselines: list[BaselineRow] = field(default_factory=list)
     scores: dict = field(default_factory=dict)  # competency → attainment % or None
     submissions: list[Submission] = field(default_factory=list)  # newest first, drafts left out
+    readiness: list[ReadinessRow] = field(default_factory=list)  # against the target role's model
 
     @property
     def baseline_scores(self) -> dict:
@@ -83,6 +85,7 @@ def trainee_record(session: Session, enrollment: Enrollment, today: date) -> Tra
     record.baselines = [BaselineRow(b.competency, b.score, raters.get(b.rated_by_id), b.rated_at)
                         for b in sorted(enrollment.baselines, key=lambda b: list(Competency).index(b.competency))]
     record.scores = attainment(session, [trainee_id])[trainee_id]
+    record.readiness = readiness(program, enrollment.target_role, record.scores)
     record.submissions = list(session.scalars(
         sa.select(Submission).where(Submission.trainee_id == trainee_id, Submission.state != SubmissionState.DRAFT)
         .options(selectinload(Submission.assessment)).order_by(Submission.id.desc())

@@ -23,8 +23,9 @@ def _assessment_for_trainee(assessment_id: int) -> Assessment:
     if assessment.archived_at is not None:
         abort(404)
     tier = assessment.course.track.tier
-    states = progress.tier_states(progress.load_outline(db.session, tier.program),
-                                  progress.passed_assessment_ids(db.session, current_user.id), set())
+    enrollment = current_enrollment(db.session, current_user.id)
+    tiers = progress.role_outline(db.session, tier.program, enrollment.target_role if enrollment else None)
+    states = progress.tier_states(tiers, progress.passed_assessment_ids(db.session, current_user.id), set())
     state = next((s for s in states if s.tier.id == tier.id), None)
     if state is None or not state.unlocked:  # a locked tier answers with its own message, as lessons do
         abort(locked_page(state) if state else 403)

@@ -25,16 +25,18 @@ def home():
 
 
 def _outline_for(trainee):
-    """The trainee's program (their cohort's, else the current one) with tier states."""
+    """The trainee's program (their cohort's, else the current one) with tier states, and their
+    target role (None without an enrollment)."""
     enrollment = current_enrollment(db.session, trainee.id)
     program = enrollment.cohort.program if enrollment else progress.current_program(db.session)
     if program is None:
-        return None, [], set()
-    tiers = progress.load_outline(db.session, program)
+        return None, [], set(), None
+    # only the tracks the trainee's target role takes: unlocking, progress and "next" follow them
+    tiers = progress.role_outline(db.session, program, enrollment.target_role if enrollment else None)
     completed = progress.completed_lesson_ids(db.session, trainee.id)
     needed = program.tiers_for_role(enrollment.target_role) if enrollment else None
     states = progress.tier_states(tiers, progress.passed_assessment_ids(db.session, trainee.id), completed, needed)
-    return program, states, completed
+    return program, states, completed, enrollment.target_role if enrollment else None
 
 
 def locked_page(state: progress.TierState):
@@ -55,9 +57,9 @@ def _step_url(step) -> str:
 @bp.route("/catalog")
 @require(Action.LEARN)
 def catalog():
-    program, states, completed = _outline_for(current_user)
+    program, states, completed, role = _outline_for(current_user)
     return render_template(
-        "trainee/catalog.html", program=program, states=states, completed=completed,
+        "trainee/catalog.html", program=program, states=states, completed=completed, role=role,
         course_progress=progress.course_progress, track_progress=progress.track_progress,
         live=progress.live, statuses=progress.assessment_statuses(db.session, current_user.id),
     )
@@ -69,9 +71,10 @@ def lesson(lesson_id: int):
     lesson = db.session.get(Lesson, lesson_id) or abort(404)
     if lesson.archived_at is not None:
         abort(404)
-    program, states, completed = _outline_for(current_user)
-    entry = outline.find_lesson([s.tier for s in states], lesson.id)
-    state = next((s for s in states if entry is not None and s.tier is entry.course.track.tier), None)
+    program, states, completed, _role = _outline_for(current_user)
+    # the whole outline, not only the role's: another role's lesson stays readable (not counted)
+    entry = outline.find_lesson(progress.load_outline(db.session, program), lesson.id) if program else None
+    state = next((s for s in states if entry is not None and s.tier.id == entry.course.track.tier.id), None)
     if state is None:
         abort(404)
     if not state.unlocked:
@@ -95,7 +98,7 @@ def lesson_done(lesson_id: int):
     form = LessonDoneForm()
     if not form.validate_on_submit():
         abort(400)
-    _program, states, completed = _outline_for(current_user)
+    _program, states, completed, _role = _outline_for(current_user)
     if not any(s.unlocked and s.tier.id == lesson.course.track.tier_id for s in states):
         abort(403)
     done = form.done.data != "0"

@@ -27,9 +27,9 @@ def test_live_total_follows_the_levels_picked(app, live_server, browser, trainee
     for code, _top in codes:  # all zero: 0 %
         page.check(f"input[name='c_{code}'][value='0']")
     assert "0.0%" in total.inner_text() and "does not pass" in total.inner_text()
-    # AI_TASK weights 40/20/40 with max 3: 3, 1, 2 → 73.3 %, as grading.weighted_score gives
-    for (code, _top), points in zip(codes, (3, 1, 2), strict=True):
+    # AI_TASK weights 30/40/30 with max 3: 3, 2, 2 → 76.7 %, as grading.weighted_score gives
+    for (code, _top), points in zip(codes, (3, 2, 2), strict=True):
         page.check(f"input[name='c_{code}'][value='{points}']")
-    assert "73.3%" in total.inner_text() and "passes" in total.inner_text()
+    assert "76.7%" in total.inner_text() and "passes" in total.inner_text()
     context.close()
     assert watch.errors == []
