@@ -31,7 +31,7 @@ def create_admin(email: str, name: str, password: str) -> None:
 
     problem = password_problem(password, (email, name))
     if problem:
-        fail(f"{_('Password')}: {problem}")
+        fail(_("Password") + ": " + str(problem))  # a literal msgid, so extraction sees it
     try:
         user = people_service.create_person(
             db.session,

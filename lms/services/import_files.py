@@ -96,7 +96,7 @@ def decode(data: bytes, encoding: Optional[str] = None) -> Source:
     try:
         return Source(csv_rows(data.decode("utf-8-sig")), "utf-8")
     except UnicodeDecodeError:
-        pass
+        pass  # not UTF-8: detection below decides, and asks when it has to guess
     candidates = detect(data)
     if not candidates:
         raise ImportFileError(_l("is not text in a known encoding (UTF-8, GB18030, Big5, UTF-16, Windows-1252)"))
