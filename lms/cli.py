@@ -73,6 +73,12 @@ def courses_check(path: str | None) -> None:
     click.echo("competency weight shares per tier (each assessment counts once):")
     for tier, shares in weight_shares(spec).items():
         click.echo(f"  {tier}: " + ", ".join(f"{code} {share:.1f}%" for code, share in shares.items()))
+    if spec.diagnostic is not None:
+        points: dict[str, int] = {}
+        for item in spec.diagnostic.items:
+            points[item["competency"]] = points.get(item["competency"], 0) + item["points"]
+        click.echo(f"intake diagnostic: {len(spec.diagnostic.items)} items; points per competency: "
+                   + ", ".join(f"{code} {n}" for code, n in points.items()))
 
 
 def _size(counts: dict[str, int]) -> str:

@@ -17,12 +17,14 @@ from lms.models.catalog import (
 )
 from lms.models.cohorts import (
     BaselineRating,
+    BaselineSource,
     Cohort,
     Enrollment,
     EnrollmentStatus,
     MentorAssignment,
     SourceRole,
 )
+from lms.models.diagnostics import Diagnostic, DiagnosticResult
 from lms.models.invitations import Invitation, LinkPurpose, LinkState, ResetRequest
 from lms.models.notifications import Notification, NotificationKind
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
@@ -30,6 +32,9 @@ from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFil
 
 __all__ = [
     "BaselineRating",
+    "BaselineSource",
+    "Diagnostic",
+    "DiagnosticResult",
     "Cohort",
     "Enrollment",
     "EnrollmentStatus",

@@ -89,8 +89,20 @@ class Enrollment(db.Model):
         return None
 
 
+class BaselineSource(enum.StrEnum):
+    """Where an intake baseline came from."""
+
+    DIAGNOSTIC = "diagnostic"  # the intake diagnostic's score (a mentor may have adjusted it)
+    MENTOR = "mentor"  # typed by a mentor, with no diagnostic behind it
+
+
 class BaselineRating(db.Model):
-    """A mentor's intake rating of one competency, in % (comparable to rubric scores)."""
+    """The intake level of one competency, in % (the scale and threshold of rubric attainment).
+
+    From the intake diagnostic (`diagnostic_score` keeps its score for good) or rated by a
+    mentor; a mentor's adjustment sets `score`, `rated_by`, `rated_at` and `reason`, and the
+    audit log keeps every earlier value.
+    """
 
     __tablename__ = "baseline_ratings"
     __table_args__ = (
@@ -102,10 +114,21 @@ class BaselineRating(db.Model):
     enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"))
     competency: Mapped[Competency] = enum_column(Competency)
     score: Mapped[int]
-    rated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    source: Mapped[BaselineSource] = enum_column(
+        BaselineSource, default=BaselineSource.MENTOR, server_default=BaselineSource.MENTOR.value)
+    diagnostic_score: Mapped[Optional[int]]
+    # the mentor who rated or last adjusted it (None: the diagnostic's score, untouched)
+    rated_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     rated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
 
     enrollment: Mapped[Enrollment] = relationship(back_populates="baselines")
+    rated_by: Mapped[Optional[User]] = relationship()
+
+    @property
+    def adjusted(self) -> bool:
+        """A diagnostic score a mentor has changed (or confirmed with a reason)."""
+        return self.source == BaselineSource.DIAGNOSTIC and self.rated_by_id is not None
 
 
 class MentorAssignment(db.Model):

@@ -130,11 +130,7 @@ def unique(f: YamlFile, values: list, where: str, key: str) -> None:
 def assessment(f: YamlFile, d: dict, prefix: str) -> AssessmentSpec:
     f.keys(d, {"code", "title", "brief", "grader", "pass_mark", "max_attempts", "required",
                "fields", "checks", "rubric", "not_answers"}, prefix)
-    fields = [_field(f, item, fp) for fp, item in f.mappings(d, "fields", prefix)]
-    fields = [x for x in fields if x is not None]
-    unique(f, [x["name"] for x in fields], f"{prefix}fields", "name")
-    by_name = {x["name"]: x for x in fields}
-    checks = [_check(f, item, by_name, cp) for cp, item in f.mappings(d, "checks", prefix, 0, required=False)]
+    fields, checks = fields_and_checks(f, d, prefix)
     rubric = [_criterion(f, item, rp) for rp, item in f.mappings(d, "rubric", prefix)]
     unique(f, [c.code for c in rubric], f"{prefix}rubric", "code")
     return AssessmentSpec(
@@ -150,6 +146,20 @@ def assessment(f: YamlFile, d: dict, prefix: str) -> AssessmentSpec:
         rubric=rubric,
         not_answers=_phrases(f, d, "not_answers", prefix),
     )
+
+
+def fields_and_checks(f: YamlFile, d: dict, prefix: str) -> tuple[list[dict], list[dict]]:
+    """The answer fields and auto-checks of an assessment or a diagnostic item."""
+    fields = [_field(f, item, fp) for fp, item in f.mappings(d, "fields", prefix)]
+    fields = [x for x in fields if x is not None]
+    unique(f, [x["name"] for x in fields], f"{prefix}fields", "name")
+    by_name = {x["name"]: x for x in fields}
+    checks = [_check(f, item, by_name, cp) for cp, item in f.mappings(d, "checks", prefix, 0, required=False)]
+    return fields, checks
+
+
+def phrases(f: YamlFile, d: dict, key: str, prefix: str) -> list[str]:
+    return _phrases(f, d, key, prefix)
 
 
 def _phrases(f: YamlFile, d: dict, key: str, prefix: str) -> list[str]:

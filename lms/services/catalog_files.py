@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.models.catalog import TargetRole
 from lms.services.catalog_checks import YamlFile, assessment, unique
+from lms.services.catalog_diagnostic import DIAGNOSTIC_FILE, DIAGNOSTIC_FOLDER, read_diagnostic
 from lms.services.catalog_facts import Facts, line_problems, read_facts
 from lms.services.catalog_leaks import answer_leaks
 from lms.services.catalog_roles import check_roles, role_package, schedule_roles
@@ -98,8 +99,11 @@ class _Loader:
         )
         tiers = [self.tier(code) for code in TIER_ORDER if (self.root / code).is_dir()]
         spec.tiers = [t for t in tiers if t is not None]
+        if (self.root / DIAGNOSTIC_FOLDER).is_dir():
+            diagnostic = self.read_yaml(self.root / DIAGNOSTIC_FOLDER / DIAGNOSTIC_FILE)
+            spec.diagnostic = read_diagnostic(diagnostic) if diagnostic is not None else None
         for extra in sorted(p.name for p in self.root.iterdir() if p.is_dir()):
-            if extra not in TIER_ORDER:
+            if extra not in (*TIER_ORDER, DIAGNOSTIC_FOLDER):
                 self.problems.append(Problem(self.display(self.root / extra), "folder",
                                              str(_l("unknown tier; use foundation, advanced, expert"))))
         if not spec.tiers:

@@ -3,6 +3,7 @@
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, Optional
 
 from lms.models.catalog import TierCode
 
@@ -99,6 +100,7 @@ class ProgramSpec:
     roles: dict  # role → {title, description, duties, competencies, tiers, tracks, promotion}
     blind_second_grading: bool = False
     tiers: list[TierSpec] = field(default_factory=list)
+    diagnostic: Optional[Any] = None  # catalog_diagnostic.DiagnosticSpec; None: the program has none
 
     def tracks(self) -> list[tuple[str, TrackSpec]]:
         """Every track as (`<tier>/<track>`, spec), in tier order."""

@@ -27,6 +27,7 @@ from lms.models.catalog import (
     Tier,
     Track,
 )
+from lms.models.diagnostics import Diagnostic
 from lms.services.audit import record
 from lms.services.catalog_files import ProgramSpec, load_catalog
 
@@ -152,7 +153,22 @@ def apply_catalog(session: Session, spec: ProgramSpec, report: SyncReport) -> Pr
                         })
     for rows in (criteria, assessments, lessons, courses, tracks, tiers):
         s.archive_unseen(rows.values())
+    _apply_diagnostic(s, session, spec, program)
     return program
+
+
+def _apply_diagnostic(s: _Syncer, session: Session, spec: ProgramSpec, program: Program) -> None:
+    """The intake diagnostic, one per program: a changed file updates it in place (results keep
+    the version they were taken against); a removed file archives it."""
+    diagnostics = _children(session, Diagnostic, Diagnostic.program_id, [program.id])
+    d = spec.diagnostic
+    if d is not None:
+        s.upsert(Diagnostic, diagnostics, (program.id, d.code), {
+            "program_id": program.id, "code": d.code, "position": 0, "title": d.title, "brief": d.brief,
+            "items": [{k: item[k] for k in ("code", "competency", "points", "question", "fields", "checks")}
+                      for item in d.items],
+        })
+    s.archive_unseen(diagnostics.values())
 
 
 def sync_catalog(session: Session, root: Path | str, actor: Optional[User] = None) -> SyncReport:
