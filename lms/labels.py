@@ -33,6 +33,8 @@ TARGET_ROLES = {"collab_cs": _l("Human-AI collaborative customer service"), "ai_
 # What a role package says a target role carries (program.yaml `duties`).
 DUTIES = {"ai_training": _l("AI training"), "intelligent_operations": _l("Intelligent operations"),
           "experience_architecture": _l("Experience architecture")}
+# Where an intake baseline came from (BaselineRating.source).
+BASELINE_SOURCES = {"diagnostic": _l("Intake diagnostic"), "mentor": _l("Mentor-rated")}
 
 
 def _code(value):
@@ -74,6 +76,11 @@ def phase_badge(value) -> Markup:
 def source_role(value) -> str:
     code = _code(value)
     return str(SOURCE_ROLES[code]) if code in SOURCE_ROLES else "—"
+
+
+def baseline_source(value) -> str:
+    code = _code(value)
+    return str(BASELINE_SOURCES[code]) if code in BASELINE_SOURCES else "—"
 
 
 def field_type(value) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from lms.extensions import db
 from lms.models import (
     Assessment,
+    BaselineRating,
     Enrollment,
     Grade,
     MentorAssignment,
@@ -62,7 +63,8 @@ def load_enrollment(enrollment_id: int) -> Enrollment:
     enrollment = db.session.scalar(
         sa.select(Enrollment).where(Enrollment.id == enrollment_id)
         .options(selectinload(Enrollment.assignments).selectinload(MentorAssignment.mentor),
-                 selectinload(Enrollment.baselines), selectinload(Enrollment.trainee))
+                 selectinload(Enrollment.baselines).selectinload(BaselineRating.rated_by),
+                 selectinload(Enrollment.trainee))
     )
     if enrollment is None:
         abort(404)

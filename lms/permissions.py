@@ -40,7 +40,8 @@ class Action(enum.StrEnum):
     BROWSE_CATALOG = "browse_catalog"  # the whole catalogue as loaded, with rubrics
     SYNC_CATALOG = "sync_catalog"
     MANAGE_COHORTS = "manage_cohorts"  # cohorts, enrollment, mentor assignment
-    RATE_BASELINE = "rate_baseline"  # intake ratings (mentors: their own trainees)
+    RATE_BASELINE = "rate_baseline"  # intake ratings and adjustments (mentors: their own trainees)
+    TAKE_DIAGNOSTIC = "take_diagnostic"  # the intake diagnostic (once, own enrollment)
     SUBMIT_WORK = "submit_work"  # answer assessments
     GRADE = "grade"  # grading queue and rubric grading (only trainees one coaches)
     VIEW_TRAINEE = "view_trainee"  # a trainee's record: attainment, attempts (mentors: their own)
@@ -74,7 +75,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VIEW_TRAINEE,
         }
     ),
-    Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME, Action.LEARN, Action.SUBMIT_WORK}),
+    Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME, Action.LEARN, Action.SUBMIT_WORK,
+                             Action.TAKE_DIAGNOSTIC}),
 }
 
 # Endpoints served by extensions, not by our views.
@@ -146,6 +148,20 @@ def may_view_enrollment(user, enrollment: Enrollment) -> bool:
         return True
     return user.role == Role.MENTOR and any(
         a.mentor_id == user.id and a.ended_at is None for a in enrollment.assignments)
+
+
+def may_rate_baseline(user, enrollment: Enrollment) -> bool:
+    """Admins, and the mentors who coach the trainee now, rate or adjust the intake baseline."""
+    return may_view_enrollment(user, enrollment)
+
+
+def may_take_diagnostic(user, enrollment: Enrollment, taken: bool) -> bool:
+    """A trainee takes the intake diagnostic of their own active enrollment in an open cohort,
+    once (`taken`: a result exists), and only while no baseline is recorded: a mentor's rating
+    confirms the baseline and closes it."""
+    return (_signed_in(user) and user.role == Role.TRAINEE and enrollment.trainee_id == user.id
+            and enrollment.status == EnrollmentStatus.ACTIVE and enrollment.cohort_open
+            and not taken and not enrollment.baselines)
 
 
 def tier_open(states, tier_id: int) -> bool:

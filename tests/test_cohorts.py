@@ -127,8 +127,10 @@ def test_mentor_rates_baseline_of_own_trainee_only(app, make_cohort, make_user, 
         mentoring.assign(db.session, None, db.session.get(Enrollment, mine), db.session.get(User, mentor.id), "x")
         db.session.commit()
     url = f"/mentor/trainees/{mine}/baseline"
-    scores = {"data_processing": "20", "problem_solving": "0", "tool_use": "35", "communication": "60"}
+    scores = {"data_processing": "20", "problem_solving": "0", "tool_use": "35", "communication": "60",
+              "reason": "observed in the intake interview"}
     assert client.post_form(url, {**scores, "tool_use": "101"}).status_code == 400
+    assert client.post_form(url, {**scores, "reason": " "}).status_code == 400  # a reason is required
     assert client.post_form(url, scores).status_code == 302
     with app.app_context():
         ratings = {b.competency.value: b.score for b in db.session.scalars(sa.select(BaselineRating))}

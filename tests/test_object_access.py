@@ -24,6 +24,7 @@ from lms.models import (
 from lms.services import DomainError, clock, grading, mentoring, progress
 from lms.services import cohorts as cohort_service
 from lms.services import submissions as submission_service
+from lms.services.baselines import rate_baseline
 from tests.conftest import login
 from tests.test_assessments import _grade, _submitted
 
@@ -221,8 +222,8 @@ def test_the_trainee_record_a_mentor_opens_shows_progress_dates_baseline_and_a_w
     t = trainee_with_mentors
     with app.app_context():
         enrollment = db.session.get(Enrollment, t.enrollment_id)
-        cohort_service.set_baseline(db.session, db.session.get(User, t.biz.id), enrollment,
-                                    {"communication": 40, "data_processing": 20})
+        rate_baseline(db.session, db.session.get(User, t.biz.id), enrollment,
+                      {"communication": 40, "data_processing": 20}, "入营面谈观察")
         db.session.commit()
     login(client, t.ai)
     html = client.get(f"/mentor/trainees/{t.enrollment_id}").get_data(as_text=True)

@@ -68,11 +68,15 @@ class AssignForm(FlaskForm):
 
 
 class BaselineForm(FlaskForm):
-    submit = SubmitField(_l("Save ratings"))
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(message=_l("Give a reason: it is kept with the rating.")), Length(max=500)],
+                           description=_l("Why these levels: what you observed, or why the diagnostic score "
+                                          "does not fit. Kept with the baseline and shown on the record."))
+    submit = SubmitField(_l("Save baseline"))
 
 
 def baseline_form(data: dict[str, int] | None = None, formdata=None) -> BaselineForm:
-    """A form with one 0–100 field per competency."""
+    """A form with one 0–100 field per competency and the reason for the change."""
 
     class Form(BaselineForm):
         """One 0–100 field per competency, added below."""

@@ -11,7 +11,8 @@ from lms.mentor import bp
 from lms.models import Competency
 from lms.permissions import Action, require
 from lms.services import clock, dashboards
-from lms.services.cohorts import set_baseline
+from lms.services.baselines import rate_baseline
+from lms.services.diagnostic import diagnostic_state
 from lms.transactions import commit_or_report
 
 
@@ -36,14 +37,23 @@ def home():
 @bp.route("/trainees/<int:enrollment_id>/baseline", methods=["GET", "POST"])
 @require(Action.RATE_BASELINE)
 def baseline(enrollment_id: int):
+    """Rate the intake baseline, or adjust the diagnostic's scores: always with a reason."""
     enrollment = load_enrollment(enrollment_id)
     current = {b.competency.value: b.score for b in enrollment.baselines}
     form = baseline_form(current, formdata=request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         scores = {c.value: form[c.value].data for c in Competency}
-        if commit_or_report(lambda: set_baseline(db.session, current_user, enrollment, scores)).ok:
-            flash(_("Baseline ratings saved for %(name)s.", name=enrollment.trainee.name), "success")
+        outcome = commit_or_report(
+            lambda: rate_baseline(db.session, current_user, enrollment, scores, form.reason.data), form)
+        if outcome.ok:
+            if outcome.result:
+                flash(_("Baseline saved for %(name)s.", name=enrollment.trainee.name), "success")
+            else:
+                flash(_("Nothing changed: the levels are the same as before."), "info")
             return redirect(url_for("admin.cohort", cohort_id=enrollment.cohort_id) if current_user.is_admin
-                            else url_for("mentor.trainee", enrollment_id=enrollment.id))
-    return render_template("mentor/baseline.html", enrollment=enrollment, form=form,
+                            else url_for("mentor.trainee", enrollment_id=enrollment.id) + "#baseline")
+    state = diagnostic_state(db.session, enrollment.trainee, enrollment)
+    return render_template("mentor/baseline.html", enrollment=enrollment, form=form, diagnostic=state,
+                           baselines={b.competency.value: b for b in enrollment.baselines},
+                           threshold=enrollment.cohort.program.attainment_threshold,
                            competencies=[c.value for c in Competency]), 400 if form.errors else 200

@@ -55,6 +55,8 @@ SENTENCES = {
     "enrollment.update": _l("%(actor)s changed the enrollment of %(trainee)s in %(cohort)s"),
     "enrollment.withdraw": _l("%(actor)s withdrew %(trainee)s from %(cohort)s"),
     "baseline.rate": _l("%(actor)s rated the baseline of %(trainee)s in %(cohort)s"),
+    "baseline.adjust": _l("%(actor)s adjusted the intake diagnostic baseline of %(trainee)s in %(cohort)s"),
+    "diagnostic.submit": _l("%(actor)s took the intake diagnostic in %(cohort)s"),
     "mentor.assign": _l("%(actor)s assigned %(mentor)s to coach %(trainee)s in %(cohort)s"),
     "mentor.reassign": _l("%(actor)s made %(mentor)s the new mentor of %(trainee)s in %(cohort)s"),
     "mentor.unassign": _l("%(actor)s ended the coaching of %(trainee)s by %(mentor)s in %(cohort)s"),

@@ -1,5 +1,5 @@
-"""Cohorts and enrollment: create, edit, close, enroll (one by one or CSV), withdraw,
-intake baselines. Every change is audited."""
+"""Cohorts and enrollment: create, edit, close, enroll (one by one or CSV), withdraw.
+Every change is audited (intake baselines: services/baselines.py)."""
 
 import re
 from dataclasses import dataclass, field
@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from lms import labels
 from lms.models import (
-    BaselineRating,
     Cohort,
-    Competency,
     Enrollment,
     EnrollmentStatus,
     MentorAssignment,
@@ -192,28 +190,6 @@ def withdraw(session: Session, actor: User, enrollment: Enrollment, reason: str,
     release_enrollment(session, actor, enrollment, str(_l("Trainee withdrew")))
     record(session, actor, "enrollment.withdraw", "enrollment", enrollment.id,
            after={"reason": reason, "on": on.isoformat()})
-
-
-def set_baseline(
-    session: Session, actor: User, enrollment: Enrollment, scores: dict[str, int]
-) -> None:
-    """Record intake ratings (0–100 %) per competency; re-rating is audited."""
-    existing = {b.competency: b for b in enrollment.baselines}
-    before, after = {}, {}
-    for name, score in scores.items():
-        competency = Competency(name)
-        if not isinstance(score, int) or not 0 <= score <= 100:
-            raise DomainError(_l("must be a whole number from %(low)d to %(high)d", low=0, high=100), field=name)
-        row = existing.get(competency)
-        if row is None:
-            enrollment.baselines.append(BaselineRating(competency=competency, score=score, rated_by_id=actor.id))
-            after[name] = score
-        elif row.score != score:
-            before[name], after[name] = row.score, score
-            row.score, row.rated_by_id, row.rated_at = score, actor.id, utcnow()
-    if after:
-        session.flush()
-        record(session, actor, "baseline.rate", "enrollment", enrollment.id, before=before or None, after=after)
 
 
 # --- CSV enrollment --------------------------------------------------------------

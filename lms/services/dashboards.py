@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from lms.models import (
     BaselineRating,
+    BaselineSource,
     Cohort,
     Enrollment,
     EnrollmentStatus,
@@ -338,13 +339,19 @@ def _current_mentor_name(kind: MentorKind):
 def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = "name") -> sa.Select:
     """A select of the roster's rows (only the columns the page shows), filtered and sorted in
     SQL; the caller pages it, so a page costs the same whatever the cohort's size."""
-    baselines = (sa.select(sa.func.count(BaselineRating.id))
-                 .where(BaselineRating.enrollment_id == Enrollment.id).scalar_subquery())
+    def counted(*where):
+        return (sa.select(sa.func.count(BaselineRating.id))
+                .where(BaselineRating.enrollment_id == Enrollment.id, *where).scalar_subquery())
+
+    baselines = counted()
+    from_diagnostic = counted(BaselineRating.source == BaselineSource.DIAGNOSTIC)
+    adjusted = counted(BaselineRating.source == BaselineSource.DIAGNOSTIC, BaselineRating.rated_by_id.isnot(None))
     query = (sa.select(Enrollment.id, User.name, User.email, Enrollment.target_role, Enrollment.source_role,
                        (Enrollment.status == EnrollmentStatus.ACTIVE).label("active"), Enrollment.withdrawn_on,
                        Enrollment.withdrawn_reason, _current_mentor_name(MentorKind.AI).label("ai_mentor"),
                        _current_mentor_name(MentorKind.BUSINESS).label("business_mentor"),
-                       baselines.label("baselines"))
+                       baselines.label("baselines"), from_diagnostic.label("from_diagnostic"),
+                       adjusted.label("adjusted"))
              .join(User, User.id == Enrollment.trainee_id)
              .where(Enrollment.cohort_id == cohort.id))
     if q:

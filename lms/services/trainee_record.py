@@ -1,15 +1,15 @@
 """The trainee record a mentor (or admin) opens: progress per course, what is
-overdue and coming up, intake baseline with who rated it, attainment, attempts.
+overdue and coming up, intake baseline with its source (diagnostic, adjusted, mentor-rated), attainment, attempts.
 A fixed number of queries, whatever the catalogue's size."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from lms.models import Assessment, Competency, Course, Enrollment, Submission, SubmissionState, User
+from lms.models import Assessment, BaselineRating, Competency, Course, Enrollment, Submission, SubmissionState
 from lms.services import clock, progress
 from lms.services.dashboards import Outline
 from lms.services.grading import attainment
@@ -33,20 +33,12 @@ class RecordItem:
 
 
 @dataclass
-class BaselineRow:
-    competency: Competency
-    score: int
-    rated_by: Optional[User]
-    rated_at: datetime
-
-
-@dataclass
 class TraineeRecord:
     enrollment: Enrollment
     courses: list[CourseRow] = field(default_factory=list)
     overdue: list[RecordItem] = field(default_factory=list)
     upcoming: list[RecordItem] = field(default_factory=list)
-    baselines: list[BaselineRow] = field(default_factory=list)
+    baselines: list[BaselineRating] = field(default_factory=list)  # with source, diagnostic score, reason
     scores: dict = field(default_factory=dict)  # competency → attainment % or None
     submissions: list[Submission] = field(default_factory=list)  # newest first, drafts left out
     readiness: list[ReadinessRow] = field(default_factory=list)  # against the target role's model
@@ -80,10 +72,8 @@ def trainee_record(session: Session, enrollment: Enrollment, today: date) -> Tra
         elif today <= due.date <= horizon:
             record.upcoming.append(item)
     record.upcoming.sort(key=lambda i: i.due.date)
-    raters = {u.id: u for u in session.scalars(
-        sa.select(User).where(User.id.in_({b.rated_by_id for b in enrollment.baselines})))}
-    record.baselines = [BaselineRow(b.competency, b.score, raters.get(b.rated_by_id), b.rated_at)
-                        for b in sorted(enrollment.baselines, key=lambda b: list(Competency).index(b.competency))]
+    # the loader brought the baselines with who rated them (load_enrollment)
+    record.baselines = sorted(enrollment.baselines, key=lambda b: list(Competency).index(b.competency))
     record.scores = attainment(session, [trainee_id])[trainee_id]
     record.readiness = readiness(program, enrollment.target_role, record.scores)
     record.submissions = list(session.scalars(

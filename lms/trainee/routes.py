@@ -9,6 +9,7 @@ from lms.models import Lesson
 from lms.permissions import Action, require
 from lms.services import clock, dashboards, outline, progress
 from lms.services.cohorts import current_enrollment
+from lms.services.diagnostic import diagnostic_state
 from lms.services.outline import OutlineAssessment
 from lms.trainee import bp
 
@@ -21,7 +22,9 @@ class LessonDoneForm(FlaskForm):
 @require(Action.TRAINEE_HOME)
 def home():
     today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return render_template("trainee/home.html", home=dashboards.trainee_home(db.session, current_user, today))
+    home = dashboards.trainee_home(db.session, current_user, today)
+    return render_template("trainee/home.html", home=home,
+                           diagnostic=diagnostic_state(db.session, current_user, home.enrollment))
 
 
 def _outline_for(trainee):
