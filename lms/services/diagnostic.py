@@ -3,7 +3,7 @@
 A competency's score is the % of its item points earned (whole percent, rounded down so a
 score never reads as attained when it is not), on the scale and threshold of rubric
 attainment, so "intake vs now" compares like with like. An item earns its points when
-every check on it passes; no mentor grades it.
+every field is answered and every check on it passes; no mentor grades it.
 """
 
 from dataclasses import dataclass
@@ -70,7 +70,9 @@ def score(diagnostic: Diagnostic, answers: dict[str, Any]) -> tuple[list[dict], 
     items, earned, total = [], dict.fromkeys(Competency, 0), dict.fromkeys(Competency, 0)
     for item, results in check_items(diagnostic, answers):
         competency = Competency(item["competency"])
-        got = item["points"] if all(r.passed for r in results) else 0
+        # an empty optional answer passes the answer checks (autochecks): it earns nothing here
+        answered = all(str(answers.get(spec["name"]) or "").strip() for spec in item["fields"])
+        got = item["points"] if answered and all(r.passed for r in results) else 0
         items.append({"code": item["code"], "competency": competency.value, "points": item["points"], "earned": got})
         earned[competency] += got
         total[competency] += item["points"]
