@@ -267,8 +267,8 @@ def test_the_shipped_diagnostic_is_valid_and_syncs_idempotently(app, parsed_cour
         assert db.session.scalar(sa.select(sa.func.count(Diagnostic.id))) == 1
 
 
-def test_the_trainee_record_costs_the_same_with_one_or_four_raters(app, client, make_cohort, make_user,
-                                                                   count_queries):
+def test_the_record_and_the_result_page_cost_the_same_with_one_or_four_raters(app, client, make_cohort, make_user,
+                                                                              count_queries):
     trainee, mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
     login(client, trainee)
     client.post_form("/me/diagnostic", _answers())
@@ -282,12 +282,13 @@ def test_the_trainee_record_costs_the_same_with_one_or_four_raters(app, client, 
                 rater = db.session.get(User, raters[n % len(raters)].id)
                 rate_baseline(db.session, rater, enrollment, {competency: 10 + n + len(raters)}, "复核")
             db.session.commit()
-        login(client, mentor)
-        client.get(url)  # the first page fills the outline cache
-        with count_queries() as counter:
-            assert client.get(url).status_code == 200
-        counts.append(len(counter.statements))
-    assert counts[0] == counts[1]
+        for who, page in ((mentor, url), (trainee, "/me/diagnostic/result")):
+            login(client, who)
+            client.get(page)  # the first page fills the outline cache
+            with count_queries() as counter:
+                assert client.get(page).status_code == 200
+            counts.append(len(counter.statements))
+    assert counts[0] == counts[2] and counts[1] == counts[3]
 
 
 def test_the_diagnostic_pages_in_zh_cn_show_no_code_or_english(app, client, make_cohort, make_user):

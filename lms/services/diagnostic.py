@@ -12,7 +12,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from lms.models import (
     BaselineRating,
@@ -45,6 +45,13 @@ def live_diagnostic(session: Session, program_id: int) -> Optional[Diagnostic]:
 
 def result_of(session: Session, enrollment_id: int) -> Optional[DiagnosticResult]:
     return session.scalar(sa.select(DiagnosticResult).where(DiagnosticResult.enrollment_id == enrollment_id))
+
+
+def baselines_of(session: Session, enrollment_id: int) -> dict[str, BaselineRating]:
+    """Competency code → baseline, with who adjusted it (one query for them all)."""
+    return {b.competency.value: b for b in session.scalars(
+        sa.select(BaselineRating).where(BaselineRating.enrollment_id == enrollment_id)
+        .options(selectinload(BaselineRating.rated_by)))}
 
 
 def diagnostic_state(session: Session, trainee: User, enrollment: Optional[Enrollment]) -> DiagnosticState:

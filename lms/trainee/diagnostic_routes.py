@@ -71,7 +71,7 @@ def diagnostic_result():
         got = points.setdefault(item["competency"], [0, 0])
         got[0] += item["earned"]
         got[1] += item["points"]
-    baselines = {b.competency.value: b for b in enrollment.baselines}
+    baselines = diagnostic_service.baselines_of(db.session, enrollment.id)
     return render_template("trainee/diagnostic_result.html", result=result, points=points, baselines=baselines,
                            competencies=[c.value for c in Competency],
                            threshold=enrollment.cohort.program.attainment_threshold)

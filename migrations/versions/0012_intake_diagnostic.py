@@ -56,6 +56,9 @@ def upgrade():
 
 
 def downgrade():
+    # an untouched diagnostic score has no rater: credit the trainee, whose answers it came from
+    op.execute("UPDATE baseline_ratings SET rated_by_id = (SELECT trainee_id FROM enrollments "
+               "WHERE enrollments.id = baseline_ratings.enrollment_id) WHERE rated_by_id IS NULL")
     with op.batch_alter_table('baseline_ratings', schema=None) as batch_op:
         batch_op.alter_column('rated_by_id', existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column('reason')
