@@ -84,3 +84,17 @@ class ContributionStatement(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     trainee: Mapped[User] = relationship()
+
+
+def credited(trainee_ids):
+    """(submission_id, trainee_id) for every submission that counts for one of
+    `trainee_ids`: their own individual work, and the work of each capstone
+    group they are a member of (graded once, credited to each member)."""
+    from lms.models.progress import Submission  # progress maps Submission.group to us by name
+
+    own = (sa.select(Submission.id.label("submission_id"), Submission.trainee_id.label("trainee_id"))
+           .where(Submission.group_id.is_(None), Submission.trainee_id.in_(trainee_ids)))
+    group = (sa.select(Submission.id, CapstoneMember.trainee_id)
+             .join(CapstoneMember, CapstoneMember.group_id == Submission.group_id)
+             .where(CapstoneMember.trainee_id.in_(trainee_ids)))
+    return sa.union_all(own, group).subquery("credited")

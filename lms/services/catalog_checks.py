@@ -129,7 +129,7 @@ def unique(f: YamlFile, values: list, where: str, key: str) -> None:
 
 def assessment(f: YamlFile, d: dict, prefix: str) -> AssessmentSpec:
     f.keys(d, {"code", "title", "brief", "grader", "pass_mark", "max_attempts", "required",
-               "fields", "checks", "rubric", "not_answers"}, prefix)
+               "fields", "checks", "rubric", "not_answers", "group"}, prefix)  # group: catalog_group.py
     fields = [_field(f, item, fp) for fp, item in f.mappings(d, "fields", prefix)]
     fields = [x for x in fields if x is not None]
     unique(f, [x["name"] for x in fields], f"{prefix}fields", "name")
