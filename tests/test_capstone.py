@@ -1,0 +1,241 @@
+"""The expert capstone: groups per cohort, one group submission graded once and
+credited to every member, contribution statements, dual sign-off."""
+
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from lms.extensions import db
+from lms.models import (
+    CapstoneGroup,
+    Cohort,
+    Competency,
+    Enrollment,
+    Submission,
+    SubmissionState,
+    Tier,
+    User,
+)
+from lms.services import DomainError, capstone, grading, mentoring, progress
+from lms.services import capstone_work as work
+
+ANSWERS = {"problem_framing": "价保意图分错率数据", "model_rule_choice": "规则优先", "collaboration_flow": "交接",
+           "risk_boundaries": "智能体不得承诺赔付金额，审批人：售后主管，每季度复核；不得修改订单地址，审批人：运营经理，每月复核；不得在大促期间承诺额外赠品，审批人：活动负责人，活动前复核。",
+           "launch_plan": "试点两周"}
+
+
+def _unlock_expert(trainee_ids):
+    """Passed grades for every required foundation and advanced assessment."""
+    for code in ("foundation", "advanced"):
+        tier = db.session.scalar(sa.select(Tier).where(Tier.code == code))
+        for trainee_id in trainee_ids:
+            for assessment in progress.required_assessments(tier):
+                db.session.add(Submission(trainee_id=trainee_id, assessment_id=assessment.id,
+                                          state=SubmissionState.GRADED, passed=True, score=90.0))
+    db.session.commit()
+
+
+@pytest.fixture
+def team(app, make_cohort, make_user):
+    """A cohort of three ai_trainer trainees, mentored, expert tier open, and an admin."""
+    ai = make_user("mentor", mentor_kind="ai", capacity=50)
+    biz = make_user("mentor", mentor_kind="business", capacity=50)
+    admin = make_user("admin")
+    cohort_id, enrollment_ids = make_cohort(trainees=3, role="ai_trainer")
+    with app.app_context():
+        mentoring.auto_assign(db.session, None, db.session.get(Cohort, cohort_id))
+        db.session.commit()
+        ids = [db.session.get(Enrollment, e).trainee_id for e in enrollment_ids]
+        _unlock_expert(ids)
+    return SimpleNamespace(ai=ai, biz=biz, admin=admin, cohort_id=cohort_id, trainee_ids=ids)
+
+
+def _group(t, members=2, name="Team A"):
+    cohort = db.session.get(Cohort, t.cohort_id)
+    admin = db.session.get(User, t.admin.id)
+    group = capstone.create_group(db.session, admin, cohort,
+                                  capstone.GroupInput(name, "handoff-threshold", t.trainee_ids[:members]))
+    db.session.commit()
+    return group
+
+
+def _submit(t, group):
+    for trainee_id in group.member_ids:
+        work.save_group_work(db.session, db.session.get(User, trainee_id), group, ANSWERS,
+                             f"我负责第{trainee_id}部分", submit=False)
+    submission, _ = work.save_group_work(db.session, db.session.get(User, group.member_ids[0]), group, ANSWERS,
+                                         "我负责问题界定", submit=True)
+    db.session.commit()
+    assert submission.state == SubmissionState.SUBMITTED
+    return submission
+
+
+def _full_marks(submission):
+    return {c.code: c.max_points for c in submission.assessment.criteria}
+
+
+def test_a_capstone_group_submission_is_graded_once_and_credited_to_each_member(app_ctx, team):
+    group = _group(team)
+    submission = _submit(team, group)
+    ai, biz = db.session.get(User, team.ai.id), db.session.get(User, team.biz.id)
+    assert [i.submission_id for i in grading.queue(db.session, ai)] == [submission.id]  # listed once
+    grading.grade(db.session, ai, submission, submission.version, _full_marks(submission), "好")
+    grading.grade(db.session, biz, submission, submission.version, _full_marks(submission), "好")
+    db.session.commit()
+    assert submission.state == SubmissionState.GRADED and submission.passed
+    assert db.session.scalar(sa.select(sa.func.count(Submission.id)).where(Submission.group_id == group.id)) == 1
+    scores = grading.attainment(db.session, team.trainee_ids)
+    for member in group.member_ids:
+        assert submission.assessment_id in progress.passed_assessment_ids(db.session, member)
+        assert scores[member][Competency.COMMUNICATION] is not None
+        states = progress.tier_states(progress.role_outline(db.session, group.cohort.program, "ai_trainer"),
+                                      progress.passed_assessment_ids(db.session, member), set())
+        assert states[-1].required_passed >= 1
+    outsider = team.trainee_ids[2]
+    assert submission.assessment_id not in progress.passed_assessment_ids(db.session, outsider)
+    assert grading.queue(db.session, ai) == []
+
+
+def test_submission_refused_while_a_members_contribution_statement_is_missing(app_ctx, team):
+    group = _group(team)
+    first = db.session.get(User, group.member_ids[0])
+    with pytest.raises(DomainError) as refused:
+        work.save_group_work(db.session, first, group, ANSWERS, "我负责问题界定", submit=True)
+    db.session.rollback()
+    missing = db.session.get(User, group.member_ids[1]).name
+    assert missing in str(refused.value.message)
+    assert db.session.scalar(sa.select(Submission.state).where(Submission.group_id == group.id)) in (
+        None, SubmissionState.DRAFT)
+
+
+def test_a_trainee_cannot_be_in_two_groups_of_one_cohort(app_ctx, team):
+    _group(team)
+    cohort, admin = db.session.get(Cohort, team.cohort_id), db.session.get(User, team.admin.id)
+    with pytest.raises(DomainError, match="already in group"):
+        capstone.create_group(db.session, admin, cohort,
+                              capstone.GroupInput("Team B", "intent-classification", team.trainee_ids[1:3]))
+
+
+def test_a_group_needs_two_to_six_expert_tier_trainees(app_ctx, team, make_cohort):
+    cohort, admin = db.session.get(Cohort, team.cohort_id), db.session.get(User, team.admin.id)
+    with pytest.raises(DomainError, match="2 to 6"):
+        capstone.create_group(db.session, admin, cohort, capstone.GroupInput("Solo", "intent-classification",
+                                                                               team.trainee_ids[:1]))
+    _, (collab,) = make_cohort(trainees=1, role="collab_cs")
+    other = db.session.get(Enrollment, collab).trainee_id
+    with pytest.raises(DomainError, match="expert tier"):
+        capstone.create_group(db.session, admin, cohort, capstone.GroupInput("Mixed", "intent-classification",
+                                                                               [team.trainee_ids[0], other]))
+
+
+def test_dual_sign_off_needs_both_kinds(app_ctx, team):
+    group = _group(team)
+    submission = _submit(team, group)
+    ai = db.session.get(User, team.ai.id)
+    grading.grade(db.session, ai, submission, submission.version, _full_marks(submission), "好")
+    db.session.commit()
+    assert submission.state == SubmissionState.SUBMITTED and submission.passed is None
+    with pytest.raises(DomainError):  # a second ai grade is an amendment, not a sign-off
+        grading.grade(db.session, ai, submission, submission.version, _full_marks(submission), "再评")
+
+
+def test_members_are_fixed_once_the_group_handed_in(app_ctx, team):
+    group = _group(team)
+    _submit(team, group)
+    with pytest.raises(DomainError, match="fixed"):
+        capstone.set_members(db.session, db.session.get(User, team.admin.id), group, team.trainee_ids)
+
+
+def test_milestones_keep_history_and_show_due_dates(app_ctx, team):
+    group = _group(team)
+    a, b = (db.session.get(User, i) for i in group.member_ids)
+    work.record_milestone(db.session, a, group, "framing", "第一版")
+    work.record_milestone(db.session, b, group, "framing", "第二版")
+    db.session.commit()
+    framing = work.milestones(db.session, group)[0]
+    assert [n.text for n in framing.notes] == ["第二版", "第一版"]
+    assert [m.due.week for m in work.milestones(db.session, group)] == [11, 12, 13]
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+def _login(client, user):
+    from tests.conftest import login
+
+    login(client, user)
+
+
+def test_a_non_member_trainee_cannot_read_the_groups_work(app, client, team):
+    with app.app_context():
+        group = _group(team)
+        group_id = group.id
+        outsider = db.session.get(User, team.trainee_ids[2])
+        member = db.session.get(User, team.trainee_ids[0])
+        db.session.expunge_all()
+    _login(client, outsider)
+    assert client.get(f"/me/capstone/groups/{group_id}").status_code == 404
+    assert client.post_form(f"/me/capstone/groups/{group_id}/work", {"save": "1"}).status_code == 404
+    _login(client, member)
+    page = client.get(f"/me/capstone/groups/{group_id}")
+    assert page.status_code == 200 and "Team A" in page.get_data(as_text=True)
+    assert client.get("/me/capstone").status_code == 302
+
+
+def test_the_grading_page_shows_each_members_statement(app, client, team):
+    with app.app_context():
+        group = _group(team)
+        submission_id = _submit(team, group).id
+        names = [db.session.get(User, i).name for i in group.member_ids]
+    _login(client, team.ai)
+    html = client.get(f"/mentor/submissions/{submission_id}").get_data(as_text=True)
+    assert "我负责问题界定" in html and all(n in html for n in names)
+    _login(client, team.admin)
+    assert client.get(f"/admin/submissions/{submission_id}").status_code in (200, 404)
+
+
+def test_admin_forms_a_group_and_bad_input_re_renders(app, client, team):
+    _login(client, team.admin)
+    url = f"/admin/cohorts/{team.cohort_id}/capstone"
+    assert client.get(url).status_code == 200
+    bad = client.post_form(url, {"name": "Solo", "problem": "intent-classification",
+                                 "trainee_ids": [str(team.trainee_ids[0])]})
+    assert bad.status_code == 400 and "2 to 6" in bad.get_data(as_text=True)
+    ok = client.post_form(url, {"name": "Team C", "problem": "intent-classification",
+                                "trainee_ids": [str(i) for i in team.trainee_ids[:2]]})
+    assert ok.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(CapstoneGroup.name)) == "Team C"
+
+
+@pytest.mark.parametrize("page", ["group", "admin"])
+def test_capstone_pages_run_a_fixed_number_of_statements(app, client, make_cohort, make_user, count_queries, page):
+    """The group page and the admin groups page at two sizes (2 and 6 members)."""
+    counts = []
+    admin = make_user("admin")
+    for size in (2, 6):
+        cohort_id, enrollment_ids = make_cohort(trainees=size, role="ops_specialist")
+        with app.app_context():
+            ids = [db.session.get(Enrollment, e).trainee_id for e in enrollment_ids]
+            group = capstone.create_group(db.session, db.session.get(User, admin.id),
+                                          db.session.get(Cohort, cohort_id),
+                                          capstone.GroupInput(f"G{size}", "ticket-attribution", ids))
+            db.session.commit()
+            for trainee_id in ids:
+                work.record_milestone(db.session, db.session.get(User, trainee_id), group, "framing", "进展")
+            db.session.commit()
+            member = db.session.get(User, ids[0])
+            group_id = group.id
+            db.session.expunge_all()
+        if page == "group":
+            _login(client, member)
+            url = f"/me/capstone/groups/{group_id}"
+        else:
+            _login(client, admin)
+            url = f"/admin/cohorts/{cohort_id}/capstone"
+        client.get(url)
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(len(counter.statements))
+    assert counts[0] == counts[1], counts
