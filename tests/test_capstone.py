@@ -21,7 +21,8 @@ from lms.services import DomainError, capstone, grading, mentoring, progress
 from lms.services import capstone_work as work
 
 ANSWERS = {"problem_framing": "价保意图分错率数据", "model_rule_choice": "规则优先", "collaboration_flow": "交接",
-           "risk_boundaries": "智能体不得承诺赔付金额，审批人：售后主管，每季度复核；不得修改订单地址，审批人：运营经理，每月复核；不得在大促期间承诺额外赠品，审批人：活动负责人，活动前复核。",
+           "risk_boundaries": "智能体不得承诺赔付金额，审批人：售后主管，每季度复核；不得修改订单地址，"
+                              "审批人：运营经理，每月复核；不得在大促期间承诺额外赠品，审批人：活动负责人，活动前复核。",
            "launch_plan": "试点两周"}
 
 
@@ -112,21 +113,22 @@ def test_submission_refused_while_a_members_contribution_statement_is_missing(ap
 def test_a_trainee_cannot_be_in_two_groups_of_one_cohort(app_ctx, team):
     _group(team)
     cohort, admin = db.session.get(Cohort, team.cohort_id), db.session.get(User, team.admin.id)
-    with pytest.raises(DomainError, match="already in group"):
+    with pytest.raises(DomainError, match="Team A"):  # names the group the trainee is in
         capstone.create_group(db.session, admin, cohort,
                               capstone.GroupInput("Team B", "intent-classification", team.trainee_ids[1:3]))
 
 
 def test_a_group_needs_two_to_six_expert_tier_trainees(app_ctx, team, make_cohort):
     cohort, admin = db.session.get(Cohort, team.cohort_id), db.session.get(User, team.admin.id)
-    with pytest.raises(DomainError, match="2 to 6"):
+    with pytest.raises(DomainError, match="2.*6"):
         capstone.create_group(db.session, admin, cohort, capstone.GroupInput("Solo", "intent-classification",
                                                                                team.trainee_ids[:1]))
     _, (collab,) = make_cohort(trainees=1, role="collab_cs")
     other = db.session.get(Enrollment, collab).trainee_id
-    with pytest.raises(DomainError, match="expert tier"):
+    with pytest.raises(DomainError) as refused:  # a collab_cs trainee does not take the expert tier
         capstone.create_group(db.session, admin, cohort, capstone.GroupInput("Mixed", "intent-classification",
                                                                                [team.trainee_ids[0], other]))
+    assert refused.value.field == "trainee_ids"
 
 
 def test_dual_sign_off_needs_both_kinds(app_ctx, team):
@@ -143,8 +145,9 @@ def test_dual_sign_off_needs_both_kinds(app_ctx, team):
 def test_members_are_fixed_once_the_group_handed_in(app_ctx, team):
     group = _group(team)
     _submit(team, group)
-    with pytest.raises(DomainError, match="fixed"):
+    with pytest.raises(DomainError) as refused:
         capstone.set_members(db.session, db.session.get(User, team.admin.id), group, team.trainee_ids)
+    assert refused.value.field == "trainee_ids" and len(group.member_ids) == 2
 
 
 def test_milestones_keep_history_and_show_due_dates(app_ctx, team):
@@ -192,7 +195,7 @@ def test_the_grading_page_shows_each_members_statement(app, client, team):
     html = client.get(f"/mentor/submissions/{submission_id}").get_data(as_text=True)
     assert "我负责问题界定" in html and all(n in html for n in names)
     _login(client, team.admin)
-    assert client.get(f"/admin/submissions/{submission_id}").status_code in (200, 404)
+    assert "我负责问题界定" in client.get(f"/admin/submissions/{submission_id}").get_data(as_text=True)
 
 
 def test_admin_forms_a_group_and_bad_input_re_renders(app, client, team):
