@@ -182,7 +182,12 @@ def test_a_non_member_trainee_cannot_read_the_groups_work(app, client, team):
     assert client.post_form(f"/me/capstone/groups/{group_id}/work", {"save": "1"}).status_code == 404
     _login(client, member)
     page = client.get(f"/me/capstone/groups/{group_id}")
-    assert page.status_code == 200 and "Team A" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Team A" in html
+    with app.app_context():  # what is judged is shown; level descriptors wait for a grade
+        criteria = db.session.get(CapstoneGroup, group_id).assessment.criteria
+        assert all(c.judged["en"] in html for c in criteria)
+        assert not any(lv["descriptor"]["en"] in html for c in criteria for lv in c.levels)
     assert client.get("/me/capstone").status_code == 302
 
 
@@ -242,3 +247,69 @@ def test_capstone_pages_run_a_fixed_number_of_statements(app, client, make_cohor
             assert client.get(url).status_code == 200
         counts.append(len(counter.statements))
     assert counts[0] == counts[1], counts
+
+
+# --- course files -----------------------------------------------------------------------
+
+CAPSTONE_FILE = "courses/expert/capstone/capstone-project/course.yaml"
+
+
+def test_course_check_names_a_bad_group_block(app, tmp_path):
+    import shutil
+
+    import yaml
+    from flask_babel import force_locale
+
+    from lms.services.catalog_files import load_catalog
+    from tests.conftest import COURSES_DIR
+
+    root = tmp_path / "courses"
+    shutil.copytree(COURSES_DIR, root)
+    path = root.parent / CAPSTONE_FILE
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    group = data["assessments"][0]["group"]
+    group["max_members"] = 9
+    group["milestones"][2]["week"] = 14
+    del group["problems"][0]["deliver"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with app.app_context(), force_locale("en"):
+        _, problems = load_catalog(root)
+    text = [str(p) for p in problems]
+    assert f"{CAPSTONE_FILE}: assessments[0].group.max_members: must be a whole number from 2 to 6" in text
+    assert f"{CAPSTONE_FILE}: assessments[0].group.problems[0].deliver: is missing" in text
+    late = "courses/program.yaml: schedule: expert/capstone: milestone final in week 14"
+    assert any(t.startswith(late) for t in text), text
+
+
+def test_the_capstone_runs_alongside_the_expert_tracks_without_an_overlap(parsed_courses):
+    spec, problems = parsed_courses
+    assert problems == []
+    track = dict(spec.tracks())["expert/capstone"]
+    assert track.alongside and (track.start_week, track.end_week) == (11, 13)
+    for role in ("ai_trainer", "ops_specialist", "ux_architect"):
+        assert "expert/capstone" in [ref for ref, _ in spec.tracks_for_role(role)]
+    assert "expert/capstone" not in [ref for ref, _ in spec.tracks_for_role("collab_cs")]
+
+
+def test_milestone_status_is_late_or_overdue_by_the_cohort_calendar():
+    from datetime import date, datetime
+
+    from lms.services.clock import Due
+
+    m = work.Milestone("framing", {}, {}, Due(11, date(2026, 11, 22)))
+    assert m.status(date(2026, 11, 20), "Asia/Shanghai") == "open"
+    assert m.status(date(2026, 11, 23), "Asia/Shanghai") == "overdue"
+    m.notes = [SimpleNamespace(created_at=datetime(2026, 11, 22, 15, 0))]  # 23:00 in Shanghai: on time
+    assert m.status(date(2026, 11, 30), "Asia/Shanghai") == "done"
+    m.notes = [SimpleNamespace(created_at=datetime(2026, 11, 22, 17, 0))]  # 01:00 the next day there
+    assert m.status(date(2026, 11, 30), "Asia/Shanghai") == "late"
+
+
+def test_only_a_members_mentor_grades_the_group_work(app, client, team, make_user):
+    stranger = make_user("mentor", mentor_kind="ai", capacity=5)
+    with app.app_context():
+        submission_id = _submit(team, _group(team)).id
+    _login(client, stranger)
+    assert client.get(f"/mentor/submissions/{submission_id}").status_code == 403
+    _login(client, team.admin)
+    assert client.post_form(f"/mentor/submissions/{submission_id}", {}).status_code == 403

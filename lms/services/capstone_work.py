@@ -22,6 +22,7 @@ from lms.models import (
     CapstoneGroup,
     CapstoneMember,
     ContributionStatement,
+    Grade,
     MilestoneNote,
     NotificationKind,
     Submission,
@@ -114,7 +115,8 @@ def record_milestone(session: Session, trainee: User, group: CapstoneGroup, code
 def group_attempts(session: Session, group: CapstoneGroup) -> Attempts:
     return Attempts(group.assessment, list(session.scalars(
         sa.select(Submission).where(Submission.group_id == group.id, Submission.assessment_id == group.assessment_id)
-        .options(selectinload(Submission.grades)).order_by(Submission.attempt_no)
+        .options(selectinload(Submission.grades).selectinload(Grade.mentor), selectinload(Submission.files))
+        .order_by(Submission.attempt_no)
     )))
 
 
