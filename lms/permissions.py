@@ -135,18 +135,11 @@ def group_coaches(session: Session, group_id: int) -> list[MentorAssignment]:
     ))
 
 
-def may_read_group(user, group: CapstoneGroup, coaches: Iterable[MentorAssignment]) -> bool:
-    """A capstone group's page and work: its members, the mentors coaching a member,
-    admins (read only). Other trainees do not see it."""
-    if not _signed_in(user):
-        return False
-    if user.role == Role.ADMIN or user.id in group.member_ids:
-        return True
-    return user.role == Role.MENTOR and any(a.mentor_id == user.id for a in coaches)
-
-
 def may_work_in_group(user, group: CapstoneGroup) -> bool:
-    """Only members write milestones, the group draft and (each their own) statements."""
+    """A capstone group's page: only its members open it and write milestones, the group
+    draft and (each their own) statements; another trainee gets 404. Mentors read and
+    grade the group's work, admins review it, through the submission pages
+    (`may_read_submission` / `may_grade` with `submission_coaches`)."""
     return _signed_in(user) and user.role == Role.TRAINEE and user.id in group.member_ids
 
 

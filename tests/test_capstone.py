@@ -313,3 +313,31 @@ def test_only_a_members_mentor_grades_the_group_work(app, client, team, make_use
     assert client.get(f"/mentor/submissions/{submission_id}").status_code == 403
     _login(client, team.admin)
     assert client.post_form(f"/mentor/submissions/{submission_id}", {}).status_code == 403
+
+
+def test_group_policies_need_no_http(app_ctx, team):
+    from lms.permissions import authors, may_read_submission, may_work_in_group, submission_coaches
+
+    group = _group(team)
+    member, outsider = (db.session.get(User, i) for i in (team.trainee_ids[0], team.trainee_ids[2]))
+    assert may_work_in_group(member, group) and not may_work_in_group(outsider, group)
+    assert not may_work_in_group(db.session.get(User, team.admin.id), group)
+    submission = _submit(team, group)
+    assert authors(submission) == set(group.member_ids)
+    coaches = submission_coaches(db.session, submission)
+    assert {a.mentor_id for a in coaches} == {team.ai.id, team.biz.id}
+    assert may_read_submission(db.session.get(User, group.member_ids[1]), submission, coaches)
+    assert not may_read_submission(outsider, submission, coaches)
+
+
+def test_demo_capstone_is_idempotent(app):
+    from lms.services.demo_capstone import ensure_demo_capstone
+    from tests.demo_data import load_demo
+
+    cohort_id = load_demo(app)
+    with app.app_context():
+        ensure_demo_capstone(db.session, db.session.get(Cohort, cohort_id))
+        db.session.commit()
+        groups = db.session.scalars(sa.select(CapstoneGroup)).all()
+        assert len(groups) == 1 and len(groups[0].members) == 3
+        assert work.milestones(db.session, groups[0])[0].notes
