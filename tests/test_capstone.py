@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.models import (
+    AuditEvent,
     CapstoneGroup,
     Cohort,
     Competency,
@@ -214,24 +215,40 @@ def test_admin_forms_a_group_and_bad_input_re_renders(app, client, team):
                                 "trainee_ids": [str(i) for i in team.trainee_ids[:2]]})
     assert ok.status_code == 302
     with app.app_context():
-        assert db.session.scalar(sa.select(CapstoneGroup.name)) == "Team C"
+        group_id = db.session.scalar(sa.select(CapstoneGroup.id).where(CapstoneGroup.name == "Team C"))
+    moved = client.post_form(f"{url}/{group_id}/members", {f"g{group_id}-trainee_ids": [str(team.trainee_ids[0])]})
+    assert moved.status_code == 400 and "2 to 6" in moved.get_data(as_text=True)  # re-rendered with the message
+    moved = client.post_form(f"{url}/{group_id}/members",
+                             {f"g{group_id}-trainee_ids": [str(i) for i in team.trainee_ids[1:3]]})
+    assert moved.status_code == 302
+    with app.app_context():
+        assert sorted(db.session.get(CapstoneGroup, group_id).member_ids) == sorted(team.trainee_ids[1:3])
+        actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.subject_type == "capstone_group"))
+        assert sorted(actions) == ["capstone.group_create", "capstone.group_members"]
+    assert "changed the members of capstone group Team C" in client.get("/admin/audit").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("page", ["group", "admin"])
 def test_capstone_pages_run_a_fixed_number_of_statements(app, client, make_cohort, make_user, count_queries, page):
-    """The group page and the admin groups page at two sizes (2 and 6 members)."""
+    """The group page at 2 and 6 members; the admin groups page at 1 and 3 groups (each handed in)."""
     counts = []
     admin = make_user("admin")
     for size in (2, 6):
         cohort_id, enrollment_ids = make_cohort(trainees=size, role="ops_specialist")
         with app.app_context():
             ids = [db.session.get(Enrollment, e).trainee_id for e in enrollment_ids]
-            group = capstone.create_group(db.session, db.session.get(User, admin.id),
-                                          db.session.get(Cohort, cohort_id),
-                                          capstone.GroupInput(f"G{size}", "ticket-attribution", ids))
-            db.session.commit()
-            for trainee_id in ids:
-                work.record_milestone(db.session, db.session.get(User, trainee_id), group, "framing", "进展")
+            _unlock_expert(ids)
+            teams = [ids] if page == "group" else [ids[i:i + 2] for i in range(0, size, 2)]
+            for n, members in enumerate(teams):
+                group = capstone.create_group(db.session, db.session.get(User, admin.id),
+                                              db.session.get(Cohort, cohort_id),
+                                              capstone.GroupInput(f"G{size}-{n}", "ticket-attribution", members))
+                for trainee_id in members:
+                    user = db.session.get(User, trainee_id)
+                    work.record_milestone(db.session, user, group, "framing", "进展")
+                    work.save_group_work(db.session, user, group, ANSWERS, "我的部分", submit=False)
+                work.save_group_work(db.session, db.session.get(User, members[0]), group, ANSWERS, "我的部分",
+                                     submit=page == "admin")
             db.session.commit()
             member = db.session.get(User, ids[0])
             group_id = group.id

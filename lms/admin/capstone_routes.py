@@ -59,6 +59,7 @@ def _page(cohort: Cohort, form=None, members_form=None, failed_group=None, statu
     return render_template(
         "admin/cohorts/capstone.html", cohort=cohort, assessment=assessment, groups=groups, form=form,
         member_forms=member_forms, problems={p["code"]: p for p in problems}, eligible=eligible, in_group=in_group,
+        handed_in=capstone.handed_in(db.session, groups),
     ), status
 
 

@@ -68,6 +68,17 @@ def cohort_groups(session: Session, cohort: Cohort) -> list[CapstoneGroup]:
     ))
 
 
+def handed_in(session: Session, groups: list[CapstoneGroup]) -> dict[int, Submission]:
+    """Each group's latest handed-in attempt (one query), for the admin's review links."""
+    latest: dict[int, Submission] = {}
+    for submission in session.scalars(
+        sa.select(Submission).where(Submission.group_id.in_([g.id for g in groups]),
+                                    Submission.state != SubmissionState.DRAFT).order_by(Submission.attempt_no)
+    ):
+        latest[submission.group_id] = submission
+    return latest
+
+
 @dataclass
 class GroupInput:
     name: str
