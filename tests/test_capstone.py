@@ -358,3 +358,18 @@ def test_demo_capstone_is_idempotent(app):
         groups = db.session.scalars(sa.select(CapstoneGroup)).all()
         assert len(groups) == 1 and len(groups[0].members) == 3
         assert work.milestones(db.session, groups[0])[0].notes
+
+
+def test_a_withdrawn_members_statement_is_not_waited_for(app_ctx, team):
+    from datetime import date
+
+    from lms.services import cohorts
+
+    group = _group(team, members=3)
+    gone = db.session.scalar(sa.select(Enrollment).where(Enrollment.trainee_id == group.member_ids[2]))
+    cohorts.withdraw(db.session, db.session.get(User, team.admin.id), gone, "调岗", date(2026, 11, 1))
+    for trainee_id in group.member_ids[:2]:
+        work.save_group_work(db.session, db.session.get(User, trainee_id), group, ANSWERS, "我的部分", submit=False)
+    submission, _ = work.save_group_work(db.session, db.session.get(User, group.member_ids[0]), group, ANSWERS,
+                                         "我的部分", submit=True)
+    assert submission.state == SubmissionState.SUBMITTED

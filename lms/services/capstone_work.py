@@ -3,8 +3,8 @@ member's contribution statement.
 
 Rules: any member records a milestone (every note is kept; the newest is its
 state) and edits the group draft; each member writes only their own statement;
-the group submits once every current member has written one (else the missing
-names are given); attempts count per group. The submission then goes through
+the group submits once every member still in training has written one (else
+the missing names are given); attempts count per group. The submission then goes through
 the ordinary rubric grading and its result counts for every member.
 """
 
@@ -22,6 +22,8 @@ from lms.models import (
     CapstoneGroup,
     CapstoneMember,
     ContributionStatement,
+    Enrollment,
+    EnrollmentStatus,
     Grade,
     MilestoneNote,
     NotificationKind,
@@ -169,9 +171,17 @@ def save_statement(session: Session, trainee: User, draft: Submission, text: str
     session.flush()
 
 
+def active_members(session: Session, group: CapstoneGroup) -> list[CapstoneMember]:
+    """Members still in training: a withdrawn member is not waited for."""
+    active = set(session.scalars(sa.select(Enrollment.trainee_id).where(
+        Enrollment.cohort_id == group.cohort_id, Enrollment.status == EnrollmentStatus.ACTIVE,
+        Enrollment.trainee_id.in_(group.member_ids))))
+    return [m for m in group.members if m.trainee_id in active]
+
+
 def missing_statements(session: Session, group: CapstoneGroup, draft: Submission) -> list[User]:
     written = statements(session, draft)
-    return [m.trainee for m in group.members if m.trainee_id not in written]
+    return [m.trainee for m in active_members(session, group) if m.trainee_id not in written]
 
 
 def save_group_work(session: Session, trainee: User, group: CapstoneGroup, answers: dict[str, Any],
@@ -184,7 +194,7 @@ def save_group_work(session: Session, trainee: User, group: CapstoneGroup, answe
     if not submit:
         return draft, []
     low = group.assessment.group_work["min_members"]
-    if len(group.members) < low:
+    if len(active_members(session, group)) < low:
         raise DomainError(_l("A group needs at least %(n)d members to hand in its work.", n=low))
     missing = missing_statements(session, group, draft)
     if missing:
