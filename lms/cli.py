@@ -122,11 +122,13 @@ def demo() -> None:
     from lms.services.clock import today_in
     from lms.services.demo import ensure_demo_cohort
     from lms.services.demo_activity import ensure_demo_activity
+    from lms.services.demo_capstone import ensure_demo_capstone
     from lms.services.progress import current_program
 
     cohort = ensure_demo_cohort(db.session, current_program(db.session),
                                 today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     ensure_demo_activity(db.session, cohort, current_app.config["UPLOAD_FOLDER"])
+    ensure_demo_capstone(db.session, cohort)
     db.session.commit()
     click.echo(f"Catalogue: {report.summary()}")
     click.echo(f"Cohort {cohort.code}: started {cohort.start_date.isoformat()}, 6 trainees, 2 mentors")

@@ -24,11 +24,11 @@ from lms.models import (
     SubmissionState,
 )
 from lms.permissions import (
-    coaching_mentors,
     may_grade,
     may_open_file,
     may_read_submission,
     may_view_enrollment,
+    submission_coaches,
 )
 
 
@@ -48,7 +48,7 @@ def load_submission(submission_id: int, *, grade: bool = False) -> LoadedSubmiss
     )
     if submission is None:
         abort(404)
-    coaches = coaching_mentors(db.session, submission.trainee_id)
+    coaches = submission_coaches(db.session, submission)
     if not may_read_submission(current_user, submission, coaches):
         # someone else's draft does not exist for them yet
         abort(404 if submission.state == SubmissionState.DRAFT else 403)
@@ -78,6 +78,6 @@ def load_file(file_id: int) -> SubmissionFile:
     stored = db.session.get(SubmissionFile, file_id)
     if stored is None:
         abort(404)
-    if not may_open_file(current_user, stored, coaching_mentors(db.session, stored.submission.trainee_id)):
+    if not may_open_file(current_user, stored, submission_coaches(db.session, stored.submission)):
         abort(404)
     return stored

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from lms.extensions import login_manager
 from lms.models import (
+    CapstoneGroup,
+    CapstoneMember,
     Enrollment,
     EnrollmentStatus,
     GraderKind,
@@ -39,7 +41,7 @@ class Action(enum.StrEnum):
     LEARN = "learn"  # read lessons, track own progress
     BROWSE_CATALOG = "browse_catalog"  # the whole catalogue as loaded, with rubrics
     SYNC_CATALOG = "sync_catalog"
-    MANAGE_COHORTS = "manage_cohorts"  # cohorts, enrollment, mentor assignment
+    MANAGE_COHORTS = "manage_cohorts"  # cohorts, enrollment, mentor assignment, capstone groups
     RATE_BASELINE = "rate_baseline"  # intake ratings and adjustments (mentors: their own trainees)
     TAKE_DIAGNOSTIC = "take_diagnostic"  # the intake diagnostic (once, own enrollment)
     SUBMIT_WORK = "submit_work"  # answer assessments
@@ -110,12 +112,45 @@ def coaching_mentors(session: Session, trainee_id: int) -> list[MentorAssignment
     ))
 
 
+def authors(submission: Submission) -> set[int]:
+    """Whose work it is: the trainee, or every current member of the capstone group."""
+    if submission.group_id is None:
+        return {submission.trainee_id}
+    return set(submission.group.member_ids)
+
+
+def submission_coaches(session: Session, submission: Submission) -> list[MentorAssignment]:
+    """The mentors coaching the submission's authors now: for a group's work, the
+    mentors of every member (any of them may grade it, one grade per kind)."""
+    if submission.group_id is None:
+        return coaching_mentors(session, submission.trainee_id)
+    return group_coaches(session, submission.group_id)
+
+
+def group_coaches(session: Session, group_id: int) -> list[MentorAssignment]:
+    return list(session.scalars(
+        sa.select(MentorAssignment).join(Enrollment)
+        .join(CapstoneMember, CapstoneMember.trainee_id == Enrollment.trainee_id)
+        .where(CapstoneMember.group_id == group_id, Enrollment.status == EnrollmentStatus.ACTIVE,
+               Enrollment.cohort_open.is_(True), MentorAssignment.ended_at.is_(None))
+        .order_by(MentorAssignment.id)
+    ))
+
+
+def may_work_in_group(user, group: CapstoneGroup) -> bool:
+    """A capstone group's page: only its members open it and write milestones, the group
+    draft and (each their own) statements; another trainee gets 404. Mentors read and
+    grade the group's work, admins review it, through the submission pages
+    (`may_read_submission` / `may_grade` with `submission_coaches`)."""
+    return _signed_in(user) and user.role == Role.TRAINEE and user.id in group.member_ids
+
+
 def may_read_submission(user, submission: Submission, coaches: Iterable[MentorAssignment]) -> bool:
-    """The trainee reads their own attempts (drafts too); admins and both coaching
-    mentors read every submitted attempt, whoever grades it."""
+    """The trainee reads their own attempts (drafts too), a group member the group's;
+    admins and the coaching mentors read every submitted attempt, whoever grades it."""
     if not _signed_in(user):
         return False
-    if user.id == submission.trainee_id:
+    if user.id in authors(submission):
         return True
     if submission.state == SubmissionState.DRAFT:
         return False

@@ -4,6 +4,7 @@ from lms.extensions import db
 from lms.services.clock import today_in
 from lms.services.demo import ensure_demo, ensure_demo_cohort
 from lms.services.demo_activity import ensure_demo_activity
+from lms.services.demo_capstone import ensure_demo_capstone
 from tests.conftest import COURSES_DIR
 
 
@@ -18,5 +19,6 @@ def load_demo(app) -> int:
         cohort = ensure_demo_cohort(db.session, current_program(db.session),
                                     today_in(app.config["BABEL_DEFAULT_TIMEZONE"]))
         ensure_demo_activity(db.session, cohort, app.config["UPLOAD_FOLDER"])
+        ensure_demo_capstone(db.session, cohort)
         db.session.commit()
         return cohort.id

@@ -20,6 +20,7 @@ from lms.cli_i18n import po_path
 from lms.extensions import db
 from lms.models import (
     Assessment,
+    CapstoneGroup,
     Cohort,
     Enrollment,
     EnrollmentStatus,
@@ -116,6 +117,7 @@ def _ids(session) -> dict[str, list[int]]:
     submissions = sorted({s for s in submissions if s})
     return {
         "cohort_id": [first(Cohort)],
+        "group_id": [first(CapstoneGroup)],
         "enrollment_id": [first(Enrollment)],
         "user_id": [first(User, User.role == role) for role in Role],
         "lesson_id": [first(Lesson)],

@@ -20,7 +20,7 @@ COACHES = [NS(mentor_id=2, kind=MentorKind.AI, ended_at=None), NS(mentor_id=3, k
 
 
 def _submission(grader=GraderKind.AI, state=SubmissionState.SUBMITTED):
-    return NS(trainee_id=1, state=state, assessment=NS(grader=grader))
+    return NS(trainee_id=1, group_id=None, state=state, assessment=NS(grader=grader))
 
 
 def test_both_coaching_mentors_read_every_submission_of_their_trainee():

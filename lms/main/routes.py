@@ -12,7 +12,7 @@ from lms.extensions import db
 from lms.loaders import load_file
 from lms.main import bp
 from lms.models import Notification, Role, Submission
-from lms.permissions import Action, coaching_mentors, may_read_submission, public, require
+from lms.permissions import Action, may_read_submission, public, require, submission_coaches
 from lms.safe_redirect import is_safe_path, safe_next
 from lms.services import notifications as notification_service
 
@@ -112,7 +112,7 @@ def notification_open(notification_id: int):
         return redirect(url_for("main.notifications"))
     submission = db.session.get(Submission, note.submission_id)
     if current_user.is_mentor:
-        if not may_read_submission(current_user, submission, coaching_mentors(db.session, submission.trainee_id)):
+        if not may_read_submission(current_user, submission, submission_coaches(db.session, submission)):
             # e.g. the cohort closed since: say so rather than lead to a 403
             flash(_("You no longer coach this trainee, so their work is not open to you."), "info")
             return redirect(url_for("main.notifications"))

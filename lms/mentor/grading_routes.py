@@ -11,6 +11,7 @@ from lms.mentor.grading_forms import grade_form, points_from
 from lms.models import Submission, SubmissionState
 from lms.permissions import Action, require
 from lms.services import clock, grading
+from lms.services.capstone_work import group_attempts, group_statements
 from lms.services.submissions import attempts
 from lms.services.trainee_record import trainee_record
 from lms.submission_pages import render_read_only
@@ -32,7 +33,8 @@ def _submission_or_404(submission_id: int) -> Submission:
 
 
 def _render(submission, form, kind, status=200, amend_grade=None):
-    history = attempts(db.session, submission.trainee_id, submission.assessment).submissions
+    history = (group_attempts(db.session, submission.group) if submission.group_id
+               else attempts(db.session, submission.trainee_id, submission.assessment)).submissions
     blind = submission.assessment.course.track.tier.program.blind_second_grading
     grades = grading.visible_grades(submission, kind, blind)
     return render_template(
@@ -41,6 +43,7 @@ def _render(submission, form, kind, status=200, amend_grade=None):
         grades=grades, hidden=len(submission.grades) - len(grades),
         shares=dict((c.code, share) for c, share in grading.weight_shares(submission.assessment.criteria)),
         history=[s for s in history if s.id != submission.id and s.state != SubmissionState.DRAFT],
+        group_statements=group_statements(db.session, submission),
     ), status
 
 

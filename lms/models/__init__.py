@@ -1,6 +1,7 @@
 """All models, imported here so Alembic's autogenerate sees every table."""
 
 from lms.models.audit import AuditEvent
+from lms.models.capstone import CapstoneGroup, CapstoneMember, ContributionStatement, MilestoneNote
 from lms.models.catalog import (
     Assessment,
     CatalogSync,
@@ -31,6 +32,10 @@ from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKin
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
 
 __all__ = [
+    "CapstoneGroup",
+    "CapstoneMember",
+    "ContributionStatement",
+    "MilestoneNote",
     "BaselineRating",
     "BaselineSource",
     "Diagnostic",

@@ -164,6 +164,9 @@ class Assessment(CatalogRow, db.Model):
     required: Mapped[bool] = mapped_column(default=True)
     fields: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     checks: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    # a group assessment (the expert capstone): {"min_members", "max_members", "problems": [...],
+    # "milestones": [...]}; None for individual work
+    group_work: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON(none_as_null=True))  # SQL NULL: filterable
 
     course: Mapped[Course] = relationship(back_populates="assessments")
     criteria: Mapped[list["RubricCriterion"]] = relationship(

@@ -35,12 +35,19 @@ class Submission(TimestampMixin, db.Model):
     """One attempt at an assessment."""
 
     __tablename__ = "submissions"
-    __table_args__ = (sa.UniqueConstraint("trainee_id", "assessment_id", "attempt_no"),)
+    __table_args__ = (
+        sa.UniqueConstraint("trainee_id", "assessment_id", "attempt_no"),
+        # a group's attempts are numbered per group, whichever member opened them
+        sa.UniqueConstraint("group_id", "assessment_id", "attempt_no"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id"), index=True)
     attempt_no: Mapped[int] = mapped_column(default=1)
+    # A capstone group's work: one submission for the whole group (`trainee_id` is the
+    # member who opened it), graded once and credited to every member.
+    group_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("capstone_groups.id"), index=True)
     state: Mapped[SubmissionState] = enum_column(SubmissionState, default=SubmissionState.DRAFT, index=True)
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     # [{"field", "kind", "passed", "blocking", "message": {zh_CN, en}}] of the last run
@@ -58,6 +65,7 @@ class Submission(TimestampMixin, db.Model):
 
     trainee: Mapped[User] = relationship()
     assessment: Mapped[Assessment] = relationship()
+    group: Mapped[Optional["CapstoneGroup"]] = relationship()  # noqa: F821 (lms.models.capstone)
     files: Mapped[list["SubmissionFile"]] = relationship(back_populates="submission", order_by="SubmissionFile.id")
     grades: Mapped[list["Grade"]] = relationship(back_populates="submission", order_by="Grade.id")
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from lms.models import AuditEvent, Cohort, Enrollment, Submission, User
+from lms.models import AuditEvent, CapstoneGroup, Cohort, Enrollment, Submission, User
 from lms.templating import localized
 
 
@@ -66,6 +66,8 @@ SENTENCES = {
     "grade.amend": _l("%(actor)s amended the grade of %(submission)s of %(trainee)s"),
     "submission.final": _l("%(submission)s of %(trainee)s received its final result"),
     "catalog.sync": _l("%(actor)s updated the course catalogue"),
+    "capstone.group_create": _l("%(actor)s formed capstone group %(group)s in %(cohort)s"),
+    "capstone.group_members": _l("%(actor)s changed the members of capstone group %(group)s in %(cohort)s"),
 }
 GENERIC = _l("%(actor)s changed %(subject)s")
 
@@ -80,6 +82,7 @@ SUBJECT_TYPES = {
     "enrollment": _l("Enrollment"),
     "submission": _l("Submission"),
     "catalog_sync": _l("Course catalogue"),
+    "capstone_group": _l("Capstone group"),
 }
 
 
@@ -139,6 +142,9 @@ def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
     submissions = {s.id: s for s in session.scalars(
         sa.select(Submission).where(Submission.id.in_(_ids(items, "submission")))
         .options(selectinload(Submission.trainee), selectinload(Submission.assessment)))}
+    groups = {g.id: g for g in session.scalars(
+        sa.select(CapstoneGroup).where(CapstoneGroup.id.in_(_ids(items, "capstone_group")))
+        .options(selectinload(CapstoneGroup.cohort)))}
     mentor_ids = {(e.after or {}).get("mentor_id") or (e.before or {}).get("mentor_id")
                   for e in items if e.action.startswith("mentor.")} - {None}
     mentors = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(mentor_ids)))}
@@ -166,6 +172,10 @@ def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
             s = submissions[e.subject_id]
             refs["trainee"] = person(s.trainee)
             refs["submission"] = subject = Ref(_submission_label(s), "submission", s.id)
+        elif e.subject_type == "capstone_group" and e.subject_id in groups:
+            g = groups[e.subject_id]
+            refs["group"] = subject = Ref(g.name)
+            refs["cohort"] = Ref(g.cohort.code, "cohort", g.cohort.id)
         template = SENTENCES.get(e.action)
         needed = _slots(template) if template is not None else set()
         if template is None or not needed <= refs.keys():  # unknown action, or its subject is gone

@@ -129,7 +129,7 @@ def unique(f: YamlFile, values: list, where: str, key: str) -> None:
 
 def assessment(f: YamlFile, d: dict, prefix: str) -> AssessmentSpec:
     f.keys(d, {"code", "title", "brief", "grader", "pass_mark", "max_attempts", "required",
-               "fields", "checks", "rubric", "not_answers"}, prefix)
+               "fields", "checks", "rubric", "not_answers", "group"}, prefix)  # group: catalog_group.py
     fields, checks = fields_and_checks(f, d, prefix)
     rubric = [_criterion(f, item, rp) for rp, item in f.mappings(d, "rubric", prefix)]
     unique(f, [c.code for c in rubric], f"{prefix}rubric", "code")

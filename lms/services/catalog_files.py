@@ -15,6 +15,7 @@ from lms.models.catalog import TargetRole
 from lms.services.catalog_checks import YamlFile, assessment, unique
 from lms.services.catalog_diagnostic import DIAGNOSTIC_FILE, DIAGNOSTIC_FOLDER, read_diagnostic
 from lms.services.catalog_facts import Facts, line_problems, read_facts
+from lms.services.catalog_group import group_block
 from lms.services.catalog_leaks import answer_leaks
 from lms.services.catalog_roles import check_roles, role_package, schedule_roles
 from lms.services.catalog_specs import (
@@ -137,7 +138,7 @@ class _Loader:
         tracks = {f"{tier.code}/{track.code}": track for tier in spec.tiers for track in tier.tracks}
         seen = set()
         for prefix, entry in f.mappings(f.data, "schedule"):
-            f.keys(entry, {"track", "start_week", "end_week", "roles"}, prefix)
+            f.keys(entry, {"track", "start_week", "end_week", "roles", "alongside"}, prefix)
             ref = f.get(entry, "track", prefix)
             weeks = spec.weeks or 52
             start = f.integer(entry, "start_week", 1, weeks, prefix)
@@ -153,6 +154,7 @@ class _Loader:
             else:
                 tracks[ref].start_week, tracks[ref].end_week = start or 0, end or 0
                 tracks[ref].roles = schedule_roles(f, entry, prefix, ref, spec.roles)
+                tracks[ref].alongside = f.boolean(entry, "alongside", False, prefix)
             seen.add(ref)
         for ref in sorted(set(tracks) - seen):
             f.problem("schedule", _l("track %(t)s is not scheduled", t=ref))
@@ -213,6 +215,7 @@ class _Loader:
         assessments = []
         for prefix, item in f.mappings(d, "assessments"):
             spec = assessment(f, item, prefix)
+            spec.group = group_block(f, item, prefix)
             for where, problem in answer_leaks(spec):
                 f.problem(prefix + where, problem)
             assessments.append(spec)

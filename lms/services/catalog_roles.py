@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.models.catalog import Competency
 from lms.services.catalog_checks import YamlFile
+from lms.services.catalog_group import check_group_weeks
 from lms.services.catalog_specs import DUTIES, TIER_ORDER, ProgramSpec
 
 ROLE_KEYS = {"title", "description", "duties", "competencies", "tiers", "tracks", "promotion"}
@@ -120,6 +121,7 @@ def check_roles(f: YamlFile, spec: ProgramSpec) -> None:
             f.problem(f"{prefix}promotion.next", _l("no role package %(r)s", r=following))
     _check_overlaps(f, spec, index)
     check_weeks(f, spec)
+    check_group_weeks(f, spec)
     _check_duties(f, spec)
 
 
@@ -132,7 +134,8 @@ def _check_overlaps(f: YamlFile, spec: ProgramSpec, index: dict) -> None:
     """No role takes two tracks in one week."""
     clashes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for role in spec.roles:
-        taken = [(ref, t) for ref, t in spec.tracks_for_role(role) if t.start_week and t.end_week]
+        taken = [(ref, t) for ref, t in spec.tracks_for_role(role)
+                 if t.start_week and t.end_week and not t.alongside]
         for i, (ref, track) in enumerate(taken):
             for other_ref, other in taken[:i]:
                 if track.start_week <= other.end_week and other.start_week <= track.end_week:

@@ -60,6 +60,7 @@ class AssessmentSpec:
     checks: list
     rubric: list[CriterionSpec]
     not_answers: list[str] = field(default_factory=list)  # only read by the leak check
+    group: Optional[dict] = None  # group work (the capstone): see catalog_group.py
 
 
 @dataclass
@@ -80,6 +81,7 @@ class TrackSpec:
     start_week: int = 0
     end_week: int = 0
     roles: list[str] = field(default_factory=list)  # the roles that take it; empty: every role of its tier
+    alongside: bool = False  # runs alongside the other tracks (the capstone): exempt from "one track at a time"
 
 
 @dataclass

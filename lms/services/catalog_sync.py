@@ -144,6 +144,7 @@ def apply_catalog(session: Session, spec: ProgramSpec, report: SyncReport) -> Pr
                         "title": a.title, "brief": a.brief, "grader": a.grader,
                         "pass_mark": a.pass_mark, "max_attempts": a.max_attempts,
                         "required": a.required, "fields": a.fields, "checks": a.checks,
+                        "group_work": a.group,
                     })
                     for r_pos, c in enumerate(a.rubric):
                         s.upsert(RubricCriterion, criteria, (assessment.id, c.code), {

@@ -24,6 +24,7 @@ from lms.models import (
     SubmissionState,
     User,
 )
+from lms.models.capstone import credited
 from lms.services import clock, mentoring, progress
 from lms.services.cohorts import current_enrollment
 from lms.services.grading import attainment
@@ -221,10 +222,11 @@ def mentor_home(session: Session, mentor: User, today: date, enrollments: Option
     trainee_ids = [e.trainee_id for e in enrollments]
     outlines = load_outlines(session, {e.cohort.program_id for e in enrollments})
     passed, waiting, completed = defaultdict(set), defaultdict(set), defaultdict(set)
+    credit = credited(trainee_ids)  # a capstone group's work counts for each member
     for trainee_id, assessment_id, is_passed in session.execute(
-        sa.select(Submission.trainee_id, Submission.assessment_id, Submission.passed)
-        .where(Submission.trainee_id.in_(trainee_ids),
-               sa.or_(Submission.passed.is_(True), Submission.state == SubmissionState.SUBMITTED))
+        sa.select(credit.c.trainee_id, Submission.assessment_id, Submission.passed)
+        .join(credit, credit.c.submission_id == Submission.id)
+        .where(sa.or_(Submission.passed.is_(True), Submission.state == SubmissionState.SUBMITTED))
     ):
         (passed if is_passed else waiting)[trainee_id].add(assessment_id)
     for trainee_id, lesson_id in session.execute(

@@ -33,7 +33,8 @@ from lms.models import (
     User,
 )
 from lms.models.base import utcnow
-from lms.permissions import coaching_mentors, may_grade
+from lms.models.capstone import credited
+from lms.permissions import authors, may_grade, submission_coaches
 from lms.services import Conflict, DomainError
 from lms.services.audit import record
 from lms.services.notifications import notify
@@ -72,7 +73,7 @@ def attained(score: Optional[float], threshold: int) -> bool:
 
 
 def _grading_kind(session: Session, mentor: User, submission: Submission) -> Optional[MentorKind]:
-    return may_grade(mentor, submission, coaching_mentors(session, submission.trainee_id))
+    return may_grade(mentor, submission, submission_coaches(session, submission))
 
 
 def _check_points(assessment: Assessment, points: dict[str, int]) -> dict[str, int]:
@@ -156,8 +157,9 @@ def amend(session: Session, mentor: User, old: Grade, expected_version: int, poi
     was_final = submission.state == SubmissionState.GRADED
     _finalize(session, submission)
     if was_final:
-        notify(session, submission.trainee_id, NotificationKind.GRADE_AMENDED, submission.id,
-               assessment=submission.assessment.title)
+        for trainee_id in sorted(authors(submission)):
+            notify(session, trainee_id, NotificationKind.GRADE_AMENDED, submission.id,
+                   assessment=submission.assessment.title)
     return new
 
 
@@ -176,8 +178,9 @@ def _finalize(session: Session, submission: Submission) -> None:
     if first_time:
         record(session, None, "submission.final", "submission", submission.id,
                after={"passed": submission.passed, "score": submission.score})
-        notify(session, submission.trainee_id, NotificationKind.GRADED, submission.id,
-               assessment=submission.assessment.title, passed=submission.passed, score=submission.score)
+        for trainee_id in sorted(authors(submission)):  # a group's result is every member's
+            notify(session, trainee_id, NotificationKind.GRADED, submission.id,
+                   assessment=submission.assessment.title, passed=submission.passed, score=submission.score)
 
 
 def visible_grades(submission: Submission, kind: Optional[MentorKind], blind: bool) -> list[Grade]:
@@ -235,9 +238,13 @@ def queue(session: Session, mentor: User, today: Optional[date] = None) -> list[
                MentorAssignment.ended_at.is_(None), ~has_my_grade)
         # coaching as `permissions.coaching_mentors` defines it: the active enrollment in an open cohort
         .where(Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.cohort_open.is_(True))
+        .where(Submission.group_id.is_(None))  # a group's work is listed once, below
         .order_by(Submission.submitted_at, Submission.id)
     )
-    return [QueueItem(*row) for row in rows]
+    from lms.services.capstone_grading import group_queue  # capstone builds on grading
+
+    items = [QueueItem(*row) for row in rows] + group_queue(session, mentor, other_graded, has_my_grade)
+    return sorted(items, key=lambda i: (i.submitted_at, i.submission_id))
 
 
 # --- attainment ---------------------------------------------------------------------
@@ -253,9 +260,11 @@ def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Compe
     if not trainee_ids:
         return {}
     latest: dict[tuple[int, int], int] = {}  # (trainee, assessment) → latest graded submission
+    credit = credited(trainee_ids)
     for submission_id, trainee_id, assessment_id in session.execute(
-        sa.select(Submission.id, Submission.trainee_id, Submission.assessment_id)
-        .where(Submission.trainee_id.in_(trainee_ids), Submission.state == SubmissionState.GRADED)
+        sa.select(Submission.id, credit.c.trainee_id, Submission.assessment_id)
+        .join(credit, credit.c.submission_id == Submission.id)
+        .where(Submission.state == SubmissionState.GRADED)
         .order_by(Submission.attempt_no)
     ):
         latest[(trainee_id, assessment_id)] = submission_id  # later attempts overwrite earlier ones

@@ -20,6 +20,7 @@ from lms.models import (
     Tier,
     User,
 )
+from lms.models.capstone import credited
 from lms.permissions import tier_open
 from lms.services import DomainError, outline
 from lms.services.outline import OutlineAssessment, OutlineCourse, OutlineLesson, OutlineTier, OutlineTrack
@@ -78,7 +79,7 @@ def required_assessments(tier: OutlineTier) -> list[OutlineAssessment]:
 def passed_assessment_ids(session: Session, trainee_id: int) -> set[int]:
     return set(session.scalars(
         sa.select(Submission.assessment_id).where(
-            Submission.trainee_id == trainee_id, Submission.passed.is_(True)
+            Submission.id.in_(sa.select(credited([trainee_id]).c.submission_id)), Submission.passed.is_(True)
         ).distinct()
     ))
 
@@ -88,7 +89,7 @@ def assessment_statuses(session: Session, trainee_id: int) -> dict[int, str]:
     statuses: dict[int, str] = {}
     for assessment_id, state, passed in session.execute(
         sa.select(Submission.assessment_id, Submission.state, Submission.passed)
-        .where(Submission.trainee_id == trainee_id).order_by(Submission.attempt_no)
+        .where(Submission.id.in_(sa.select(credited([trainee_id]).c.submission_id))).order_by(Submission.attempt_no)
     ):
         if statuses.get(assessment_id) == "passed":
             continue

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from lms.models import Assessment, BaselineRating, Competency, Course, Enrollment, Submission, SubmissionState
+from lms.models.capstone import credited
 from lms.services import clock, progress
 from lms.services.dashboards import Outline
 from lms.services.grading import attainment
@@ -77,7 +78,8 @@ def trainee_record(session: Session, enrollment: Enrollment, today: date) -> Tra
     record.scores = attainment(session, [trainee_id])[trainee_id]
     record.readiness = readiness(program, enrollment.target_role, record.scores)
     record.submissions = list(session.scalars(
-        sa.select(Submission).where(Submission.trainee_id == trainee_id, Submission.state != SubmissionState.DRAFT)
+        sa.select(Submission).where(Submission.id.in_(sa.select(credited([trainee_id]).c.submission_id)),
+                                    Submission.state != SubmissionState.DRAFT)
         .options(selectinload(Submission.assessment)).order_by(Submission.id.desc())
     ))
     return record

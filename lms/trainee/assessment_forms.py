@@ -35,9 +35,14 @@ class AnswerForm(FlaskForm):
     """Base: the CSRF token. Answer fields are added per assessment."""
 
 
-def answer_form(assessment, data: dict | None = None, formdata=None) -> FlaskForm:
+def answer_form(assessment, data: dict | None = None, formdata=None, extra: dict | None = None) -> FlaskForm:
+    """`extra`: more fields by name (the capstone's contribution statement), with their data in `data`."""
+
     class Form(AnswerForm):
         """The fields this assessment declares, added below."""
+
+    for name, extra_field in (extra or {}).items():
+        setattr(Form, name, extra_field)
 
     for spec in assessment.fields:
         label = localized(spec["label"])
@@ -58,7 +63,7 @@ def answer_form(assessment, data: dict | None = None, formdata=None) -> FlaskFor
         else:
             field = StringField(label, description=description, validators=[Length(max=MAX_LINE)])
         setattr(Form, f"f_{spec['name']}", field)
-    kwargs = {"data": {f"f_{k}": v for k, v in (data or {}).items()}}
+    kwargs = {"data": {(k if k in (extra or {}) else f"f_{k}"): v for k, v in (data or {}).items()}}
     if formdata is not None:
         kwargs["formdata"] = formdata
     return Form(**kwargs)

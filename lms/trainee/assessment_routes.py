@@ -29,6 +29,8 @@ def _assessment_for_trainee(assessment_id: int) -> Assessment:
     state = next((s for s in states if s.tier.id == tier.id), None)
     if state is None or not state.unlocked:  # a locked tier answers with its own message, as lessons do
         abort(locked_page(state) if state else 403)
+    if assessment.group_work is not None:  # group work is done on the group's page
+        abort(redirect(url_for("trainee.capstone")))
     return assessment
 
 
