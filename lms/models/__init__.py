@@ -1,6 +1,19 @@
 """All models, imported here so Alembic's autogenerate sees every table."""
 
 from lms.models.audit import AuditEvent
+from lms.models.buffer import (
+    Agent,
+    BufferOutcome,
+    CalendarOverride,
+    CheckIn,
+    CoachSeats,
+    DayKind,
+    HandoffEvent,
+    Placement,
+    ReasonCode,
+    TrainingOutcome,
+    TrainingOutcomeKind,
+)
 from lms.models.catalog import (
     Assessment,
     CatalogSync,
@@ -29,6 +42,17 @@ from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKin
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
 
 __all__ = [
+    "Agent",
+    "BufferOutcome",
+    "CalendarOverride",
+    "CheckIn",
+    "CoachSeats",
+    "DayKind",
+    "HandoffEvent",
+    "Placement",
+    "ReasonCode",
+    "TrainingOutcome",
+    "TrainingOutcomeKind",
     "BaselineRating",
     "Cohort",
     "Enrollment",
