@@ -1,0 +1,133 @@
+"""The placement, check-in and buffer pages: they work, refuse bad input with field messages,
+hide pay bands from all but admins, and cost the same statements at 5 and 50 placed people."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+import time_machine
+
+from lms.extensions import db
+from lms.models import CheckIn, Enrollment, Placement, User
+from tests.buffer_fixtures import make_agent, pass_tiers, place
+from tests.conftest import login
+
+TODAY = date(2026, 12, 29)
+
+
+def _freeze():
+    return time_machine.travel("2026-12-29 10:00 +0800", tick=False)
+
+
+def test_admin_places_a_trainee_through_the_form(app, client, make_user, trainee_with_mentors):
+    admin = make_user("admin")
+    login(client, admin)
+    with app.app_context():
+        enrollment = db.session.get(Enrollment, trainee_with_mentors.enrollment_id)
+        agent_id = make_agent(db.session).id
+        db.session.commit()
+    url = f"/admin/enrollments/{trainee_with_mentors.enrollment_id}/place"
+    page = client.get(url)
+    assert page.status_code == 200 and "required assessments passed" in page.get_data(as_text=True)
+    data = {"role": "collab_cs", "team": "售后二组", "lead_name": "黄蕾", "agent_id": str(agent_id),
+            "coach_id": str(trainee_with_mentors.biz.id), "start_date": "2026-12-07", "pay_band_after": "P5"}
+    refused = client.post_form(url, data)
+    assert refused.status_code == 400 and "Not placed" in refused.get_data(as_text=True)
+    with app.app_context():
+        enrollment = db.session.get(Enrollment, trainee_with_mentors.enrollment_id)
+        pass_tiers(db.session, enrollment, ["foundation", "advanced"])
+        db.session.commit()
+    bad = client.post_form(url, {**data, "team": ""})
+    assert bad.status_code == 400 and "invalid-feedback" in bad.get_data(as_text=True)
+    done = client.post_form(url, data)
+    assert done.status_code == 302
+    detail = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "P5" in detail and 'id="pay-band"' in detail
+
+
+def test_pay_band_not_on_the_coach_or_trainee_pages(app, client, trainee_with_mentors):
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7), pay_band_after="P5-SECRET")
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        coach_page = client.get(f"/mentor/buffer/{pid}").get_data(as_text=True)
+        login(client, trainee_with_mentors.trainee)
+        own_page = client.get("/me/buffer").get_data(as_text=True)
+    assert "P5-SECRET" not in coach_page and "P5-SECRET" not in own_page
+    assert "Day 23 of 90" in own_page
+
+
+def test_coach_logs_a_checkin_and_the_person_adds_a_note(app, client, trainee_with_mentors, make_user):
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        form = client.get(f"/mentor/buffer/{pid}")
+        assert form.status_code == 200 and 'name="week"' in form.get_data(as_text=True)
+        data = {"week": "1", "agent_share": "62", "handoffs": "14", "went_well": "退款流程熟练",
+                "hard": "情绪激动的客户",
+                "wellbeing": "4", "actions-0-action": "复盘三单投诉", "actions-0-owner": "陈静"}
+        bad = client.post_form(f"/mentor/buffer/{pid}", {**data, "wellbeing": "", "agent_share": "140"})
+        assert bad.status_code == 400 and "invalid-feedback" in bad.get_data(as_text=True)
+        assert client.post_form(f"/mentor/buffer/{pid}", data).status_code == 302
+        listing = client.get("/mentor/buffer").get_data(as_text=True)
+        assert "2 weeks without a check-in" in listing  # weeks 2 and 3 are over and empty
+        other = make_user("mentor", mentor_kind="business")
+        login(client, other)
+        assert client.get(f"/mentor/buffer/{pid}").status_code == 404
+        login(client, trainee_with_mentors.trainee)
+        with app.app_context():
+            checkin_id = db.session.scalar(sa.select(CheckIn.id))
+        assert client.post_form(f"/me/buffer/checkins/{checkin_id}/note", {"note": "想多练投诉"}).status_code == 302
+        assert "想多练投诉" in client.get("/me/buffer").get_data(as_text=True)
+
+
+def test_pages_render_in_chinese(app, client, trainee_with_mentors, make_user):
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    admin = make_user("admin", locale="zh_CN")
+    with app.app_context():
+        db.session.execute(sa.update(User).values(locale="zh_CN"))
+        db.session.commit()
+    with _freeze():
+        for user, url in ((admin, "/admin/placements"), (admin, f"/admin/placements/{pid}"),
+                          (admin, "/admin/agents"), (admin, "/admin/handoffs"), (admin, "/admin/calendar"),
+                          (admin, f"/admin/enrollments/{trainee_with_mentors.enrollment_id}/outcome"),
+                          (trainee_with_mentors.biz, "/mentor/buffer"),
+                          (trainee_with_mentors.biz, f"/mentor/buffer/{pid}"),
+                          (trainee_with_mentors.trainee, "/me/buffer")):
+            login(client, user)
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.get_data(as_text=True)
+            assert any(word in html for word in ("缓冲期", "智能体", "工作日历", "去向")), url
+
+
+def _placed_people(app, make_cohort, coach: User, n: int) -> None:
+    _, ids = make_cohort(trainees=n)
+    with app.app_context():
+        for i, enrollment_id in enumerate(ids):
+            pid = place(db.session, enrollment_id, date(2026, 11, 2) + timedelta(days=i % 20), coach_id=coach.id)
+            db.session.add(CheckIn(placement_id=pid, week=1, coach_id=coach.id, agent_share=50, handoffs=3,
+                                   went_well="a", hard="b", wellbeing=3, actions=[]))
+        db.session.commit()
+
+
+def test_coach_page_statements_constant_at_5_and_50_placed(app, client, make_cohort, make_user, count_queries):
+    coach = make_user("mentor", mentor_kind="business", capacity=100)
+    with app.app_context():
+        from lms.models import CoachSeats
+
+        db.session.add(CoachSeats(coach_id=coach.id, capacity=100, taken=0))
+        db.session.commit()
+    counts = []
+    for n in (5, 45):
+        _placed_people(app, make_cohort, coach, n)
+        with _freeze():
+            login(client, coach)
+            with count_queries() as counter:
+                page = client.get("/mentor/buffer")
+        assert page.status_code == 200
+        counts.append(len(counter.statements))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Placement)) == 50
+    assert counts[0] == counts[1]
