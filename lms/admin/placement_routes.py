@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from lms import labels
@@ -19,12 +18,11 @@ from lms.buffer_forms import (
     TrainingOutcomeForm,
 )
 from lms.extensions import db
-from lms.models import Agent, CalendarOverride, Enrollment, Role, TrainingOutcome, User
+from lms.models import CalendarOverride, Enrollment, Role, TrainingOutcome, User
 from lms.permissions import Action, may_see_pay_band, require
 from lms.services import DomainError, buffer_pages, clock, handoffs
 from lms.services import business_calendar as calendar_service
 from lms.services import placement as placement_service
-from lms.services.audit import record
 from lms.services.buffer_clock import BufferSettings
 from lms.templating import localized
 from lms.transactions import commit_or_report
@@ -151,22 +149,10 @@ def coach_capacity(coach_id: int):
 def agents():
     form = AgentForm()
     if form.validate_on_submit():
-        values = {k: form[k].data.strip() for k in ("code", "name", "platform", "version", "owner_team")}
-        if db.session.scalar(sa.select(Agent.id).where(sa.func.lower(Agent.code) == values["code"].lower())):
-            form.code.errors.append(_("Another agent has this ID."))
-        else:
-            agent = Agent(**values)
-            db.session.add(agent)
-            try:
-                db.session.flush()
-            except IntegrityError:
-                db.session.rollback()
-                form.code.errors.append(_("Another agent has this ID."))
-            else:
-                record(db.session, current_user, "agent.create", "agent", agent.id, after=values)
-                db.session.commit()
-                flash(_("Agent %(name)s added.", name=values["name"]), "success")
-                return redirect(url_for("admin.agents"))
+        outcome = commit_or_report(lambda: placement_service.create_agent(db.session, current_user, form.data), form)
+        if outcome.ok:
+            flash(_("Agent %(name)s added.", name=form.name.data.strip()), "success")
+            return redirect(url_for("admin.agents"))
     return render_template("admin/placements/agents.html", agents=buffer_pages.agents(db.session), form=form), (
         400 if form.errors else 200)
 

@@ -120,6 +120,25 @@ def set_coach_capacity(session: Session, actor: User, coach: User, capacity: int
         session.flush()
 
 
+# --- agents ----------------------------------------------------------------------
+
+
+def create_agent(session: Session, actor: Optional[User], values: dict[str, Any]) -> Agent:
+    """A new agent record; its platform ID is unique (case-insensitive)."""
+    clean = {k: _text(values, k, limit) for k, limit in (
+        ("code", 64), ("name", 120), ("platform", 120), ("version", 40), ("owner_team", 120))}
+    if session.scalar(sa.select(Agent.id).where(sa.func.lower(Agent.code) == clean["code"].lower())):
+        raise DomainError(_l("Another agent has this ID."), field="code")
+    agent = Agent(**clean)
+    session.add(agent)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise Conflict(_l("Another agent has this ID."), field="code") from error
+    record(session, actor, "agent.create", "agent", agent.id, after=clean)
+    return agent
+
+
 # --- placing ---------------------------------------------------------------------
 
 
