@@ -158,3 +158,25 @@ def test_pay_band_is_for_admins_only(make_user):
     assert may_see_pay_band(make_user("admin"))
     assert not may_see_pay_band(make_user("mentor"))
     assert not may_see_pay_band(make_user("trainee"))
+
+
+def test_demo_places_two_with_a_gap_late_responses_and_outcomes(app):
+    import sqlalchemy as sa
+
+    from lms.models import HandoffEvent, TrainingOutcome
+    from tests.demo_data import load_demo
+
+    load_demo(app)
+    load_demo(app)  # idempotent
+    with app.app_context():
+        placements = db.session.scalars(sa.select(Placement).order_by(Placement.start_date)).all()
+        assert len(placements) == 2
+        completed, mid = placements
+        assert completed.outcome.value == "completed" and mid.outcome is None
+        today = clock.today_in(app.config["BABEL_DEFAULT_TIMEZONE"])
+        assert checkins.gaps_of(mid, {c.week for c in mid.checkins}, today) == [4]
+        late = db.session.scalar(sa.select(sa.func.count()).select_from(HandoffEvent)
+                                 .where(HandoffEvent.response_seconds > 1800))
+        assert late > 0
+        (outcome,) = db.session.scalars(sa.select(TrainingOutcome)).all()
+        assert outcome.reason.value == "skills_gap"

@@ -232,7 +232,7 @@ def record_training_outcome(session: Session, actor: Optional[User], enrollment:
     if placement_of(session, enrollment.id) is not None:
         raise DomainError(_l("This trainee is placed: record the buffer outcome instead."))
     row = session.scalar(sa.select(TrainingOutcome).where(TrainingOutcome.enrollment_id == enrollment.id))
-    before = {"kind": row.kind.value, "reason": row.reason.value} if row else None
+    before = {"kind": row.kind.value, "reason_code": row.reason.value} if row else None
     if row is None:
         row = TrainingOutcome(enrollment_id=enrollment.id)
         session.add(row)
@@ -240,7 +240,7 @@ def record_training_outcome(session: Session, actor: Optional[User], enrollment:
     row.recorded_by_id = actor.id if actor else None
     session.flush()
     record(session, actor, "outcome.training", "enrollment", enrollment.id, before=before,
-           after={"kind": kind_.value, "reason": reason_.value, "on": on.isoformat()})
+           after={"kind": kind_.value, "reason_code": reason_.value, "on": on.isoformat()})
     return row
 
 
@@ -272,7 +272,7 @@ def record_buffer_outcome(session: Session, actor: Optional[User], placement: Pl
         free_coach_seat(session, placement.coach_id)
     session.flush()
     record(session, actor, "outcome.buffer", "enrollment", placement.enrollment_id, before=before,
-           after={"outcome": outcome_.value, "reason": reason_.value, "on": on.isoformat(),
+           after={"outcome": outcome_.value, "reason_code": reason_.value, "on": on.isoformat(),
                   "buffer_end": placement.buffer_end.isoformat()})
 
 
