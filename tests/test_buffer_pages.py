@@ -131,3 +131,48 @@ def test_coach_page_statements_constant_at_5_and_50_placed(app, client, make_coh
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Placement)) == 50
     assert counts[0] == counts[1]
+
+
+def test_handoff_file_in_gb18030_is_previewed_then_imported_with_chinese_headings(app, client, make_user,
+                                                                                 trainee_with_mentors):
+    from lms.models import HandoffEvent
+    from tests.test_intake_files import _confirm, _upload
+
+    with app.app_context():
+        place(db.session, trainee_with_mentors.enrollment_id, date(2026, 2, 2))
+    login(client, make_user("admin"))
+    email = trainee_with_mentors.trainee.email
+    text = ("事件编号,员工邮箱,智能体,转人工时间,响应时间,结案时间,是否复杂,跨团队,分类\n"
+            f"QN-1,{email},小蜜客服助手,2026-02-03 10:00,2026-02-03 10:31,,是,否,退款\n"
+            f"QN-2,{email},cs-bot,2026-02-03 11:00,2026-02-03 11:10,2026-02-03 12:00,否,是,物流异常\n")
+    preview = _upload(client, "/admin/handoffs", text.encode("gb18030"), "转人工.csv")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "GB18030" in html and "物流异常" in html
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HandoffEvent)) == 0
+    assert _confirm(client, "/admin/handoffs", html).status_code == 302
+    bad = _upload(client, "/admin/handoffs", (text + f"QN-3,{email},nobot,2026-02-03 11:00,,,否,否,x\n").encode(),
+                  "转人工.csv")
+    assert bad.status_code == 400 and 'id="import-errors"' in bad.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HandoffEvent)) == 2
+
+
+def test_admin_placements_page_statements_constant(app, client, make_cohort, make_user, count_queries):
+    coach = make_user("mentor", mentor_kind="business", capacity=100)
+    admin = make_user("admin")
+    with app.app_context():
+        from lms.models import CoachSeats
+
+        db.session.add(CoachSeats(coach_id=coach.id, capacity=100, taken=0))
+        db.session.commit()
+    counts = []
+    for n in (5, 45):
+        _placed_people(app, make_cohort, coach, n)
+        make_cohort(trainees=3)  # not placed
+        with _freeze():
+            login(client, admin)
+            with count_queries() as counter:
+                assert client.get("/admin/placements").status_code == 200
+        counts.append(len(counter.statements))
+    assert counts[0] == counts[1]
