@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms import labels
+from lms.admin.cohort_forms import _sensible_date
 from lms.converters import record_id
 
 
@@ -35,7 +36,7 @@ class PlaceForm(FlaskForm):
                            validators=[DataRequired(message=_l("Choose an agent."))])
     coach_id = SelectField(_l("Buffer coach"), coerce=record_id, validate_choice=False,
                            description=_l("Default: the trainee's business mentor."))
-    start_date = DateField(_l("Start in the new role"), validators=[DataRequired()])
+    start_date = DateField(_l("Start in the new role"), validators=[DataRequired(), _sensible_date])
     pay_band_before = StringField(_l("Pay band before (admins only)"), validators=[Length(max=40)])
     pay_band_after = StringField(_l("Pay band after (admins only)"), validators=[Length(max=40)])
     submit = SubmitField(_l("Place"))
@@ -47,7 +48,7 @@ class TrainingOutcomeForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=_choices(labels.REASON_CODES),
                          validators=[DataRequired(message=_l("Choose a reason."))])
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=1000)])
-    on = DateField(_l("Date"), validators=[DataRequired()])
+    on = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
     submit = SubmitField(_l("Record outcome"))
 
 
@@ -56,9 +57,9 @@ class BufferOutcomeForm(FlaskForm):
                           validators=[DataRequired(message=_l("Choose an outcome."))])
     reason = SelectField(_l("Reason"), choices=_choices(labels.REASON_CODES),
                          validators=[DataRequired(message=_l("Choose a reason."))])
-    new_end = DateField(_l("New end date (extended only)"), validators=[Optional()])
+    new_end = DateField(_l("New end date (extended only)"), validators=[Optional(), _sensible_date])
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)])
-    on = DateField(_l("Date"), validators=[DataRequired()])
+    on = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
     submit = SubmitField(_l("Record buffer outcome"))
 
 
@@ -78,7 +79,7 @@ class CapacityForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[DataRequired()])
+    day = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
     kind = SelectField(_l("Day is"),
                        choices=_choices(labels.DAY_KINDS) + [SelectChoice("remove", _l("Remove override"))],
                        validators=[DataRequired(message=_l("Choose what the day is."))])
@@ -97,7 +98,7 @@ WELLBEING = [SelectChoice(str(n), text) for n, text in (
 
 
 class CheckInForm(FlaskForm):
-    week = SelectField(_l("Week"), coerce=int, validate_choice=False)
+    week = SelectField(_l("Week"), coerce=record_id, validate_choice=False)
     agent_share = IntegerField(_l("Conversations the agent closed alone (%)"),
                                validators=[InputRequired(), NumberRange(min=0, max=100)])
     handoffs = IntegerField(_l("Hand-offs received"), validators=[InputRequired(), NumberRange(min=0, max=10000)])

@@ -48,7 +48,8 @@ def _placement_or_404(placement_id: int):
 @require(Action.MANAGE_PLACEMENTS)
 def placements():
     data = buffer_pages.overview(db.session, _today(), settings().coach_capacity)
-    return render_template("admin/placements/list.html", data=data, capacity_form=CapacityForm(formdata=None))
+    return render_template("admin/placements/list.html", data=data, capacity_form=CapacityForm(formdata=None),
+                           training_over=buffer_pages.training_over, today=_today())
 
 
 def _place_form(enrollment: Enrollment, formdata=None) -> PlaceForm:

@@ -20,7 +20,7 @@ from lms.models import (
     TrainingOutcome,
     User,
 )
-from lms.services import buffer_clock, checkins, collaboration_metrics
+from lms.services import buffer_clock, checkins, clock, collaboration_metrics
 from lms.services.buffer_clock import BufferSettings
 from lms.services.collaboration_metrics import WeekMetrics
 
@@ -91,9 +91,14 @@ def overview(session: Session, today: date, default_capacity: int) -> Overview:
         "in_buffer": sum(1 for o in outcomes if o is None or o == BufferOutcome.EXTENDED),
         "completed": sum(1 for o in outcomes if o == BufferOutcome.COMPLETED),
         "not_placed": len(unplaced),
-        "no_outcome": sum(1 for _, o in unplaced if o is None),
+        # still in training is not yet a missing outcome: only once the cohort's training weeks are over
+        "no_outcome": sum(1 for e, o in unplaced if o is None and training_over(e, today)),
     }
     return Overview(placed, [tuple(r) for r in unplaced], coaches, counts)
+
+
+def training_over(enrollment: Enrollment, today: date) -> bool:
+    return clock.week_of(enrollment.cohort.start_date, today) > enrollment.cohort.program.weeks
 
 
 def contains_cohort():
