@@ -47,7 +47,7 @@ def _placement_or_404(placement_id: int):
 @bp.route("/placements")
 @require(Action.MANAGE_PLACEMENTS)
 def placements():
-    data = buffer_pages.overview(db.session, _today(), settings().coach_capacity)
+    data = buffer_pages.overview(db.session, _today(), settings())
     return render_template("admin/placements/list.html", data=data, capacity_form=CapacityForm(formdata=None),
                            training_over=buffer_pages.training_over, today=_today())
 
@@ -201,6 +201,8 @@ def business_calendar():
             return redirect(url_for("admin.business_calendar"))
     rows = db.session.scalars(sa.select(CalendarOverride).order_by(CalendarOverride.day.desc())).all()
     years = calendar_service.package_years()
+    hours = settings().hours  # opening hours of a working day, not moments: no time zone to convert
     return render_template("admin/placements/calendar.html", form=form, rows=rows, first=years.start,
-                           last=years.stop - 1, settings=settings()), 400 if form.errors else 200
+                           last=years.stop - 1, settings=settings(), opens=hours.start.isoformat("minutes"),
+                           closes=hours.end.isoformat("minutes")), 400 if form.errors else 200
 

@@ -69,10 +69,14 @@ class Overview:
     unplaced: list[tuple[Enrollment, Optional[TrainingOutcome]]]
     coaches: list[tuple[User, int, int]]  # mentor, buffer capacity, seats taken
     counts: dict[str, int] = field(default_factory=dict)
+    totals: dict[int, WeekMetrics] = field(default_factory=dict)  # placement id → the period so far
 
 
-def overview(session: Session, today: date, default_capacity: int) -> Overview:
+def overview(session: Session, today: date, settings: BufferSettings) -> Overview:
+    default_capacity = settings.coach_capacity
     placed = checkins.coach_rows(session, None, today, open_only=False)
+    weekly = collaboration_metrics.weekly(session, settings, [row.placement.id for row in placed])
+    totals = {pid: collaboration_metrics.overall(weeks) for pid, weeks in weekly.items()}
     unplaced = session.execute(
         sa.select(Enrollment, TrainingOutcome).join(Cohort)
         .outerjoin(TrainingOutcome, TrainingOutcome.enrollment_id == Enrollment.id)
@@ -94,7 +98,7 @@ def overview(session: Session, today: date, default_capacity: int) -> Overview:
         # still in training is not yet a missing outcome: only once the cohort's training weeks are over
         "no_outcome": sum(1 for e, o in unplaced if o is None and training_over(e, today)),
     }
-    return Overview(placed, [tuple(r) for r in unplaced], coaches, counts)
+    return Overview(placed, [tuple(r) for r in unplaced], coaches, counts, totals)
 
 
 def training_over(enrollment: Enrollment, today: date) -> bool:
