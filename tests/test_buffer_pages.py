@@ -176,3 +176,32 @@ def test_admin_placements_page_statements_constant(app, client, make_cohort, mak
                 assert client.get("/admin/placements").status_code == 200
         counts.append(len(counter.statements))
     assert counts[0] == counts[1]
+
+
+def test_admin_sets_a_coachs_buffer_capacity_never_below_the_people_coached(app, client, make_user,
+                                                                           trainee_with_mentors):
+    from lms.models import CoachSeats
+
+    with app.app_context():
+        place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    login(client, make_user("admin"))
+    url = f"/admin/coaches/{trainee_with_mentors.biz.id}/capacity"
+    assert client.post_form(url, {"capacity": "0"}, follow_redirects=True).status_code == 200
+    with app.app_context():
+        assert db.session.get(CoachSeats, trainee_with_mentors.biz.id).capacity == 8  # 1 coached: 0 refused
+    client.post_form(url, {"capacity": "3"})
+    client.post_form(url, {"capacity": "99999999999"})  # not a bounded number: refused, no 500
+    with app.app_context():
+        seats = db.session.get(CoachSeats, trainee_with_mentors.biz.id)
+        assert (seats.capacity, seats.taken) == (3, 1)
+        assert db.session.get(User, trainee_with_mentors.biz.id).capacity == 50  # training capacity untouched
+
+
+def test_json_ingest_refuses_what_is_not_a_list_of_events(app):
+    from lms.services import handoffs
+    from lms.services.buffer_clock import BufferSettings
+
+    with app.app_context():
+        for payload in ({"external_id": "x"}, ["x"], None):
+            report = handoffs.ingest(db.session, None, payload, BufferSettings())
+            assert not report.ok and report.errors[0].field == "file"
