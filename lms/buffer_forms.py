@@ -31,7 +31,9 @@ class PlaceForm(FlaskForm):
     role = SelectField(_l("Role"))
     team = StringField(_l("Team"), validators=[DataRequired(), Length(max=120)])
     lead_name = StringField(_l("Receiving team lead"), validators=[DataRequired(), Length(max=120)])
-    lead_email = EmailField(_l("Team lead's email"), validators=[Optional(), Length(max=254)])
+    lead_email = EmailField(_l("Team lead's email"), validators=[Optional(), Length(max=254)],
+                            description=_l("A team lead account with this email reads the buffer period of the "
+                                           "people placed with them."))
     agent_id = SelectField(_l("Paired agent"), coerce=record_id, validate_choice=False,
                            validators=[DataRequired(message=_l("Choose an agent."))])
     coach_id = SelectField(_l("Buffer coach"), coerce=record_id, validate_choice=False,

@@ -131,7 +131,7 @@ def demo() -> None:
     click.echo(f"Catalogue: {report.summary()}")
     click.echo(f"Cohort {cohort.code}: started {cohort.start_date.isoformat()}, 6 trainees, 2 mentors")
     click.echo(f"Cohort {placed.code}: started {placed.start_date.isoformat()}, 2 placed in the buffer period "
-               "(trainee7 mid-buffer, trainee8 completed), trainee9 not placed")
+               "(trainee7 mid-buffer, trainee8 completed), trainee9 not placed; team lead lead@example.com")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for user in accounts:
         kind = f" ({user.mentor_kind.value})" if user.mentor_kind else ""

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from jinja2 import Undefined
 from markupsafe import Markup, escape
 
-ROLES = {"admin": _l("Admin"), "mentor": _l("Mentor"), "trainee": _l("Trainee")}
+ROLES = {"admin": _l("Admin"), "mentor": _l("Mentor"), "trainee": _l("Trainee"), "lead": _l("Team lead")}
 MENTOR_KINDS = {"ai": _l("AI mentor"), "business": _l("Business mentor")}
 PHASES = {"intake": _l("Intake"), "training": _l("Training"), "placement": _l("Placement"),
           "buffer": _l("Buffer period"), "closed": _l("Closed")}

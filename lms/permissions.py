@@ -48,6 +48,7 @@ class Action(enum.StrEnum):
     MANAGE_PLACEMENTS = "manage_placements"  # place, agents, outcomes, hand-off import, business calendar
     COACH_BUFFER = "coach_buffer"  # weekly check-ins with placed people (mentors: those they coach)
     BUFFER_HOME = "buffer_home"  # a placed person's own buffer page and notes on their check-ins
+    LEAD_HOME = "lead_home"  # a receiving team lead reads the buffer period of the people placed with them
 
 
 PUBLIC = "public"
@@ -81,6 +82,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     ),
     Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME, Action.LEARN, Action.SUBMIT_WORK,
                              Action.BUFFER_HOME}),
+    Role.LEAD: frozenset({Action.USE_ACCOUNT, Action.LEAD_HOME}),
 }
 
 # Endpoints served by extensions, not by our views.
@@ -164,11 +166,18 @@ def may_coach(user, placement) -> bool:
     return _signed_in(user) and user.role == Role.MENTOR and placement.coach_id == user.id
 
 
+def may_lead(user, placement) -> bool:
+    """The receiving team lead named on the placement (by e-mail), with a lead account."""
+    return (_signed_in(user) and user.role == Role.LEAD and bool(placement.lead_email)
+            and placement.lead_email.lower() == user.email.lower())
+
+
 def may_view_placement(user, placement) -> bool:
-    """Admins, the buffer coach and the placed person themself."""
+    """Admins, the buffer coach, the receiving team lead and the placed person themself."""
     if not _signed_in(user):
         return False
-    return user.role == Role.ADMIN or user.id == placement.trainee_id or may_coach(user, placement)
+    return (user.role == Role.ADMIN or user.id == placement.trainee_id or may_coach(user, placement)
+            or may_lead(user, placement))
 
 
 def may_record_buffer_outcome(user, placement) -> bool:

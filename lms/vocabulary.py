@@ -21,6 +21,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "admin": ("管理员", "系统管理员", "项目管理员", "administrator"),
         "mentor": ("导师", "带教老师", "老师"),
         "trainee": ("学员", "学生", "受训员工"),
+        "lead": ("团队负责人", "组长", "接收团队负责人", "team leader"),
     },
     "mentor_kind": {
         "ai": ("AI导师", "AI", "智能导师", "AI mentor"),

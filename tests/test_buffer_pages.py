@@ -205,3 +205,27 @@ def test_json_ingest_refuses_what_is_not_a_list_of_events(app):
         for payload in ({"external_id": "x"}, ["x"], None):
             report = handoffs.ingest(db.session, None, payload, BufferSettings())
             assert not report.ok and report.errors[0].field == "file"
+
+
+def test_a_team_lead_reads_only_the_people_placed_with_them(app, client, make_user, trainee_with_mentors):
+    from lms.permissions import may_lead
+
+    lead = make_user("lead", email="lead@example.com")
+    other_lead = make_user("lead")
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7), pay_band_after="P5-SECRET",
+                    lead_email="Lead@Example.com")
+        placement = db.session.get(Placement, pid)
+        assert may_lead(lead, placement) and not may_lead(other_lead, placement)
+    with _freeze():
+        login(client, lead)
+        assert client.get("/").headers["Location"].endswith("/lead/")
+        listing = client.get("/lead/").get_data(as_text=True)
+        assert trainee_with_mentors.trainee.name in listing
+        page = client.get(f"/lead/placements/{pid}")
+        assert page.status_code == 200 and "P5-SECRET" not in page.get_data(as_text=True)
+        assert client.get(f"/admin/placements/{pid}").status_code == 403
+        assert client.get(f"/mentor/buffer/{pid}").status_code == 403
+        login(client, other_lead)
+        assert client.get(f"/lead/placements/{pid}").status_code == 404
+        assert trainee_with_mentors.trainee.name not in client.get("/lead/").get_data(as_text=True)

@@ -162,7 +162,7 @@ def test_no_raw_code_or_english_on_any_zh_cn_page(app, client):
         ids = _ids(db.session)
         people = [db.session.scalar(sa.select(User).where(User.email == e)) for e in (
             "admin@example.com", "mentor.ai@example.com", "mentor.biz@example.com",
-            "trainee1@example.com", "trainee2@example.com")]
+            "trainee1@example.com", "trainee2@example.com", "trainee7@example.com", "lead@example.com")]
     urls = _urls(app, ids)
     found, seen = {}, 0
     for person in [None, *people]:

@@ -28,8 +28,8 @@ def test_demo_is_idempotent(app):
     assert first.exit_code == 0 and "trainee6@example.com" in first.output
     assert runner.invoke(args=["lms", "demo"]).exit_code == 0
     with app.app_context():
-        # 9 accounts of the training demo; the placed demo cohort adds 2 mentors and 3 trainees
-        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 14
+        # 9 accounts of the training demo; the placed demo cohort adds 2 mentors, 3 trainees and a team lead
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 15
         assert db.session.scalar(sa.select(sa.func.count(Placement.id))) == 2
 
 

@@ -52,13 +52,17 @@ class CoachRow:
         return self.week in self.logged
 
 
-def coach_rows(session: Session, coach_id: Optional[int], today: date, open_only: bool = True) -> list[CoachRow]:
-    """The placed people a coach (None: every coach) has, with buffer day and gaps: two queries."""
+def coach_rows(session: Session, coach_id: Optional[int], today: date, open_only: bool = True,
+               lead_email: Optional[str] = None) -> list[CoachRow]:
+    """The placed people a coach (None: every coach) has, or a team lead receives, with buffer
+    day and gaps: two queries."""
     stmt = (sa.select(Placement)
             .options(joinedload(Placement.trainee), joinedload(Placement.agent), joinedload(Placement.coach))
             .order_by(Placement.start_date, Placement.id))
     if coach_id is not None:
         stmt = stmt.where(Placement.coach_id == coach_id)
+    if lead_email is not None:
+        stmt = stmt.where(sa.func.lower(Placement.lead_email) == lead_email.lower())
     if open_only:
         stmt = stmt.where(sa.or_(Placement.outcome.is_(None), Placement.outcome == BufferOutcome.EXTENDED))
     placements = session.scalars(stmt).all()

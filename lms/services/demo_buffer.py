@@ -27,6 +27,7 @@ MENTORS = [
     {"email": "mentor.ai2@example.com", "name": "林晓", "role": "mentor", "mentor_kind": "ai", "capacity": 8},
     {"email": "mentor.biz2@example.com", "name": "郑华", "role": "mentor", "mentor_kind": "business", "capacity": 8},
 ]
+LEAD = {"email": "lead@example.com", "name": "黄蕾", "role": "lead"}  # receiving team lead of trainee7
 TRAINEES = [  # email, name, days since their placement start (None: not placed)
     ("trainee7@example.com", "何静", 45),
     ("trainee8@example.com", "马超", 92),
@@ -96,6 +97,7 @@ def ensure_demo_buffer(session: Session, program: Program, today: date, upload_f
             "code": DEMO_BUFFER_COHORT, "name": "演示批次（已上岗）Placed demo cohort",
             "start_date": today - timedelta(days=7 * (program.weeks + 1) + 100)})
     mentor_rows = [_person(session, values, hash_method) for values in MENTORS]
+    _person(session, LEAD, hash_method)
     mentors = {m.mentor_kind: m for m in mentor_rows}
     coach = people_service.find_by_email(session, "mentor.biz@example.com")  # the demo business mentor coaches
     agents = []
@@ -123,7 +125,7 @@ def ensure_demo_buffer(session: Session, program: Program, today: date, upload_f
         start = today - timedelta(days=days)
         placement = placement_service.place(session, None, enrollment, {
             "team": ("售前一组", "售后二组")[index], "lead_name": ("黄蕾", "宋佳")[index],
-            "lead_email": ("huang.lei@example.com", "song.jia@example.com")[index],
+            "lead_email": (LEAD["email"], "song.jia@example.com")[index],
             "agent_id": agents[index].id, "start_date": start, "coach_id": coach.id,
             "pay_band_before": "P3", "pay_band_after": "P4"}, settings.coach_capacity)
         _log_checkins(session, coach, placement, days, today)
