@@ -173,6 +173,17 @@ class Config:
             "RESET_MAX_PER_EMAIL": _int_env(env, "RESET_MAX_PER_EMAIL", 5),
             "RESET_MAX_PER_IP": _int_env(env, "RESET_MAX_PER_IP", 30),
             "RESET_WINDOW_MINUTES": _int_env(env, "RESET_WINDOW_MINUTES", 60),
+            # The buffer period's collaboration rules (DESIGN.md): service levels agreed with the
+            # service platform, the same for every cohort and program, so settings of the
+            # installation rather than course content. BUFFER_CLOCK: calendar or working_hours
+            # (Chinese public holidays and make-up workdays, WORKDAY_START–WORKDAY_END local time).
+            "BUFFER_RESPONSE_MINUTES": _int_env(env, "BUFFER_RESPONSE_MINUTES", 30),
+            "BUFFER_COMPLEX_CLOSE_HOURS": _int_env(env, "BUFFER_COMPLEX_CLOSE_HOURS", 24),
+            "BUFFER_CLOCK": env.get("BUFFER_CLOCK") or "calendar",
+            "WORKDAY_START": env.get("WORKDAY_START") or "09:00",
+            "WORKDAY_END": env.get("WORKDAY_END") or "18:00",
+            # Placed people a mentor coaches through the buffer, apart from their training capacity.
+            "BUFFER_COACH_CAPACITY": _int_env(env, "BUFFER_COACH_CAPACITY", 8),
             # Links in e-mails are built on this address, never on the request's Host header
             # (which a "forgot password" requester controls); unset: the request's own.
             "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/"),

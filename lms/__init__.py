@@ -78,6 +78,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from lms.admin import bp as admin_bp
     from lms.auth import bp as auth_bp
     from lms.catalog import bp as catalog_bp
+    from lms.lead import bp as lead_bp
     from lms.main import bp as main_bp
     from lms.mentor import bp as mentor_bp
     from lms.trainee import bp as trainee_bp
@@ -88,6 +89,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(catalog_bp)
     app.register_blueprint(mentor_bp)
     app.register_blueprint(trainee_bp)
+    app.register_blueprint(lead_bp)
 
     from lms.errors import register_error_handlers
 

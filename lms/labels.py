@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from jinja2 import Undefined
 from markupsafe import Markup, escape
 
-ROLES = {"admin": _l("Admin"), "mentor": _l("Mentor"), "trainee": _l("Trainee")}
+ROLES = {"admin": _l("Admin"), "mentor": _l("Mentor"), "trainee": _l("Trainee"), "lead": _l("Team lead")}
 MENTOR_KINDS = {"ai": _l("AI mentor"), "business": _l("Business mentor")}
 PHASES = {"intake": _l("Intake"), "training": _l("Training"), "placement": _l("Placement"),
           "buffer": _l("Buffer period"), "closed": _l("Closed")}
@@ -35,6 +35,20 @@ DUTIES = {"ai_training": _l("AI training"), "intelligent_operations": _l("Intell
           "experience_architecture": _l("Experience architecture")}
 # Where an intake baseline came from (BaselineRating.source).
 BASELINE_SOURCES = {"diagnostic": _l("Intake diagnostic"), "mentor": _l("Mentor-rated")}
+
+
+# Placement and the buffer period (lms/models/buffer.py).
+REASON_CODES = {"skills_gap": _l("Skills not yet at the role's level"), "no_opening": _l("No opening in the role"),
+                "performance": _l("Performance"), "personal": _l("Personal or family reasons"),
+                "health": _l("Health"), "business_change": _l("Business change or restructuring"),
+                "own_choice": _l("The person's own choice"), "goal_met": _l("Goals of the period met"),
+                "other": _l("Other")}
+TRAINING_OUTCOMES = {"extended_training": _l("Training extended"), "redeployed": _l("Redeployed elsewhere"),
+                     "returned": _l("Returned to the previous role"), "left": _l("Left the company")}
+BUFFER_OUTCOMES = {"completed": _l("Buffer completed"), "extended": _l("Buffer extended"),
+                   "redeployed": _l("Redeployed elsewhere"), "left": _l("Left the company")}
+DAY_KINDS = {"workday": _l("Workday"), "holiday": _l("Holiday")}
+YES_NO = {"yes": _l("Yes"), "no": _l("No")}
 
 
 def _code(value):
@@ -91,6 +105,26 @@ def field_type(value) -> str:
 def check_kind(value) -> str:
     code = _code(value)
     return str(CHECK_KINDS.get(code, code))
+
+
+def reason_code(value) -> str:
+    code = _code(value)
+    return str(REASON_CODES[code]) if code in REASON_CODES else "—"
+
+
+def training_outcome(value) -> str:
+    code = _code(value)
+    return str(TRAINING_OUTCOMES[code]) if code in TRAINING_OUTCOMES else "—"
+
+
+def buffer_outcome(value) -> str:
+    code = _code(value)
+    return str(BUFFER_OUTCOMES[code]) if code in BUFFER_OUTCOMES else "—"
+
+
+def day_kind(value) -> str:
+    code = _code(value)
+    return str(DAY_KINDS[code]) if code in DAY_KINDS else "—"
 
 
 def target_role(program, code) -> str:

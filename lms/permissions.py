@@ -48,6 +48,10 @@ class Action(enum.StrEnum):
     GRADE = "grade"  # grading queue and rubric grading (only trainees one coaches)
     VIEW_TRAINEE = "view_trainee"  # a trainee's record: attainment, attempts (mentors: their own)
     REVIEW_GRADING = "review_grading"  # read any submission with its grades, read only
+    MANAGE_PLACEMENTS = "manage_placements"  # place, agents, outcomes, hand-off import, business calendar
+    COACH_BUFFER = "coach_buffer"  # weekly check-ins with placed people (mentors: those they coach)
+    BUFFER_HOME = "buffer_home"  # a placed person's own buffer page and notes on their check-ins
+    LEAD_HOME = "lead_home"  # a receiving team lead reads the buffer period of the people placed with them
 
 
 PUBLIC = "public"
@@ -65,6 +69,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RATE_BASELINE,
             Action.VIEW_TRAINEE,
             Action.REVIEW_GRADING,
+            Action.MANAGE_PLACEMENTS,
         }
     ),
     Role.MENTOR: frozenset(
@@ -75,10 +80,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RATE_BASELINE,
             Action.GRADE,
             Action.VIEW_TRAINEE,
+            Action.COACH_BUFFER,
         }
     ),
     Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME, Action.LEARN, Action.SUBMIT_WORK,
-                             Action.TAKE_DIAGNOSTIC}),
+                             Action.TAKE_DIAGNOSTIC, Action.BUFFER_HOME}),
+    Role.LEAD: frozenset({Action.USE_ACCOUNT, Action.LEAD_HOME}),
 }
 
 # Endpoints served by extensions, not by our views.
@@ -197,6 +204,40 @@ def may_take_diagnostic(user, enrollment: Enrollment, taken: bool) -> bool:
     return (_signed_in(user) and user.role == Role.TRAINEE and enrollment.trainee_id == user.id
             and enrollment.status == EnrollmentStatus.ACTIVE and enrollment.cohort_open
             and not taken and not enrollment.baselines)
+
+
+def may_see_pay_band(user) -> bool:
+    """Pay bands before and after placement are for admins only (not coaches, not the person's lead)."""
+    return _signed_in(user) and user.role == Role.ADMIN
+
+
+def may_coach(user, placement) -> bool:
+    """The placement's buffer coach logs its check-ins (an active mentor)."""
+    return _signed_in(user) and user.role == Role.MENTOR and placement.coach_id == user.id
+
+
+def may_lead(user, placement) -> bool:
+    """The receiving team lead named on the placement (by e-mail), with a lead account."""
+    return (_signed_in(user) and user.role == Role.LEAD and bool(placement.lead_email)
+            and placement.lead_email.lower() == user.email.lower())
+
+
+def may_view_placement(user, placement) -> bool:
+    """Admins, the buffer coach, the receiving team lead and the placed person themself."""
+    if not _signed_in(user):
+        return False
+    return (user.role == Role.ADMIN or user.id == placement.trainee_id or may_coach(user, placement)
+            or may_lead(user, placement))
+
+
+def may_record_buffer_outcome(user, placement) -> bool:
+    """At the end of the buffer the coach or an admin records the outcome."""
+    return _signed_in(user) and (user.role == Role.ADMIN or may_coach(user, placement))
+
+
+def may_note_checkin(user, checkin) -> bool:
+    """Only the placed person adds their own note to a check-in."""
+    return _signed_in(user) and checkin.placement.trainee_id == user.id
 
 
 def tier_open(states, tier_id: int) -> bool:

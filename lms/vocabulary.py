@@ -21,6 +21,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "admin": ("管理员", "系统管理员", "项目管理员", "administrator"),
         "mentor": ("导师", "带教老师", "老师"),
         "trainee": ("学员", "学生", "受训员工"),
+        "lead": ("团队负责人", "组长", "接收团队负责人", "team leader"),
     },
     "mentor_kind": {
         "ai": ("AI导师", "AI", "智能导师", "AI mentor"),
@@ -35,6 +36,10 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "order_clerk": ("订单处理专员", "订单专员", "订单文员", "订单处理员", "订单员"),
         "logistics_entry": ("物流信息录入员", "物流录入", "物流录入员", "物流文员", "物流信息录入"),
         "other": ("其他", "其它"),
+    },
+    "yes_no": {  # hand-off files: complex, crossed teams
+        "yes": ("是", "Y", "true", "1", "有", "对", "√"),
+        "no": ("否", "N", "false", "0", "无", "不是", "×"),
     },
     # Added to the program's own titles (courses/program.yaml) in both languages.
     "target_role": {
@@ -57,6 +62,16 @@ COLUMNS = {
     "source_role": _l("Source role"),
     "file": _l("File"),
     "cohort": _l("Cohort"),
+    # hand-off events from the customer-service platform
+    "external_id": _l("Event ID"),
+    "trainee": _l("Trainee email"),
+    "agent": _l("Agent"),
+    "flagged_at": _l("Flagged at"),
+    "responded_at": _l("Responded at"),
+    "closed_at": _l("Closed at"),
+    "complex": _l("Complex"),
+    "cross_team": _l("Crossed teams"),
+    "category": _l("Category"),
 }
 COLUMN_SYNONYMS = {
     "email": ("邮箱", "电子邮箱", "邮件地址", "e-mail"),
@@ -67,6 +82,15 @@ COLUMN_SYNONYMS = {
     "locale": ("语言", "界面语言", "language"),
     "target_role": ("目标岗位", "新岗位", "转岗岗位"),
     "source_role": ("原岗位", "现岗位", "原职位", "岗位", "职位"),
+    "external_id": ("事件编号", "工单号", "会话ID", "event id", "id"),
+    "trainee": ("员工邮箱", "坐席邮箱", "处理人邮箱", "处理人"),
+    "agent": ("智能体", "机器人", "智能体编号", "agent code"),
+    "flagged_at": ("转人工时间", "标记时间", "异常时间", "flagged"),
+    "responded_at": ("响应时间", "人工响应时间", "responded"),
+    "closed_at": ("结案时间", "关闭时间", "closed"),
+    "complex": ("复杂", "是否复杂", "复杂工单", "复杂问题"),
+    "cross_team": ("跨团队", "是否跨团队"),
+    "category": ("分类", "类别", "问题类型"),
 }
 
 LOCALES = ("zh_CN", "en")
@@ -85,7 +109,8 @@ def _labels(column: str, program_roles: Optional[dict] = None) -> dict[str, dict
                 for code, role in (program_roles or {}).items()}
     if column == "locale":
         return {code: {loc: name for loc in LOCALES} for code, name in labels.LOCALE_NAMES.items()}
-    table = {"role": labels.ROLES, "mentor_kind": labels.MENTOR_KINDS, "source_role": labels.SOURCE_ROLES}[column]
+    table = {"role": labels.ROLES, "mentor_kind": labels.MENTOR_KINDS, "source_role": labels.SOURCE_ROLES,
+             "yes_no": labels.YES_NO}[column]
     out: dict[str, dict[str, str]] = {code: {} for code in table}
     for loc in LOCALES:
         with force_locale(loc):

@@ -159,7 +159,7 @@ def login_as(client, make_user):
     return do
 
 
-ROLES = [None, Role.TRAINEE, Role.MENTOR, Role.ADMIN]
+ROLES = [None, Role.TRAINEE, Role.MENTOR, Role.ADMIN, Role.LEAD]
 
 
 COURSES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "courses")

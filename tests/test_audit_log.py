@@ -50,7 +50,8 @@ def test_enrollment_reads_as_a_sentence_in_both_languages_with_links(app, make_u
 def test_every_action_the_services_record_has_a_sentence():
     used = set()
     for path in glob.glob("lms/services/*.py"):
-        used |= set(re.findall(r'"((?:person|cohort|enrollment|baseline|mentor|submission|grade|catalog)\.[a-z_]+)"',
+        used |= set(re.findall(r'"((?:person|cohort|enrollment|baseline|mentor|submission|grade|catalog'
+                               r'|placement|outcome|checkin|coach|agent|handoff|calendar)\.[a-z_]+)"',
                                open(path, encoding="utf-8").read()))
     assert used and used <= audit_log.SENTENCES.keys()
 

@@ -27,6 +27,7 @@ from lms.models import (
     GraderKind,
     Lesson,
     MentorKind,
+    Placement,
     Role,
     Submission,
     SubmissionState,
@@ -125,6 +126,7 @@ def _ids(session) -> dict[str, list[int]]:
             session.get(Submission, s).assessment_id for s in submissions}),
         "submission_id": submissions,
         "token": [_invitation_token(session)],
+        "placement_id": [first(Placement)],
     }
 
 
@@ -162,7 +164,7 @@ def test_no_raw_code_or_english_on_any_zh_cn_page(app, client):
         ids = _ids(db.session)
         people = [db.session.scalar(sa.select(User).where(User.email == e)) for e in (
             "admin@example.com", "mentor.ai@example.com", "mentor.biz@example.com",
-            "trainee1@example.com", "trainee2@example.com")]
+            "trainee1@example.com", "trainee2@example.com", "trainee7@example.com", "lead@example.com")]
     urls = _urls(app, ids)
     found, seen = {}, 0
     for person in [None, *people]:
@@ -205,6 +207,8 @@ def test_form_errors_in_zh_cn_have_no_code_or_english(app, client):
                 Submission.state == "submitted", Assessment.grader.in_([GraderKind.AI, GraderKind.BOTH]))
             .order_by(Submission.id)).first()
         enrollment = db.session.scalars(sa.select(Enrollment.id)).first()
+        coach = db.session.scalar(sa.select(User).where(User.email == "mentor.biz@example.com"))
+        placement = db.session.scalar(sa.select(Placement.id).where(Placement.outcome.is_(None)))
     posts = [
         (None, "/auth/login", {"email": "x"}),
         (None, "/auth/forgot", {"email": "x"}),
@@ -217,6 +221,13 @@ def test_form_errors_in_zh_cn_have_no_code_or_english(app, client):
         (admin, "/auth/password", {"new": "a"}),
         (ai, f"/mentor/submissions/{submission}", {}),
         (ai, f"/mentor/trainees/{enrollment}/baseline", {"data_processing": "abc"}),
+        (admin, f"/admin/enrollments/{enrollment}/place", {"start_date": "x"}),
+        (admin, f"/admin/enrollments/{enrollment}/outcome", {"on": "x"}),
+        (admin, "/admin/agents", {}),
+        (admin, "/admin/handoffs", {}),
+        (admin, "/admin/calendar", {"day": "x"}),
+        (admin, f"/admin/placements/{placement}", {"outcome": "extended"}),
+        (coach, f"/mentor/buffer/{placement}", {"agent_share": "x", "actions-0-action": "x"}),
     ]
     found = {}
     for person, url, data in posts:

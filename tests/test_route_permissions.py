@@ -62,7 +62,7 @@ def _outcome(response) -> str:
     return "allowed"
 
 
-@pytest.mark.parametrize("role", [None, Role.TRAINEE, Role.MENTOR, Role.ADMIN])
+@pytest.mark.parametrize("role", [None, Role.TRAINEE, Role.MENTOR, Role.ADMIN, Role.LEAD])
 def test_route_access_matches_the_permission_table(app, client, make_user, role):
     if role is not None:
         login(client, make_user(role.value))

@@ -19,6 +19,7 @@ from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, R
 from lms.permissions import Action, require
 from lms.services import admin_pages, clock, dashboards, invitations, mentoring
 from lms.services import cohorts as cohort_service
+from lms.services.placement import cohort_buffer_until
 from lms.services.progress import current_program
 from lms.templating import localized
 from lms.transactions import commit_or_report
@@ -109,7 +110,8 @@ def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, u
         "admin/cohorts/detail.html", cohort=cohort, roster=roster, roster_filter=roster_filter,
         week=clock.week_of(cohort.start_date, today),
         days_to_start=clock.days_to_start(cohort.start_date, today),
-        phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
+        phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks,
+                          cohort_buffer_until(db.session, cohort.id)),
         missing=dashboards.missing_mentors(db.session, cohort), q=q,
         candidates=admin_pages.enrollment_candidates(db.session, cohort, q),
         enroll_form=enroll_form or _enroll_form(cohort, formdata=None),

@@ -20,6 +20,7 @@ ROLE_CHOICES = [
     SelectChoice("trainee", _l("Trainee")),
     SelectChoice("mentor", _l("Mentor")),
     SelectChoice("admin", _l("Admin")),
+    SelectChoice("lead", _l("Team lead")),
 ]
 KIND_CHOICES = [
     SelectChoice("", "—"),

@@ -20,6 +20,7 @@ HOME_BY_ROLE = {
     Role.ADMIN: "admin.home",
     Role.MENTOR: "mentor.home",
     Role.TRAINEE: "trainee.home",
+    Role.LEAD: "lead.home",
 }
 
 

@@ -1,6 +1,19 @@
 """All models, imported here so Alembic's autogenerate sees every table."""
 
 from lms.models.audit import AuditEvent
+from lms.models.buffer import (
+    Agent,
+    BufferOutcome,
+    CalendarOverride,
+    CheckIn,
+    CoachSeats,
+    DayKind,
+    HandoffEvent,
+    Placement,
+    ReasonCode,
+    TrainingOutcome,
+    TrainingOutcomeKind,
+)
 from lms.models.capstone import CapstoneGroup, CapstoneMember, ContributionStatement, MilestoneNote
 from lms.models.catalog import (
     Assessment,
@@ -36,6 +49,17 @@ __all__ = [
     "CapstoneMember",
     "ContributionStatement",
     "MilestoneNote",
+    "Agent",
+    "BufferOutcome",
+    "CalendarOverride",
+    "CheckIn",
+    "CoachSeats",
+    "DayKind",
+    "HandoffEvent",
+    "Placement",
+    "ReasonCode",
+    "TrainingOutcome",
+    "TrainingOutcomeKind",
     "BaselineRating",
     "BaselineSource",
     "Diagnostic",

@@ -18,6 +18,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     MENTOR = "mentor"
     TRAINEE = "trainee"
+    LEAD = "lead"  # a receiving team lead: reads the buffer period of the people placed in their team
 
 
 class MentorKind(enum.StrEnum):

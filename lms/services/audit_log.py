@@ -68,6 +68,16 @@ SENTENCES = {
     "catalog.sync": _l("%(actor)s updated the course catalogue"),
     "capstone.group_create": _l("%(actor)s formed capstone group %(group)s in %(cohort)s"),
     "capstone.group_members": _l("%(actor)s changed the members of capstone group %(group)s in %(cohort)s"),
+    "placement.create": _l("%(actor)s placed %(trainee)s of %(cohort)s in a new role"),
+    "outcome.training": _l("%(actor)s recorded what became of %(trainee)s of %(cohort)s"),
+    "outcome.buffer": _l("%(actor)s recorded the buffer-period outcome of %(trainee)s of %(cohort)s"),
+    "checkin.create": _l("%(actor)s logged a weekly check-in with %(trainee)s"),
+    "checkin.update": _l("%(actor)s corrected a weekly check-in with %(trainee)s"),
+    "checkin.note": _l("%(actor)s added a note to a weekly check-in"),
+    "coach.capacity": _l("%(actor)s changed the buffer capacity of %(person)s"),
+    "agent.create": _l("%(actor)s added an agent"),
+    "handoff.import": _l("%(actor)s imported hand-off events"),
+    "calendar.override": _l("%(actor)s changed the business calendar"),
 }
 GENERIC = _l("%(actor)s changed %(subject)s")
 
@@ -83,6 +93,9 @@ SUBJECT_TYPES = {
     "submission": _l("Submission"),
     "catalog_sync": _l("Course catalogue"),
     "capstone_group": _l("Capstone group"),
+    "agent": _l("Agent"),
+    "handoff_import": _l("Hand-off events"),
+    "calendar": _l("Business calendar"),
 }
 
 

@@ -1,13 +1,19 @@
 """The program clock: everything about time derives from a cohort's start date.
 
 Week 0 is intake (the 7 days from the start date), weeks 1–13 are training,
-week 14 is placement, then the 90-day buffer period. Nothing here is stored, so
-nothing can drift. All functions are pure: pass `today` in.
+week 14 is placement, then the buffer period. Nothing here is stored, so nothing
+can drift. All functions are pure: pass `today` in.
+
+The buffer period itself is per person: BUFFER_DAYS from each trainee's own
+placement start (lms/services/buffer_clock.py). A cohort's phase only summarises
+it: in the buffer while any of its placed people still is (`buffer_until`), or, with
+nobody placed yet, for the BUFFER_DAYS after placement week as an estimate.
 """
 
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 TRAINING_WEEKS = 13
@@ -63,10 +69,13 @@ def days_to_start(start: date, today: date) -> int:
 
 
 def buffer_end(start: date, weeks: int = TRAINING_WEEKS) -> date:
+    """The cohort's estimated buffer end, for a cohort with nobody placed yet."""
     return _plus(week_start(start, weeks + 2), BUFFER_DAYS)
 
 
-def phase(start: date, today: date, closed: bool = False, weeks: int = TRAINING_WEEKS) -> Phase:
+def phase(start: date, today: date, closed: bool = False, weeks: int = TRAINING_WEEKS,
+          buffer_until: Optional[date] = None) -> Phase:
+    """The cohort's phase; `buffer_until`: the last buffer end of its placed people, if any."""
     if closed:
         return Phase.CLOSED
     week = week_of(start, today)
@@ -76,7 +85,7 @@ def phase(start: date, today: date, closed: bool = False, weeks: int = TRAINING_
         return Phase.TRAINING
     if week == weeks + 1:
         return Phase.PLACEMENT
-    return Phase.BUFFER if today < buffer_end(start, weeks) else Phase.CLOSED
+    return Phase.BUFFER if today < (buffer_until or buffer_end(start, weeks)) else Phase.CLOSED
 
 
 @dataclass(frozen=True)

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("trainee", __name__, url_prefix="/me")
 
-from lms.trainee import assessment_routes, capstone_routes, diagnostic_routes, routes  # noqa: E402,F401
+from lms.trainee import (  # noqa: E402,F401
+    assessment_routes,
+    buffer_routes,
+    capstone_routes,
+    diagnostic_routes,
+    routes,
+)

@@ -7,10 +7,11 @@ from wtforms import HiddenField
 from lms.extensions import db
 from lms.models import Lesson
 from lms.permissions import Action, require
-from lms.services import clock, dashboards, outline, progress
+from lms.services import buffer_clock, clock, dashboards, outline, progress
 from lms.services.cohorts import current_enrollment
 from lms.services.diagnostic import diagnostic_state
 from lms.services.outline import OutlineAssessment
+from lms.services.placement import current_placement
 from lms.trainee import bp
 
 
@@ -23,8 +24,12 @@ class LessonDoneForm(FlaskForm):
 def home():
     today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     home = dashboards.trainee_home(db.session, current_user, today)
-    return render_template("trainee/home.html", home=home,
-                           diagnostic=diagnostic_state(db.session, current_user, home.enrollment))
+    placement = current_placement(db.session, current_user.id)  # placed: the buffer period comes first
+    return render_template(
+        "trainee/home.html", home=home, placement=placement,
+        diagnostic=diagnostic_state(db.session, current_user, home.enrollment),
+        buffer_day=buffer_clock.day_of(placement.start_date, today) if placement else None,
+        buffer_length=buffer_clock.length(placement.start_date, placement.buffer_end) if placement else None)
 
 
 def _outline_for(trainee):

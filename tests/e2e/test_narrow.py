@@ -13,11 +13,13 @@ from tests.e2e.test_journey import Watch
 WIDTH = 390
 PAGES = {
     "admin@example.com": ["/admin/", "/admin/cohorts/{cohort}", "/admin/cohorts", "/admin/people", "/admin/audit",
-                          "/admin/enrollments/{enrollment}", "/catalog/", "/catalog/assessments/{assessment}"],
+                          "/admin/enrollments/{enrollment}", "/catalog/", "/catalog/assessments/{assessment}",
+                          "/admin/placements", "/admin/agents", "/admin/handoffs", "/admin/calendar"],
     "mentor.ai@example.com": ["/mentor/", "/mentor/queue", "/mentor/trainees/{enrollment}",
                               "/mentor/submissions/{submission}"],
-    "mentor.biz@example.com": ["/mentor/", "/mentor/queue"],
+    "mentor.biz@example.com": ["/mentor/", "/mentor/queue", "/mentor/buffer"],
     "trainee1@example.com": ["/me/", "/me/catalog", "/me/lessons/{lesson}", "/me/assessments/{assessment}"],
+    "trainee7@example.com": ["/me/", "/me/buffer"],
 }
 
 

@@ -1,0 +1,89 @@
+"""The buffer coach's pages: their placed people, and the weekly check-in form (fast on a phone)."""
+
+from types import SimpleNamespace
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from lms.buffer_forms import BufferOutcomeForm, CheckInForm
+from lms.extensions import db
+from lms.mentor import bp
+from lms.permissions import Action, may_coach, may_record_buffer_outcome, require
+from lms.services import buffer_clock, buffer_pages, checkins, clock
+from lms.services import placement as placement_service
+from lms.services.buffer_clock import BufferSettings
+from lms.transactions import commit_or_report
+
+
+def _today():
+    return clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _coached_or_404(placement_id: int):
+    """The placement, if the signed-in mentor coaches it (404 otherwise: no hint it exists)."""
+    placement = buffer_pages.load_placement(db.session, placement_id)
+    if placement is None or not may_coach(current_user, placement):
+        abort(404)
+    return placement
+
+
+@bp.route("/buffer")
+@require(Action.COACH_BUFFER)
+def buffer():
+    rows = checkins.coach_rows(db.session, current_user.id, _today())
+    return render_template("buffer/coach.html", rows=rows)
+
+
+@bp.route("/buffer/<int:placement_id>", methods=["GET", "POST"])
+@require(Action.COACH_BUFFER)
+def checkin(placement_id: int):
+    placement = _coached_or_404(placement_id)
+    today = _today()
+    weeks = buffer_clock.open_weeks(placement.start_date, placement.buffer_end, today)
+    logged = {c.week: c for c in placement.checkins}
+    current = weeks[-1] if weeks else None
+    # the first missing week is what the coach most likely came for; else this week
+    wanted = next((w for w in weeks if w not in logged), current)
+    existing = logged.get(wanted)
+    initial = {}
+    if existing is not None:  # correcting a logged week: its answers, ready to edit
+        initial = {k: getattr(existing, k) for k in ("agent_share", "handoffs", "went_well", "hard")}
+        initial.update(wellbeing=str(existing.wellbeing), actions=[SimpleNamespace(**a) for a in existing.actions])
+    form = CheckInForm(week=wanted, **initial)
+    form.week.choices = [SelectChoice(w, _("Week %(n)d", n=w) + (" ✓" if w in logged else "")) for w in weeks]
+    status = 200
+    if form.validate_on_submit():
+        values = {**form.data, "wellbeing": int(form.wellbeing.data), "actions": form.actions.data}
+        name = placement.trainee.name
+        outcome = commit_or_report(lambda: checkins.save_checkin(db.session, current_user, placement, values,
+                                                                 today), form)
+        if outcome.ok:
+            flash(_("Check-in for week %(n)d with %(name)s saved.", n=values["week"], name=name), "success")
+            return redirect(url_for("mentor.buffer"))
+        placement, status = _coached_or_404(placement_id), outcome.status
+    elif form.is_submitted():
+        status = 400
+    view = buffer_pages.placement_view(db.session, placement, today, BufferSettings.from_config(current_app.config))
+    outcome_form = BufferOutcomeForm(formdata=None, on=today) if may_record_buffer_outcome(current_user,
+                                                                                          placement) else None
+    return render_template("buffer/checkin.html", view=view, form=form, weeks=weeks,
+                           outcome_form=outcome_form), status
+
+
+@bp.route("/buffer/<int:placement_id>/outcome", methods=["POST"])
+@require(Action.COACH_BUFFER)
+def buffer_outcome(placement_id: int):
+    placement = _coached_or_404(placement_id)
+    form = BufferOutcomeForm()
+    if form.validate_on_submit():
+        if commit_or_report(lambda: placement_service.record_buffer_outcome(
+                db.session, current_user, placement, form.outcome.data, form.reason.data, form.note.data,
+                form.on.data, form.new_end.data)).ok:
+            flash(_("Buffer outcome recorded."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+    return redirect(url_for("mentor.checkin", placement_id=placement_id))

@@ -1,0 +1,114 @@
+"""Collaboration metrics of the buffer period (the seed's composite indicators), per
+placed person and buffer week, computed by the database from hand-off events:
+
+- 协同响应时效: share of events a person responded to within the response threshold
+  (≤: exactly 30:00 counts, 30:01 does not) and share of complex cases closed within
+  the close threshold; median response time.
+- 跨团队闭环率: of the events that crossed teams, the share that closed.
+
+Two statements however many events: the aggregates, and the medians (window functions,
+which SQLite and PostgreSQL both have). Times are the calendar or working-hours columns
+stored at import, as the settings say.
+"""
+
+from dataclasses import dataclass
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lms.models import HandoffEvent
+from lms.services.buffer_clock import BufferSettings
+
+
+@dataclass(frozen=True)
+class WeekMetrics:
+    placement_id: int
+    week: int
+    events: int
+    responded_within: int
+    complex_events: int
+    complex_closed_within: int
+    cross_team_events: int
+    cross_team_closed: int
+    median_response_seconds: Optional[float]
+
+    @staticmethod
+    def _share(part: int, whole: int) -> Optional[float]:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def response_share(self) -> Optional[float]:
+        """% of events responded to within the threshold (no response: not within)."""
+        return self._share(self.responded_within, self.events)
+
+    @property
+    def complex_share(self) -> Optional[float]:
+        return self._share(self.complex_closed_within, self.complex_events)
+
+    @property
+    def cross_team_rate(self) -> Optional[float]:
+        return self._share(self.cross_team_closed, self.cross_team_events)
+
+
+def _columns(settings: BufferSettings):
+    if settings.working_hours:
+        return HandoffEvent.response_work_seconds, HandoffEvent.close_work_seconds
+    return HandoffEvent.response_seconds, HandoffEvent.close_seconds
+
+
+def _count(condition) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def weekly(session: Session, settings: BufferSettings,
+           placement_ids: Optional[list[int]] = None) -> dict[int, list[WeekMetrics]]:
+    """placement id → its weeks with events, in week order."""
+    response, close = _columns(settings)
+    response_limit = settings.response_minutes * 60
+    close_limit = settings.complex_close_hours * 3600
+    where = [] if placement_ids is None else [HandoffEvent.placement_id.in_(placement_ids)]
+    totals = session.execute(
+        sa.select(
+            HandoffEvent.placement_id, HandoffEvent.week, sa.func.count(),
+            _count(response <= response_limit),
+            _count(HandoffEvent.complex.is_(True)),
+            _count(sa.and_(HandoffEvent.complex.is_(True), close <= close_limit)),
+            _count(HandoffEvent.cross_team.is_(True)),
+            _count(sa.and_(HandoffEvent.cross_team.is_(True), HandoffEvent.closed_at.is_not(None))),
+        ).where(*where).group_by(HandoffEvent.placement_id, HandoffEvent.week)
+    ).all()
+    medians = _medians(session, response, where)
+    out: dict[int, list[WeekMetrics]] = {}
+    for pid, week, *numbers in sorted(totals, key=lambda r: (r[0], r[1])):
+        out.setdefault(pid, []).append(WeekMetrics(pid, week, *map(int, numbers), medians.get((pid, week))))
+    return out
+
+
+def _medians(session: Session, response, where) -> dict[tuple[int, int], float]:
+    """The median response per placement and week: the middle row (or the mean of the two
+    middle rows) of the responded events ordered by response time."""
+    part = (HandoffEvent.placement_id, HandoffEvent.week)
+    ranked = (
+        sa.select(HandoffEvent.placement_id.label("pid"), HandoffEvent.week.label("week"),
+                  response.label("secs"),
+                  sa.func.row_number().over(partition_by=part, order_by=response).label("rn"),
+                  sa.func.count().over(partition_by=part).label("n"))
+        .where(response.is_not(None), *where).subquery()
+    )
+    rows = session.execute(
+        sa.select(ranked.c.pid, ranked.c.week, sa.func.avg(ranked.c.secs))
+        .where(sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2))
+        .group_by(ranked.c.pid, ranked.c.week)
+    ).all()
+    return {(pid, week): float(avg) for pid, week, avg in rows}
+
+
+def overall(weeks: list[WeekMetrics]) -> Optional[WeekMetrics]:
+    """The whole period so far, from the weekly rows (median: not combinable, left out)."""
+    if not weeks:
+        return None
+    sums = [sum(getattr(w, f) for w in weeks) for f in (
+        "events", "responded_within", "complex_events", "complex_closed_within", "cross_team_events",
+        "cross_team_closed")]
+    return WeekMetrics(weeks[0].placement_id, 0, *sums, None)

@@ -1,0 +1,231 @@
+"""The placement, check-in and buffer pages: they work, refuse bad input with field messages,
+hide pay bands from all but admins, and cost the same statements at 5 and 50 placed people."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+import time_machine
+
+from lms.extensions import db
+from lms.models import CheckIn, Enrollment, Placement, User
+from tests.buffer_fixtures import make_agent, pass_tiers, place
+from tests.conftest import login
+
+TODAY = date(2026, 12, 29)
+
+
+def _freeze():
+    return time_machine.travel("2026-12-29 10:00 +0800", tick=False)
+
+
+def test_admin_places_a_trainee_through_the_form(app, client, make_user, trainee_with_mentors):
+    admin = make_user("admin")
+    login(client, admin)
+    with app.app_context():
+        enrollment = db.session.get(Enrollment, trainee_with_mentors.enrollment_id)
+        agent_id = make_agent(db.session).id
+        db.session.commit()
+    url = f"/admin/enrollments/{trainee_with_mentors.enrollment_id}/place"
+    page = client.get(url)
+    assert page.status_code == 200 and "required assessments passed" in page.get_data(as_text=True)
+    data = {"role": "collab_cs", "team": "售后二组", "lead_name": "黄蕾", "agent_id": str(agent_id),
+            "coach_id": str(trainee_with_mentors.biz.id), "start_date": "2026-12-07", "pay_band_after": "P5"}
+    refused = client.post_form(url, data)
+    assert refused.status_code == 400 and "Not placed" in refused.get_data(as_text=True)
+    with app.app_context():
+        enrollment = db.session.get(Enrollment, trainee_with_mentors.enrollment_id)
+        pass_tiers(db.session, enrollment, ["foundation", "advanced"])
+        db.session.commit()
+    bad = client.post_form(url, {**data, "team": ""})
+    assert bad.status_code == 400 and "invalid-feedback" in bad.get_data(as_text=True)
+    done = client.post_form(url, data)
+    assert done.status_code == 302
+    detail = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "P5" in detail and 'id="pay-band"' in detail
+
+
+def test_pay_band_not_on_the_coach_or_trainee_pages(app, client, trainee_with_mentors):
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7), pay_band_after="P5-SECRET")
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        coach_page = client.get(f"/mentor/buffer/{pid}").get_data(as_text=True)
+        login(client, trainee_with_mentors.trainee)
+        own_page = client.get("/me/buffer").get_data(as_text=True)
+    assert "P5-SECRET" not in coach_page and "P5-SECRET" not in own_page
+    assert "Day 23 of 90" in own_page
+
+
+def test_coach_logs_a_checkin_and_the_person_adds_a_note(app, client, trainee_with_mentors, make_user):
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        form = client.get(f"/mentor/buffer/{pid}")
+        assert form.status_code == 200 and 'name="week"' in form.get_data(as_text=True)
+        data = {"week": "1", "agent_share": "62", "handoffs": "14", "went_well": "退款流程熟练",
+                "hard": "情绪激动的客户",
+                "wellbeing": "4", "actions-0-action": "复盘三单投诉", "actions-0-owner": "陈静"}
+        bad = client.post_form(f"/mentor/buffer/{pid}", {**data, "wellbeing": "", "agent_share": "140"})
+        assert bad.status_code == 400 and "invalid-feedback" in bad.get_data(as_text=True)
+        assert client.post_form(f"/mentor/buffer/{pid}", data).status_code == 302
+        listing = client.get("/mentor/buffer").get_data(as_text=True)
+        assert "2 weeks without a check-in" in listing  # weeks 2 and 3 are over and empty
+        other = make_user("mentor", mentor_kind="business")
+        login(client, other)
+        assert client.get(f"/mentor/buffer/{pid}").status_code == 404
+        login(client, trainee_with_mentors.trainee)
+        with app.app_context():
+            checkin_id = db.session.scalar(sa.select(CheckIn.id))
+        assert client.post_form(f"/me/buffer/checkins/{checkin_id}/note", {"note": "想多练投诉"}).status_code == 302
+        assert "想多练投诉" in client.get("/me/buffer").get_data(as_text=True)
+
+
+def test_pages_render_in_chinese(app, client, trainee_with_mentors, make_user):
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    admin = make_user("admin", locale="zh_CN")
+    with app.app_context():
+        db.session.execute(sa.update(User).values(locale="zh_CN"))
+        db.session.commit()
+    with _freeze():
+        for user, url in ((admin, "/admin/placements"), (admin, f"/admin/placements/{pid}"),
+                          (admin, "/admin/agents"), (admin, "/admin/handoffs"), (admin, "/admin/calendar"),
+                          (admin, f"/admin/enrollments/{trainee_with_mentors.enrollment_id}/outcome"),
+                          (trainee_with_mentors.biz, "/mentor/buffer"),
+                          (trainee_with_mentors.biz, f"/mentor/buffer/{pid}"),
+                          (trainee_with_mentors.trainee, "/me/buffer")):
+            login(client, user)
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.get_data(as_text=True)
+            assert any(word in html for word in ("缓冲期", "智能体", "工作日历", "去向")), url
+
+
+def _placed_people(app, make_cohort, coach: User, n: int) -> None:
+    _, ids = make_cohort(trainees=n)
+    with app.app_context():
+        for i, enrollment_id in enumerate(ids):
+            pid = place(db.session, enrollment_id, date(2026, 11, 2) + timedelta(days=i % 20), coach_id=coach.id)
+            db.session.add(CheckIn(placement_id=pid, week=1, coach_id=coach.id, agent_share=50, handoffs=3,
+                                   went_well="a", hard="b", wellbeing=3, actions=[]))
+        db.session.commit()
+
+
+def test_coach_page_statements_constant_at_5_and_50_placed(app, client, make_cohort, make_user, count_queries):
+    coach = make_user("mentor", mentor_kind="business", capacity=100)
+    with app.app_context():
+        from lms.models import CoachSeats
+
+        db.session.add(CoachSeats(coach_id=coach.id, capacity=100, taken=0))
+        db.session.commit()
+    counts = []
+    for n in (5, 45):
+        _placed_people(app, make_cohort, coach, n)
+        with _freeze():
+            login(client, coach)
+            with count_queries() as counter:
+                page = client.get("/mentor/buffer")
+        assert page.status_code == 200
+        counts.append(len(counter.statements))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Placement)) == 50
+    assert counts[0] == counts[1]
+
+
+def test_handoff_file_in_gb18030_is_previewed_then_imported_with_chinese_headings(app, client, make_user,
+                                                                                 trainee_with_mentors):
+    from lms.models import HandoffEvent
+    from tests.test_intake_files import _confirm, _upload
+
+    with app.app_context():
+        place(db.session, trainee_with_mentors.enrollment_id, date(2026, 2, 2))
+    login(client, make_user("admin"))
+    email = trainee_with_mentors.trainee.email
+    text = ("事件编号,员工邮箱,智能体,转人工时间,响应时间,结案时间,是否复杂,跨团队,分类\n"
+            f"QN-1,{email},小蜜客服助手,2026-02-03 10:00,2026-02-03 10:31,,是,否,退款\n"
+            f"QN-2,{email},cs-bot,2026-02-03 11:00,2026-02-03 11:10,2026-02-03 12:00,否,是,物流异常\n")
+    preview = _upload(client, "/admin/handoffs", text.encode("gb18030"), "转人工.csv")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "GB18030" in html and "物流异常" in html
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HandoffEvent)) == 0
+    assert _confirm(client, "/admin/handoffs", html).status_code == 302
+    bad = _upload(client, "/admin/handoffs", (text + f"QN-3,{email},nobot,2026-02-03 11:00,,,否,否,x\n").encode(),
+                  "转人工.csv")
+    assert bad.status_code == 400 and 'id="import-errors"' in bad.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HandoffEvent)) == 2
+
+
+def test_admin_placements_page_statements_constant(app, client, make_cohort, make_user, count_queries):
+    coach = make_user("mentor", mentor_kind="business", capacity=100)
+    admin = make_user("admin")
+    with app.app_context():
+        from lms.models import CoachSeats
+
+        db.session.add(CoachSeats(coach_id=coach.id, capacity=100, taken=0))
+        db.session.commit()
+    counts = []
+    for n in (5, 45):
+        _placed_people(app, make_cohort, coach, n)
+        make_cohort(trainees=3)  # not placed
+        with _freeze():
+            login(client, admin)
+            with count_queries() as counter:
+                assert client.get("/admin/placements").status_code == 200
+        counts.append(len(counter.statements))
+    assert counts[0] == counts[1]
+
+
+def test_admin_sets_a_coachs_buffer_capacity_never_below_the_people_coached(app, client, make_user,
+                                                                           trainee_with_mentors):
+    from lms.models import CoachSeats
+
+    with app.app_context():
+        place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    login(client, make_user("admin"))
+    url = f"/admin/coaches/{trainee_with_mentors.biz.id}/capacity"
+    assert client.post_form(url, {"capacity": "0"}, follow_redirects=True).status_code == 200
+    with app.app_context():
+        assert db.session.get(CoachSeats, trainee_with_mentors.biz.id).capacity == 8  # 1 coached: 0 refused
+    client.post_form(url, {"capacity": "3"})
+    client.post_form(url, {"capacity": "99999999999"})  # not a bounded number: refused, no 500
+    with app.app_context():
+        seats = db.session.get(CoachSeats, trainee_with_mentors.biz.id)
+        assert (seats.capacity, seats.taken) == (3, 1)
+        assert db.session.get(User, trainee_with_mentors.biz.id).capacity == 50  # training capacity untouched
+
+
+def test_json_ingest_refuses_what_is_not_a_list_of_events(app):
+    from lms.services import handoffs
+    from lms.services.buffer_clock import BufferSettings
+
+    with app.app_context():
+        for payload in ({"external_id": "x"}, ["x"], None):
+            report = handoffs.ingest(db.session, None, payload, BufferSettings())
+            assert not report.ok and report.errors[0].field == "file"
+
+
+def test_a_team_lead_reads_only_the_people_placed_with_them(app, client, make_user, trainee_with_mentors):
+    from lms.permissions import may_lead
+
+    lead = make_user("lead", email="lead@example.com")
+    other_lead = make_user("lead")
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7), pay_band_after="P5-SECRET",
+                    lead_email="Lead@Example.com")
+        placement = db.session.get(Placement, pid)
+        assert may_lead(lead, placement) and not may_lead(other_lead, placement)
+    with _freeze():
+        login(client, lead)
+        assert client.get("/").headers["Location"].endswith("/lead/")
+        listing = client.get("/lead/").get_data(as_text=True)
+        assert trainee_with_mentors.trainee.name in listing
+        page = client.get(f"/lead/placements/{pid}")
+        assert page.status_code == 200 and "P5-SECRET" not in page.get_data(as_text=True)
+        assert client.get(f"/admin/placements/{pid}").status_code == 403
+        assert client.get(f"/mentor/buffer/{pid}").status_code == 403
+        login(client, other_lead)
+        assert client.get(f"/lead/placements/{pid}").status_code == 404
+        assert trainee_with_mentors.trainee.name not in client.get("/lead/").get_data(as_text=True)
