@@ -49,6 +49,11 @@ def request_language() -> str:
     return language
 
 
+def join_names(names) -> str:
+    """Names listed the locale's way: "甲、乙" in Chinese, "A, B" in English."""
+    return ("、" if request_language() == "zh_CN" else ", ").join(str(n) for n in names)
+
+
 @functools.lru_cache(maxsize=8)
 def _locale(code: str) -> Locale:
     # Babel builds a Locale by scanning every known identifier; Flask-Babel asks for one
