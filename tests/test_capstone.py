@@ -486,3 +486,31 @@ def test_the_capstone_page_shows_the_locked_tier_and_refuses_work_and_milestones
             work.record_milestone(db.session, db.session.get(User, member.id),
                                   db.session.get(CapstoneGroup, group_id), "framing", "进展")
         assert db.session.scalar(sa.select(Submission.id).where(Submission.group_id == group_id)) is None
+
+
+def test_group_work_is_named_as_the_groups_on_grading_review_audit_and_notifications(app, client, team):
+    from lms.models import Notification
+
+    with app.app_context():
+        group = _group(team)
+        submission = _submit(team, group)
+        submission_id = submission.id
+        names = [db.session.get(User, i).name for i in group.member_ids]
+        grading.grade(db.session, db.session.get(User, team.ai.id), submission, submission.version,
+                      _full_marks(submission), "好")
+        db.session.commit()
+        waiting = db.session.scalars(sa.select(Notification).where(Notification.submission_id == submission_id,
+                                                                   Notification.kind == "submission_waiting")).all()
+        assert waiting and all(n.params["trainee"] == "Team A" and n.params["members"] == names for n in waiting)
+    group_label = f"Group Team A ({', '.join(names)})"
+    _login(client, team.ai)  # users speak English unless told otherwise
+    html = client.get(f"/mentor/submissions/{submission_id}").get_data(as_text=True)
+    assert group_label in html
+    assert group_label in client.get("/notifications").get_data(as_text=True)
+    _login(client, team.admin)
+    html = client.get(f"/admin/submissions/{submission_id}").get_data(as_text=True)
+    crumbs = html[html.index('class="breadcrumb"'):html.index("</ol>")]
+    assert group_label in crumbs and "#group-" in crumbs
+    assert group_label in html[html.index('id="author"'):]
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert f"of {group_label}" in audit

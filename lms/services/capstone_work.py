@@ -38,7 +38,7 @@ from lms.services.autochecks import CheckResult
 from lms.services.cohorts import current_enrollment
 from lms.services.notifications import notify
 from lms.services.progress import ensure_tier_open
-from lms.services.submissions import CHANGED_ELSEWHERE, Attempts, grader_kinds, save_draft
+from lms.services.submissions import CHANGED_ELSEWHERE, Attempts, grader_kinds, save_draft, submitted_by
 from lms.services.submissions import submit as submit_attempt
 
 NOTE_MAX = 2000
@@ -261,7 +261,7 @@ def _notify_other_mentors(session: Session, trainee: User, group: CapstoneGroup,
         if a.kind in kinds and a.mentor_id not in told:
             told.add(a.mentor_id)
             notify(session, a.mentor_id, NotificationKind.SUBMISSION_WAITING, draft.id,
-                   trainee=group.name, assessment=group.assessment.title)
+                   assessment=group.assessment.title, **submitted_by(trainee, draft))
 
 
 
