@@ -115,6 +115,26 @@ def test_a_missing_answer_re_renders_the_form_with_field_messages_and_writes_not
     assert _baselines(app, enrollment_id) == {}
 
 
+def test_the_diagnostic_intro_agrees_with_the_form_marks_required_fields_and_lists_every_error_at_the_top(
+        app, client, make_cohort, make_user):
+    trainee, _mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
+    login(client, trainee)
+    page = client.get("/me/diagnostic").get_data(as_text=True)
+    assert "not sure" not in page and "best guess" in page  # no promise the number fields would refuse
+    assert page.count('class="text-danger required-mark"') == 11  # every item's field is marked required
+    answers = {k: v for k, v in {**_answers(), "f_reply": "", "f_refund_amount": "not sure"}.items()
+               if k != "f_first_step"}
+    response = client.post_form("/me/diagnostic", answers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    summary = html[html.index('id="error-summary"'):html.index('id="brief"')]  # above the questions
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert 'href="#f_refund_amount"' in summary and "Enter a number" in summary  # the form's own check ...
+    assert 'href="#f_reply"' in summary and 'href="#f_first_step-0"' in summary  # ... and the missing answers,
+    assert summary.count("This field is required.") == 2  # together, not one round after the other
+    assert _baselines(app, enrollment_id) == {}
+
+
 def test_the_diagnostic_is_taken_once(app, client, make_cohort, make_user):
     trainee, _mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
     login(client, trainee)
