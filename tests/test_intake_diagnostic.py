@@ -202,6 +202,17 @@ def test_a_mentor_adjustment_keeps_the_original_and_the_reason_and_is_audited(
     assert f"adjusted by {mentor.name}" in client.get("/me/diagnostic/result").get_data(as_text=True)
 
 
+def test_the_baseline_form_says_the_trainee_reads_the_reason(app, client, make_cohort, make_user):
+    trainee, mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
+    login(client, mentor)
+    url = f"/mentor/trainees/{enrollment_id}/baseline"
+    assert "The trainee sees this reason" in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        db.session.get(User, mentor.id).locale = "zh_CN"
+        db.session.commit()
+    assert "学员会在" in client.get(url).get_data(as_text=True)
+
+
 def test_another_mentors_trainee_is_refused(app, client, make_cohort, make_user):
     trainee, _mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
     other = make_user("mentor", mentor_kind="ai")
