@@ -514,3 +514,35 @@ def test_group_work_is_named_as_the_groups_on_grading_review_audit_and_notificat
     assert group_label in html[html.index('id="author"'):]
     audit = client.get("/admin/audit").get_data(as_text=True)
     assert f"of {group_label}" in audit
+
+
+def test_a_trainee_whose_role_has_no_expert_tier_is_not_told_to_wait_for_a_group(app, client, make_cohort):
+    _, (collab,) = make_cohort(trainees=1, role="collab_cs")
+    _, (expert,) = make_cohort(trainees=1, role="ai_trainer")
+    with app.app_context():
+        users = [db.session.get(Enrollment, e).trainee for e in (collab, expert)]
+        db.session.expunge_all()
+    _login(client, users[0])
+    html = client.get("/me/capstone").get_data(as_text=True)
+    assert 'id="not-in-role"' in html and "not in a capstone group yet" not in html
+    _login(client, users[1])
+    assert "not in a capstone group yet" in client.get("/me/capstone").get_data(as_text=True)
+
+
+def test_capstone_and_baseline_lines_use_the_locales_separators(app, client, team):
+    with app.app_context():
+        group = _group(team)
+        names = [db.session.get(User, i).name for i in group.member_ids]
+        member = db.session.get(User, group.member_ids[0])
+        member_id, group_id = member.id, group.id
+    _login(client, member)
+    html = client.get(f"/me/capstone/groups/{group_id}").get_data(as_text=True)
+    assert f"Members: {', '.join(names)}" in html and "、" not in html
+    with app.app_context():
+        db.session.get(User, member_id).locale = "zh_CN"
+        db.session.commit()
+    html = client.get(f"/me/capstone/groups/{group_id}").get_data(as_text=True)
+    assert f"成员：{'、'.join(names)}" in html and "课题：" in html
+    _login(client, team.admin)
+    html = client.get(f"/admin/cohorts/{team.cohort_id}/capstone").get_data(as_text=True)
+    assert f"Members: {', '.join(names)}" in html

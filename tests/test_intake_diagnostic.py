@@ -349,3 +349,13 @@ def test_demo_trainees_have_diagnostic_baselines_and_one_is_adjusted(app):
         assert len(rows) == 24 and all(b.source == BaselineSource.DIAGNOSTIC for b in rows)
         adjusted = [b for b in rows if b.adjusted]
         assert len(adjusted) == 1 and adjusted[0].reason and adjusted[0].diagnostic_score != adjusted[0].score
+
+
+def test_the_record_says_intake_comes_from_the_diagnostic_only_when_it_does(app, client, make_cohort, make_user):
+    trainee, mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
+    login(client, mentor)
+    scores = {c: "50" for c in EXPECTED}
+    assert client.post_form(f"/mentor/trainees/{enrollment_id}/baseline",
+                            {**scores, "reason": "入营面谈"}).status_code == 302
+    html = client.get(f"/mentor/trainees/{enrollment_id}").get_data(as_text=True)
+    assert "auto-checked intake diagnostic" not in html and "rated by a mentor" in html

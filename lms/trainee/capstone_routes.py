@@ -16,7 +16,7 @@ from lms.models import CapstoneGroup
 from lms.permissions import Action, may_work_in_group, require
 from lms.services import Conflict, clock, grading, progress
 from lms.services import capstone_work as work
-from lms.services.capstone import problem_of
+from lms.services.capstone import problem_of, takes_capstone
 from lms.services.cohorts import current_enrollment
 from lms.templating import localized
 from lms.trainee import bp
@@ -68,8 +68,9 @@ def _expected() -> tuple[Optional[int], Optional[int]]:
 @require(Action.SUBMIT_WORK)
 def capstone():
     group = work.group_of(db.session, current_user.id)
-    if group is None:
-        return render_template("capstone/none.html")
+    if group is None:  # no waiting for a group the trainee's target role never gets
+        return render_template("capstone/none.html",
+                               takes=takes_capstone(current_enrollment(db.session, current_user.id)))
     return redirect(url_for("trainee.capstone_group", group_id=group.id))
 
 
