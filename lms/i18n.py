@@ -49,6 +49,19 @@ def request_language() -> str:
     return language
 
 
+def join_names(names) -> str:
+    """Names listed the locale's way: "甲、乙" in Chinese, "A, B" in English."""
+    return ("、" if request_language() == "zh_CN" else ", ").join(str(n) for n in names)
+
+
+def colon(label):
+    """A label followed by the locale's colon: "问题：" in Chinese, "Problem: " in English."""
+    from markupsafe import Markup
+
+    template = Markup("{}：") if request_language() == "zh_CN" else Markup("{}: ")
+    return template.format(label)  # the label is escaped unless it is Markup already
+
+
 @functools.lru_cache(maxsize=8)
 def _locale(code: str) -> Locale:
     # Babel builds a Locale by scanning every known identifier; Flask-Babel asks for one

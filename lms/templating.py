@@ -7,7 +7,7 @@ from babel.dates import get_timezone, get_timezone_name
 from flask import current_app
 from markupsafe import Markup
 
-from lms.i18n import request_language
+from lms.i18n import colon, join_names, request_language
 from lms.services.grading import attained
 from lms.services.markdown import render_markdown
 from lms.vocabulary import column_label
@@ -51,6 +51,8 @@ def localtime(moment: datetime | None) -> Markup:
 def init_templating(app) -> None:
     app.jinja_env.filters["t"] = localized
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["join_names"] = join_names  # "甲、乙" / "A, B"
+    app.jinja_env.filters["colon"] = colon  # "问题：" / "Problem: "
     app.jinja_env.filters["column"] = column_label  # an import file's column, named for people
     app.jinja_env.tests["attained"] = attained  # the rule stays in grading.attained
     app.jinja_env.filters["markdown"] = lambda text: render_markdown(

@@ -32,14 +32,17 @@ class Outcome(Generic[T]):
         return 409 if isinstance(self.error, Conflict) else 400
 
 
-def commit_or_report(work: Callable[[], T], form=None) -> Outcome[T]:
+def commit_or_report(work: Callable[[], T], form=None, quiet: bool = False) -> Outcome[T]:
     """Run `work()`; commit on success; on DomainError roll back (nothing half
-    written) and report the message on `form` or as a flash."""
+    written) and report the message on `form` or as a flash (`quiet`: not at all,
+    the view shows `Outcome.error` itself)."""
     try:
         result = work()
     except DomainError as error:
         db.session.rollback()
-        if form is not None:
+        if quiet:
+            pass
+        elif form is not None:
             show_error(form, error)
         else:
             flash(error.message, "danger")

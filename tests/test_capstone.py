@@ -357,7 +357,11 @@ def test_demo_capstone_is_idempotent(app):
         db.session.commit()
         groups = db.session.scalars(sa.select(CapstoneGroup)).all()
         assert len(groups) == 1 and len(groups[0].members) == 3
-        assert work.milestones(db.session, groups[0])[0].notes
+        notes = work.milestones(db.session, groups[0])[0].notes  # only a member past the locked tiers writes one
+        assert all(progress.tier_open(progress.tier_states(
+            progress.role_outline(db.session, groups[0].cohort.program, "ai_trainer"),
+            progress.passed_assessment_ids(db.session, n.author_id), set()), groups[0].assessment.course.track.tier_id)
+            for n in notes)
 
 
 def test_a_withdrawn_members_statement_is_not_waited_for(app_ctx, team):
@@ -373,3 +377,172 @@ def test_a_withdrawn_members_statement_is_not_waited_for(app_ctx, team):
     submission, _ = work.save_group_work(db.session, db.session.get(User, group.member_ids[0]), group, ANSWERS,
                                          "我的部分", submit=True)
     assert submission.state == SubmissionState.SUBMITTED
+
+
+# --- the shared draft: concurrency, refusals at the top, the locked tier ---------------------------
+
+def _hidden(html, name):
+    import re
+
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+
+def _work_post(client, group_id, page_html, statement, submit=False, **answers):
+    data = {f"f_{k}": v for k, v in {**ANSWERS, **answers}.items()}
+    data.update(statement=statement, draft_id=_hidden(page_html, "draft_id"), version=_hidden(page_html, "version"))
+    data["submit_work" if submit else "save"] = "1"
+    return client.post_form(f"/me/capstone/groups/{group_id}/work", data)
+
+
+def test_a_stale_group_draft_is_refused_with_409_and_keeps_what_the_member_typed(app, client, team):
+    with app.app_context():
+        group = _group(team)
+        group_id = group.id
+        a, b = (db.session.get(User, i) for i in group.member_ids)
+        db.session.expunge_all()
+    _login(client, a)
+    page_a = client.get(f"/me/capstone/groups/{group_id}").get_data(as_text=True)
+    _login(client, b)
+    page_b = client.get(f"/me/capstone/groups/{group_id}").get_data(as_text=True)  # loaded before A saves
+    _login(client, a)
+    assert _work_post(client, group_id, page_a, "A 的陈述", launch_plan="A 写的上线计划").status_code == 302
+    _login(client, b)
+    stale = _work_post(client, group_id, page_b, "B 的陈述", problem_framing="B 改的问题界定")
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "B 改的问题界定" in html and "B 的陈述" in html  # what B typed is kept
+    assert 'id="conflict"' in html and 'role="alert"' in html and "A 写的上线计划" in html  # the saved version
+    with app.app_context():
+        draft = work.group_attempts(db.session, db.session.get(CapstoneGroup, group_id)).draft
+        assert draft.answers["launch_plan"] == "A 写的上线计划"  # A's text survives
+        assert draft.answers["problem_framing"] == ANSWERS["problem_framing"]
+        assert set(work.statements(db.session, draft)) == {a.id}
+    # the re-rendered page carries the new version: saving again is deliberate and lands
+    again = _work_post(client, group_id, html, "B 的陈述", problem_framing="B 改的问题界定",
+                       launch_plan="A 写的上线计划")
+    assert again.status_code == 302
+    with app.app_context():
+        draft = work.group_attempts(db.session, db.session.get(CapstoneGroup, group_id)).draft
+        texts = {i: s.text for i, s in work.statements(db.session, draft).items()}
+        assert texts == {a.id: "A 的陈述", b.id: "B 的陈述"}  # B's save left A's statement alone
+    _login(client, a)  # a submit from A's stale page does not hand in old content for the group
+    refused = _work_post(client, group_id, page_a, "A 的陈述", submit=True)
+    assert refused.status_code == 409
+    with app.app_context():
+        assert work.group_attempts(db.session, db.session.get(CapstoneGroup, group_id)).draft is not None
+
+
+def test_a_refused_capstone_submit_lists_what_blocks_it_in_an_alert_at_the_top_and_keeps_the_draft(
+        app, client, team):
+    with app.app_context():
+        group = _group(team)
+        group_id = group.id
+        a, b = (db.session.get(User, i) for i in group.member_ids)
+        db.session.expunge_all()
+    _login(client, a)
+    page = client.get(f"/me/capstone/groups/{group_id}").get_data(as_text=True)
+    missing = _work_post(client, group_id, page, "A 的陈述", submit=True, launch_plan="新的上线计划")
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 400
+    top = html.index('id="blockers"')
+    assert top < html.index('id="problem"') and 'role="alert"' in html[top - 80:top + 80]
+    assert 'tabindex="-1"' in html[top - 80:top + 80] and 'href="#statements"' in html and b.name in html
+    with app.app_context():  # saved as a draft, not submitted
+        draft = work.group_attempts(db.session, db.session.get(CapstoneGroup, group_id)).draft
+        assert draft.answers["launch_plan"] == "新的上线计划"
+    _login(client, b)
+    page = client.get(f"/me/capstone/groups/{group_id}").get_data(as_text=True)
+    assert _work_post(client, group_id, page, "B 的陈述").status_code == 302
+    page = client.get(f"/me/capstone/groups/{group_id}").get_data(as_text=True)
+    short = _work_post(client, group_id, page, "B 的陈述", submit=True, risk_boundaries="太短")
+    html = short.get_data(as_text=True)
+    assert short.status_code == 400 and 'id="blockers"' in html and 'href="#f_risk_boundaries"' in html
+    assert "太短" in html
+
+
+def test_the_capstone_page_shows_the_locked_tier_and_refuses_work_and_milestones_while_locked(
+        app, client, make_cohort, make_user):
+    admin = make_user("admin")
+    cohort_id, enrollment_ids = make_cohort(trainees=2, role="ai_trainer")
+    with app.app_context():
+        ids = [db.session.get(Enrollment, e).trainee_id for e in enrollment_ids]
+        group = capstone.create_group(db.session, db.session.get(User, admin.id), db.session.get(Cohort, cohort_id),
+                                      capstone.GroupInput("Locked", "handoff-threshold", ids))
+        db.session.commit()
+        group_id, member = group.id, db.session.get(User, ids[0])
+        db.session.expunge_all()
+    _login(client, member)
+    page = client.get(f"/me/capstone/groups/{group_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="locked"' in html
+    assert 'name="submit_work"' not in html and "/milestones/" not in html and 'id="answer-form"' not in html
+    note = client.post_form(f"/me/capstone/groups/{group_id}/milestones/framing", {"framing-text": "进展"})
+    assert note.status_code == 403 and 'id="locked"' in note.get_data(as_text=True)
+    saved = client.post_form(f"/me/capstone/groups/{group_id}/work", {"save": "1", "statement": "x"})
+    assert saved.status_code == 403
+    with app.app_context():
+        assert work.milestones(db.session, db.session.get(CapstoneGroup, group_id))[0].notes == []
+        with pytest.raises(DomainError):
+            work.record_milestone(db.session, db.session.get(User, member.id),
+                                  db.session.get(CapstoneGroup, group_id), "framing", "进展")
+        assert db.session.scalar(sa.select(Submission.id).where(Submission.group_id == group_id)) is None
+
+
+def test_group_work_is_named_as_the_groups_on_grading_review_audit_and_notifications(app, client, team):
+    from lms.models import Notification
+
+    with app.app_context():
+        group = _group(team)
+        submission = _submit(team, group)
+        submission_id = submission.id
+        names = [db.session.get(User, i).name for i in group.member_ids]
+        grading.grade(db.session, db.session.get(User, team.ai.id), submission, submission.version,
+                      _full_marks(submission), "好")
+        db.session.commit()
+        waiting = db.session.scalars(sa.select(Notification).where(Notification.submission_id == submission_id,
+                                                                   Notification.kind == "submission_waiting")).all()
+        assert waiting and all(n.params["trainee"] == "Team A" and n.params["members"] == names for n in waiting)
+    group_label = f"Group Team A ({', '.join(names)})"
+    _login(client, team.ai)  # users speak English unless told otherwise
+    html = client.get(f"/mentor/submissions/{submission_id}").get_data(as_text=True)
+    assert group_label in html
+    assert group_label in client.get("/notifications").get_data(as_text=True)
+    _login(client, team.admin)
+    html = client.get(f"/admin/submissions/{submission_id}").get_data(as_text=True)
+    crumbs = html[html.index('class="breadcrumb"'):html.index("</ol>")]
+    assert group_label in crumbs and "#group-" in crumbs
+    assert group_label in html[html.index('id="author"'):]
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert f"of {group_label}" in audit
+
+
+def test_a_trainee_whose_role_has_no_expert_tier_is_not_told_to_wait_for_a_group(app, client, make_cohort):
+    _, (collab,) = make_cohort(trainees=1, role="collab_cs")
+    _, (expert,) = make_cohort(trainees=1, role="ai_trainer")
+    with app.app_context():
+        users = [db.session.get(Enrollment, e).trainee for e in (collab, expert)]
+        db.session.expunge_all()
+    _login(client, users[0])
+    html = client.get("/me/capstone").get_data(as_text=True)
+    assert 'id="not-in-role"' in html and "not in a capstone group yet" not in html
+    _login(client, users[1])
+    assert "not in a capstone group yet" in client.get("/me/capstone").get_data(as_text=True)
+
+
+def test_capstone_and_baseline_lines_use_the_locales_separators(app, client, team):
+    with app.app_context():
+        group = _group(team)
+        names = [db.session.get(User, i).name for i in group.member_ids]
+        member = db.session.get(User, group.member_ids[0])
+        member_id, group_id = member.id, group.id
+    _login(client, member)
+    html = client.get(f"/me/capstone/groups/{group_id}").get_data(as_text=True)
+    assert f"Members: {', '.join(names)}" in html and "、" not in html
+    with app.app_context():
+        db.session.get(User, member_id).locale = "zh_CN"
+        db.session.commit()
+    html = client.get(f"/me/capstone/groups/{group_id}").get_data(as_text=True)
+    assert f"成员：{'、'.join(names)}" in html and "课题：" in html
+    _login(client, team.admin)
+    html = client.get(f"/admin/cohorts/{team.cohort_id}/capstone").get_data(as_text=True)
+    assert f"Members: {', '.join(names)}" in html

@@ -115,6 +115,26 @@ def test_a_missing_answer_re_renders_the_form_with_field_messages_and_writes_not
     assert _baselines(app, enrollment_id) == {}
 
 
+def test_the_diagnostic_intro_agrees_with_the_form_marks_required_fields_and_lists_every_error_at_the_top(
+        app, client, make_cohort, make_user):
+    trainee, _mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
+    login(client, trainee)
+    page = client.get("/me/diagnostic").get_data(as_text=True)
+    assert "not sure" not in page and "best guess" in page  # no promise the number fields would refuse
+    assert page.count('class="text-danger required-mark"') == 11  # every item's field is marked required
+    answers = {k: v for k, v in {**_answers(), "f_reply": "", "f_refund_amount": "not sure"}.items()
+               if k != "f_first_step"}
+    response = client.post_form("/me/diagnostic", answers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    summary = html[html.index('id="error-summary"'):html.index('id="brief"')]  # above the questions
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert 'href="#f_refund_amount"' in summary and "Enter a number" in summary  # the form's own check ...
+    assert 'href="#f_reply"' in summary and 'href="#f_first_step-0"' in summary  # ... and the missing answers,
+    assert summary.count("This field is required.") == 2  # together, not one round after the other
+    assert _baselines(app, enrollment_id) == {}
+
+
 def test_the_diagnostic_is_taken_once(app, client, make_cohort, make_user):
     trainee, _mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
     login(client, trainee)
@@ -180,6 +200,17 @@ def test_a_mentor_adjustment_keeps_the_original_and_the_reason_and_is_audited(
     assert 'id="like-with-like"' in record
     login(client, trainee)
     assert f"adjusted by {mentor.name}" in client.get("/me/diagnostic/result").get_data(as_text=True)
+
+
+def test_the_baseline_form_says_the_trainee_reads_the_reason(app, client, make_cohort, make_user):
+    trainee, mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
+    login(client, mentor)
+    url = f"/mentor/trainees/{enrollment_id}/baseline"
+    assert "The trainee sees this reason" in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        db.session.get(User, mentor.id).locale = "zh_CN"
+        db.session.commit()
+    assert "学员会在" in client.get(url).get_data(as_text=True)
 
 
 def test_another_mentors_trainee_is_refused(app, client, make_cohort, make_user):
@@ -318,3 +349,13 @@ def test_demo_trainees_have_diagnostic_baselines_and_one_is_adjusted(app):
         assert len(rows) == 24 and all(b.source == BaselineSource.DIAGNOSTIC for b in rows)
         adjusted = [b for b in rows if b.adjusted]
         assert len(adjusted) == 1 and adjusted[0].reason and adjusted[0].diagnostic_score != adjusted[0].score
+
+
+def test_the_record_says_intake_comes_from_the_diagnostic_only_when_it_does(app, client, make_cohort, make_user):
+    trainee, mentor, enrollment_id = _trainee_with_mentor(app, make_cohort, make_user)
+    login(client, mentor)
+    scores = {c: "50" for c in EXPECTED}
+    assert client.post_form(f"/mentor/trainees/{enrollment_id}/baseline",
+                            {**scores, "reason": "入营面谈"}).status_code == 302
+    html = client.get(f"/mentor/trainees/{enrollment_id}").get_data(as_text=True)
+    assert "auto-checked intake diagnostic" not in html and "rated by a mentor" in html

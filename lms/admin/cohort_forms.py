@@ -71,7 +71,8 @@ class BaselineForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(message=_l("Give a reason: it is kept with the rating.")), Length(max=500)],
                            description=_l("Why these levels: what you observed, or why the diagnostic score "
-                                          "does not fit. Kept with the baseline and shown on the record."))
+                                          "does not fit. The trainee sees this reason on their diagnostic result "
+                                          "page, word for word; it is also kept on the record."))
     submit = SubmitField(_l("Save baseline"))
 
 

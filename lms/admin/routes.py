@@ -7,6 +7,7 @@ from lms.admin import bp
 from lms.admin.audit_forms import AuditFilterForm
 from lms.converters import page_number
 from lms.extensions import db
+from lms.i18n import join_names
 from lms.loaders import load_submission
 from lms.models import Role
 from lms.permissions import Action, require
@@ -71,8 +72,14 @@ def audit_sentence(line: audit_log.Line) -> Markup:
 def submission(submission_id: int):
     """Any submitted attempt with its grades and feedback, read only."""
     submission = load_submission(submission_id).submission
-    enrollment = current_enrollment(db.session, submission.trainee_id)
     crumbs = [(url_for("admin.home"), _("Administration"))]
+    if submission.group_id is not None:  # group work: the group (on its cohort's capstone page), not one member
+        group = submission.group
+        crumbs.append((url_for("admin.cohort_capstone", cohort_id=group.cohort_id) + f"#group-{group.id}",
+                       _("Group %(name)s (%(members)s)", name=group.name,
+                         members=join_names(m.trainee.name for m in group.members))))
+        return render_read_only(submission, crumbs)
+    enrollment = current_enrollment(db.session, submission.trainee_id)
     if enrollment is not None:
         crumbs.append((url_for("admin.enrollment", enrollment_id=enrollment.id), enrollment.trainee.name))
     return render_read_only(submission, crumbs)

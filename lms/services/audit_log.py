@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from lms.models import AuditEvent, CapstoneGroup, Cohort, Enrollment, Submission, User
+from lms.i18n import join_names
+from lms.models import AuditEvent, CapstoneGroup, CapstoneMember, Cohort, Enrollment, Submission, User
 from lms.templating import localized
 
 
@@ -154,7 +155,9 @@ def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
         .options(selectinload(Enrollment.trainee), selectinload(Enrollment.cohort)))}
     submissions = {s.id: s for s in session.scalars(
         sa.select(Submission).where(Submission.id.in_(_ids(items, "submission")))
-        .options(selectinload(Submission.trainee), selectinload(Submission.assessment)))}
+        .options(selectinload(Submission.trainee), selectinload(Submission.assessment),
+                 selectinload(Submission.group).selectinload(CapstoneGroup.members)
+                 .selectinload(CapstoneMember.trainee)))}
     groups = {g.id: g for g in session.scalars(
         sa.select(CapstoneGroup).where(CapstoneGroup.id.in_(_ids(items, "capstone_group")))
         .options(selectinload(CapstoneGroup.cohort)))}
@@ -183,7 +186,11 @@ def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
             refs["mentor"] = person(mentors.get(mentor_id))
         elif e.subject_type == "submission" and e.subject_id in submissions:
             s = submissions[e.subject_id]
-            refs["trainee"] = person(s.trainee)
+            if s.group_id is not None:  # group work is the group's, not the member's who opened the draft
+                refs["trainee"] = Ref(str(_l("Group %(name)s (%(members)s)", name=s.group.name,
+                                             members=join_names(m.trainee.name for m in s.group.members))))
+            else:
+                refs["trainee"] = person(s.trainee)
             refs["submission"] = subject = Ref(_submission_label(s), "submission", s.id)
         elif e.subject_type == "capstone_group" and e.subject_id in groups:
             g = groups[e.subject_id]

@@ -48,6 +48,14 @@ def problem_of(assessment: Assessment, code: str) -> Optional[dict]:
     return next((p for p in assessment.group_work["problems"] if p["code"] == code), None)
 
 
+def takes_capstone(enrollment: Optional[Enrollment]) -> bool:
+    """Whether the enrollment's target role takes the expert tier (and so the capstone)."""
+    if enrollment is None or enrollment.target_role is None:
+        return False
+    role = getattr(enrollment.target_role, "value", enrollment.target_role)
+    return TierCode.EXPERT.value in enrollment.cohort.program.tiers_for_role(role)
+
+
 def eligible(session: Session, cohort: Cohort) -> list[Enrollment]:
     """Active enrollments of the cohort whose target role needs the expert tier, by name."""
     roles = [r for r in cohort.program.roles if TierCode.EXPERT.value in cohort.program.tiers_for_role(r)]

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from lms.i18n import join_names
 from lms.models import (
     CapstoneGroup,
     CapstoneMember,
@@ -37,7 +38,7 @@ from lms.services.autochecks import CheckResult
 from lms.services.cohorts import current_enrollment
 from lms.services.notifications import notify
 from lms.services.progress import ensure_tier_open
-from lms.services.submissions import CHANGED_ELSEWHERE, Attempts, grader_kinds, save_draft
+from lms.services.submissions import CHANGED_ELSEWHERE, Attempts, grader_kinds, save_draft, submitted_by
 from lms.services.submissions import submit as submit_attempt
 
 NOTE_MAX = 2000
@@ -102,7 +103,9 @@ def _member(user: User, group: CapstoneGroup) -> None:
 
 
 def record_milestone(session: Session, trainee: User, group: CapstoneGroup, code: str, text: str) -> MilestoneNote:
+    """A member's note on a milestone; refused while the capstone's tier is locked for them."""
     _member(trainee, group)
+    ensure_tier_open(session, trainee.id, group.assessment.course.track.tier)
     if code not in {m["code"] for m in group.assessment.group_work["milestones"]}:
         raise DomainError(_l("No such milestone."))
     text = (text or "").strip()
@@ -184,26 +187,69 @@ def missing_statements(session: Session, group: CapstoneGroup, draft: Submission
     return [m.trainee for m in active_members(session, group) if m.trainee_id not in written]
 
 
-def save_group_work(session: Session, trainee: User, group: CapstoneGroup, answers: dict[str, Any],
-                    statement: str, submit: bool) -> tuple[Submission, list[CheckResult]]:
-    """Save the group draft and the member's statement; submit when asked and every
-    member has a statement (DomainError naming who is missing otherwise). Caller commits."""
+GROUP_CHANGED = _l("Someone in your group saved the group's work while you were editing, so nothing of yours was "
+                   "saved. What you typed is still in the form; the group's saved version is shown next to it. "
+                   "Compare them, then save again.")
+
+
+@dataclass
+class GroupWork:
+    """What a save (and submit) of the group's work did: `refusal` says why a submit was
+    refused although the draft was saved (a missing statement, too few members)."""
+
+    draft: Submission
+    results: list[CheckResult] = field(default_factory=list)
+    refusal: Optional[Any] = None
+    missing: list[User] = field(default_factory=list)
+
+
+def _check_fresh(state: Attempts, expected: tuple[Optional[int], Optional[int]]) -> None:
+    """Conflict unless the group's draft is still the one (id, version) the member's page showed
+    (None: the page had no draft): a stale page never overwrites what another member saved."""
+    draft_id, version = expected
+    current = (state.draft.id, state.draft.version) if state.draft is not None else (None, None)
+    if (draft_id, version if draft_id is not None else None) != current:
+        raise Conflict(GROUP_CHANGED)
+
+
+def work_on_group(session: Session, trainee: User, group: CapstoneGroup, answers: dict[str, Any],
+                  statement: str, submit: bool,
+                  expected: Optional[tuple[Optional[int], Optional[int]]] = None) -> GroupWork:
+    """Save the group draft and the member's own statement (no other member's statement
+    is touched); submit when asked. `expected`: the (draft id, version) the member's
+    page was built from; a stale one is a Conflict and nothing is written. A submit
+    refused for a missing statement or too few members keeps the saved draft and says
+    why in `refusal`. Caller commits."""
+    if expected is not None:
+        _member(trainee, group)
+        _check_fresh(group_attempts(session, group), expected)
     draft = open_group_draft(session, trainee, group)
     save_draft(session, draft, answers, {}, "")
     save_statement(session, trainee, draft, statement)
     if not submit:
-        return draft, []
+        return GroupWork(draft)
     low = group.assessment.group_work["min_members"]
     if len(active_members(session, group)) < low:
-        raise DomainError(_l("A group needs at least %(n)d members to hand in its work.", n=low))
+        return GroupWork(draft, refusal=_l("A group needs at least %(n)d members to hand in its work.", n=low))
     missing = missing_statements(session, group, draft)
     if missing:
-        raise DomainError(_l("Every member writes a contribution statement before the group submits. Missing: "
-                             "%(names)s.", names=", ".join(u.name for u in missing)), field="statement")
+        return GroupWork(draft, missing=missing, refusal=_l(
+            "Every member writes a contribution statement before the group submits. Missing: %(names)s.",
+            names=join_names(u.name for u in missing)))
     results = submit_attempt(session, trainee, draft)
     if draft.state == SubmissionState.SUBMITTED:
         _notify_other_mentors(session, trainee, group, draft)
-    return draft, results
+    return GroupWork(draft, results)
+
+
+def save_group_work(session: Session, trainee: User, group: CapstoneGroup, answers: dict[str, Any],
+                    statement: str, submit: bool) -> tuple[Submission, list[CheckResult]]:
+    """`work_on_group` without the page's version check, for demo data and tests: a refused
+    submit is a DomainError (naming who is missing) and the caller rolls back."""
+    done = work_on_group(session, trainee, group, answers, statement, submit)
+    if done.refusal is not None:
+        raise DomainError(done.refusal, field="statement")
+    return done.draft, done.results
 
 
 def _notify_other_mentors(session: Session, trainee: User, group: CapstoneGroup, draft: Submission) -> None:
@@ -215,7 +261,7 @@ def _notify_other_mentors(session: Session, trainee: User, group: CapstoneGroup,
         if a.kind in kinds and a.mentor_id not in told:
             told.add(a.mentor_id)
             notify(session, a.mentor_id, NotificationKind.SUBMISSION_WAITING, draft.id,
-                   trainee=group.name, assessment=group.assessment.title)
+                   assessment=group.assessment.title, **submitted_by(trainee, draft))
 
 
 

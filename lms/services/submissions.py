@@ -39,6 +39,14 @@ from lms.services.uploads import StoredFile
 CHANGED_ELSEWHERE = _l("This attempt was changed in another window at the same moment. Reload the page to see it.")
 
 
+def submitted_by(trainee: User, submission: Submission) -> dict[str, Any]:
+    """A waiting-for-grade notification's "who": the trainee, or the group (name and members)
+    for group work, whichever member pressed submit."""
+    if submission.group_id is None:
+        return {"trainee": trainee.name}
+    return {"trainee": submission.group.name, "members": [m.trainee.name for m in submission.group.members]}
+
+
 def grader_kinds(grader: GraderKind) -> list[MentorKind]:
     return [MentorKind.AI, MentorKind.BUSINESS] if grader == GraderKind.BOTH else [MentorKind(grader.value)]
 
@@ -176,7 +184,7 @@ def submit(session: Session, trainee: User, submission: Submission) -> list[Chec
     for assignment in (enrollment.assignments if enrollment else []):
         if assignment.ended_at is None and assignment.kind in kinds:
             notify(session, assignment.mentor_id, NotificationKind.SUBMISSION_WAITING, submission.id,
-                   trainee=trainee.name, assessment=assessment.title)
+                   assessment=assessment.title, **submitted_by(trainee, submission))
     return results
 
 

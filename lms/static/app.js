@@ -33,3 +33,11 @@ document.addEventListener("click", (event) => {
     done();
   }
 });
+
+// [data-autofocus]: an alert that says why a form was refused takes the focus, so it is read first.
+document.addEventListener("DOMContentLoaded", () => {
+  const alert = document.querySelector("[data-autofocus]");
+  if (alert) {
+    alert.focus();
+  }
+});

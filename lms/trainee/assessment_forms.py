@@ -31,6 +31,16 @@ def _accept(extensions):
     return check
 
 
+class _Declared:
+    """Marks a field the course file declares required (the form's * and `required`); the
+    rule itself is the `required` auto-check, so a draft may still be saved without it."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        return None
+
+
 class AnswerForm(FlaskForm):
     """Base: the CSRF token. Answer fields are added per assessment."""
 
@@ -62,6 +72,8 @@ def answer_form(assessment, data: dict | None = None, formdata=None, extra: dict
                               render_kw={"accept": ",".join(spec["accept"])})
         else:
             field = StringField(label, description=description, validators=[Length(max=MAX_LINE)])
+        if spec.get("required"):
+            field.kwargs["validators"] = [_Declared(), *field.kwargs["validators"]]
         setattr(Form, f"f_{spec['name']}", field)
     kwargs = {"data": {(k if k in (extra or {}) else f"f_{k}"): v for k, v in (data or {}).items()}}
     if formdata is not None:

@@ -39,12 +39,14 @@ def diagnostic():
     fields = _Fields(diagnostic_service.all_fields(d))
     form = answer_form(fields, formdata=request.form if request.method == "POST" else None)
     status = 200
-    if form.validate_on_submit():
+    if request.method == "POST":
+        valid = form.validate_on_submit()
         answers = answers_from(form, fields)
-        failed = diagnostic_service.blocking_failures(d, answers)
-        if failed:
-            mark_failed_checks(form, [r.as_dict() for r in failed])
-            flash(_("Some answers need fixing; see the marked questions."), "danger")
+        # Every problem at once: a missing answer is reported with a malformed one, not after it.
+        failed = [r.as_dict() for r in diagnostic_service.blocking_failures(d, answers)
+                  if not form[f"f_{r.field}"].errors]
+        mark_failed_checks(form, failed)
+        if not valid or failed:
             status = 400
         else:
             outcome = commit_or_report(lambda: diagnostic_service.submit(db.session, current_user, enrollment, d,
@@ -53,8 +55,6 @@ def diagnostic():
                 flash(_("Your intake diagnostic is in: this is your starting point."), "success")
                 return redirect(url_for("trainee.diagnostic_result"))
             status = outcome.status
-    elif form.errors:
-        status = 400
     return render_template("trainee/diagnostic.html", diagnostic=d, form=form), status
 
 
