@@ -166,7 +166,9 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
 
 @dataclass
 class TraineeRow:
-    enrollment: Enrollment
+    enrollment_id: int
+    name: str
+    email: str
     progress: progress.Progress
     last_activity: Optional[datetime]
     due_now: int
@@ -188,12 +190,13 @@ MENTOR_SORTS = ("cohort", "name")
 
 def mentor_trainees(mentor: User, find: str = "", cohort_id: Optional[int] = None, sort: str = "cohort"
                     ) -> sa.Select:
-    """A select of the enrollments a mentor coaches now, filtered and sorted in SQL; the caller
-    pages it and hands the page to `mentor_home`."""
-    query = (sa.select(Enrollment).join(MentorAssignment).join(User, User.id == Enrollment.trainee_id)
-             .where(MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None))
-             .options(selectinload(Enrollment.trainee),
-                      selectinload(Enrollment.cohort).selectinload(Cohort.program)))
+    """A select of the enrollments a mentor coaches now, as the columns `mentor_home` needs (a
+    page of plain rows costs a fraction of Enrollment, User, Cohort objects), filtered and sorted
+    in SQL; the caller pages it (`list_filters.paginate_rows`) and hands the page to `mentor_home`."""
+    query = (sa.select(Enrollment.id, Enrollment.trainee_id, Enrollment.cohort_id, Enrollment.target_role,
+                       User.name, User.email)
+             .select_from(Enrollment).join(MentorAssignment).join(User, User.id == Enrollment.trainee_id)
+             .where(MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None)))
     if find:
         query = query.where(name_or_email_contains(find))
     if cohort_id is not None:
@@ -210,15 +213,18 @@ def mentor_cohorts(session: Session, mentor: User) -> list[Cohort]:
         .distinct().order_by(Cohort.start_date.desc(), Cohort.id)))
 
 
-def mentor_home(session: Session, mentor: User, today: date, enrollments: Optional[list[Enrollment]] = None
-                ) -> list[CohortGroup]:
-    """Progress rows, grouped by cohort, for `enrollments` (a page of `mentor_trainees`; all by default)."""
-    if enrollments is None:
-        enrollments = session.scalars(mentor_trainees(mentor)).all()
-    if not enrollments:
+def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[list] = None,
+                cohorts: Optional[list[Cohort]] = None) -> list[CohortGroup]:
+    """Progress rows, grouped by cohort, for `trainees` (a page of `mentor_trainees` rows; all by
+    default) in `cohorts` (`mentor_cohorts`, which the page loads for its filter anyway)."""
+    if trainees is None:
+        trainees = session.execute(mentor_trainees(mentor)).all()
+    if not trainees:
         return []
-    trainee_ids = [e.trainee_id for e in enrollments]
-    outlines = load_outlines(session, {e.cohort.program_id for e in enrollments})
+    cohorts_by_id = {c.id: c for c in (cohorts if cohorts is not None else mentor_cohorts(session, mentor))}
+    trainee_ids = [t.trainee_id for t in trainees]
+    # Programs first: each cohort's `program` is then found in the session, not queried.
+    outlines = load_outlines(session, {cohorts_by_id[t.cohort_id].program_id for t in trainees})
     passed, waiting, completed = defaultdict(set), defaultdict(set), defaultdict(set)
     for trainee_id, assessment_id, is_passed in session.execute(
         sa.select(Submission.trainee_id, Submission.assessment_id, Submission.passed)
@@ -234,26 +240,34 @@ def mentor_home(session: Session, mentor: User, today: date, enrollments: Option
 
     groups: dict[int, CohortGroup] = {}
     lesson_sets: dict[tuple[int, str], set[int]] = {}  # (program, role) → its lessons, built once
-    for e in enrollments:
-        cohort, outline = e.cohort, outlines[e.cohort.program_id]
+    due_sets: dict[tuple[int, str], list[tuple[int, str]]] = {}  # (cohort, role) → (assessment, status)
+    for t in trainees:
+        cohort = cohorts_by_id[t.cohort_id]
+        outline = outlines[cohort.program_id]
         group = groups.get(cohort.id)
         if group is None:
             group = groups[cohort.id] = CohortGroup(
                 cohort, clock.week_of(cohort.start_date, today),
                 clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks), [],
                 clock.days_to_start(cohort.start_date, today))
-        key = (e.cohort.program_id, e.target_role)
+        key = (cohort.program_id, t.target_role)
         if key not in lesson_sets:
-            lesson_sets[key] = outline.lesson_ids(e.target_role)
+            lesson_sets[key] = outline.lesson_ids(t.target_role)
         lessons = lesson_sets[key]
-        items = due_items(outline, e, passed[e.trainee_id], today, frozenset(waiting[e.trainee_id]))
+        due_key = (cohort.id, t.target_role)
+        if due_key not in due_sets:  # what `due_items` works out, once per cohort and role
+            due_sets[due_key] = [(a.id, due.status(today))
+                                 for a, due in outline.assessments_with_due(t.target_role, cohort.start_date)]
+        counts = defaultdict(int)
+        done, handed_in = passed[t.trainee_id], waiting[t.trainee_id]
+        for assessment_id, status in due_sets[due_key]:
+            if assessment_id not in done:
+                counts["waiting" if assessment_id in handed_in else status] += 1
         group.rows.append(TraineeRow(
-            enrollment=e,
-            progress=progress.Progress(len(lessons & completed[e.trainee_id]), len(lessons)),
-            last_activity=last.get(e.trainee_id),
-            due_now=sum(1 for i in items if i.status == "this_week"),
-            overdue=sum(1 for i in items if i.status == "overdue"),
-            waiting=sum(1 for i in items if i.status == "waiting"),
+            enrollment_id=t.id, name=t.name, email=t.email,
+            progress=progress.Progress(len(lessons & completed[t.trainee_id]), len(lessons)),
+            last_activity=last.get(t.trainee_id),
+            due_now=counts["this_week"], overdue=counts["overdue"], waiting=counts["waiting"],
         ))
     return list(groups.values())
 
