@@ -25,15 +25,17 @@ class AdminOverview:
 
 
 def admin_overview(session: Session, today: date) -> AdminOverview:
-    counts = dict(session.execute(
-        sa.select(User.role, sa.func.count(User.id)).where(User.active.is_(True)).group_by(User.role)
-    ).all())
-    no_password = session.scalar(
-        sa.select(sa.func.count(User.id)).where(User.password_hash.is_(None), User.active.is_(True)))
+    counts, no_password = {}, 0
+    for role, n, without_password in session.execute(  # one pass over the users for both figures
+        sa.select(User.role, sa.func.count(User.id), sa.func.count(User.id).filter(User.password_hash.is_(None)))
+        .where(User.active.is_(True)).group_by(User.role)
+    ):
+        counts[role] = n
+        no_password += without_password
     recent = list(session.scalars(
         sa.select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
         .limit(RECENT_EVENTS)))
-    return AdminOverview(counts, no_password or 0, recent, dashboards.cohort_summaries(session, today))
+    return AdminOverview(counts, no_password, recent, dashboards.cohort_summaries(session, today))
 
 
 def enrollment_candidates(session: Session, cohort: Cohort, q: str) -> list[User]:

@@ -304,24 +304,22 @@ def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
     cohorts = session.scalars(
         sa.select(Cohort).options(selectinload(Cohort.program)).order_by(Cohort.start_date.desc(), Cohort.id)
     ).all()
-    counts = defaultdict(lambda: defaultdict(int))
-    for cohort_id, status, n in session.execute(
-        sa.select(Enrollment.cohort_id, Enrollment.status, sa.func.count(Enrollment.id))
-        .group_by(Enrollment.cohort_id, Enrollment.status)
-    ):
-        counts[cohort_id][status] = n
-    missing = dict(session.execute(
-        sa.select(Enrollment.cohort_id, sa.func.count(Enrollment.id)).where(_lacking_mentor())
+    counts = {cohort_id: (active, withdrawn, missing) for cohort_id, active, withdrawn, missing in session.execute(
+        # one pass over the enrollments for the three figures
+        sa.select(Enrollment.cohort_id,
+                  sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.ACTIVE),
+                  sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.WITHDRAWN),
+                  sa.func.count(Enrollment.id).filter(_lacking_mentor()))
         .group_by(Enrollment.cohort_id)
-    ).all())
+    )}
     return [
         CohortSummary(
             cohort=c,
             week=clock.week_of(c.start_date, today),
             phase=clock.phase(c.start_date, today, c.closed_at is not None, c.program.weeks),
-            active=counts[c.id][EnrollmentStatus.ACTIVE],
-            withdrawn=counts[c.id][EnrollmentStatus.WITHDRAWN],
-            missing_mentor=missing.get(c.id, 0),
+            active=counts.get(c.id, (0, 0, 0))[0],
+            withdrawn=counts.get(c.id, (0, 0, 0))[1],
+            missing_mentor=counts.get(c.id, (0, 0, 0))[2],
             days_to_start=clock.days_to_start(c.start_date, today),
         )
         for c in cohorts
