@@ -54,7 +54,7 @@ def localtime(moment: datetime | None) -> Markup:
     start, middle, end = _time_html(zone, request_language())
     local = moment.replace(tzinfo=UTC).astimezone(_zone(zone))
     text = local.strftime("%Y-%m-%d %H:%M")
-    # nosec: the pieces are escaped in `_time_html`; an ISO instant and a numeric date hold no markup
+    # Safe: the pieces are escaped in `_time_html`; an ISO instant and a numeric date hold no markup.
     return Markup(start + moment.replace(microsecond=0).isoformat() + middle + text + end)  # nosec B704
 
 
