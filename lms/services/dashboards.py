@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from lms.models import (
     BaselineRating,
@@ -302,7 +302,7 @@ class CohortSummary:
 
 def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
     cohorts = session.scalars(
-        sa.select(Cohort).options(selectinload(Cohort.program)).order_by(Cohort.start_date.desc(), Cohort.id)
+        sa.select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.start_date.desc(), Cohort.id)
     ).all()
     counts = {cohort_id: (active, withdrawn, missing) for cohort_id, active, withdrawn, missing in session.execute(
         # one pass over the enrollments for the three figures
