@@ -165,6 +165,12 @@ def enroll(
     return enrollment, True
 
 
+def _current_first() -> list:
+    """The order that puts a trainee's current enrollment first (over enrollments joined with cohorts)."""
+    return [(Enrollment.status == EnrollmentStatus.ACTIVE).desc(), Cohort.closed_at.is_(None).desc(),
+            Cohort.start_date.desc()]
+
+
 def current_enrollment(session: Session, trainee_id: int) -> Optional[Enrollment]:
     """The trainee's active enrollment in an open cohort, else their latest one."""
     return session.scalar(
@@ -173,10 +179,22 @@ def current_enrollment(session: Session, trainee_id: int) -> Optional[Enrollment
         # to-one rows joined into the one query; a trainee's few assignments in a second
         .options(selectinload(Enrollment.assignments).joinedload(MentorAssignment.mentor),
                  contains_eager(Enrollment.cohort).joinedload(Cohort.program))
-        .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(), Cohort.closed_at.is_(None).desc(),
-                  Cohort.start_date.desc())
+        .order_by(*_current_first())
         .limit(1)
     )
+
+
+def current_program_and_role(session: Session, trainee_id: int) -> tuple[Optional[Program], Optional[TargetRole]]:
+    """The program and target role of `current_enrollment` in one statement, for the pages that
+    need nothing else of it (catalogue, lessons); (None, None) without an enrollment."""
+    row = session.execute(
+        sa.select(Program, Enrollment.target_role).select_from(Enrollment).join(Cohort)
+        .join(Program, Program.id == Cohort.program_id)
+        .where(Enrollment.trainee_id == trainee_id)
+        .order_by(*_current_first())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def withdraw(session: Session, actor: User, enrollment: Enrollment, reason: str, on: date) -> None:

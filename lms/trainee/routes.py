@@ -8,7 +8,7 @@ from lms.extensions import db
 from lms.models import Lesson
 from lms.permissions import Action, require
 from lms.services import clock, dashboards, outline, progress
-from lms.services.cohorts import current_enrollment
+from lms.services.cohorts import current_program_and_role
 from lms.services.outline import OutlineAssessment
 from lms.trainee import bp
 
@@ -24,19 +24,23 @@ def home():
     return render_template("trainee/home.html", home=dashboards.trainee_home(db.session, current_user, today))
 
 
-def _outline_for(trainee):
+def _outline_for(trainee, statuses: dict[int, str] | None = None):
     """The trainee's program (their cohort's, else the current one) with tier states, and their
-    target role (None without an enrollment)."""
-    enrollment = current_enrollment(db.session, trainee.id)
-    program = enrollment.cohort.program if enrollment else progress.current_program(db.session)
+    target role (None without an enrollment). With the trainee's `progress.assessment_statuses`
+    at hand, what they passed is read from them rather than asked again."""
+    program, role = current_program_and_role(db.session, trainee.id)
+    if program is None:
+        program = progress.current_program(db.session)
     if program is None:
         return None, [], set(), None
     # only the tracks the trainee's target role takes: unlocking, progress and "next" follow them
-    tiers = progress.role_outline(db.session, program, enrollment.target_role if enrollment else None)
+    tiers = progress.role_outline(db.session, program, role)
     completed = progress.completed_lesson_ids(db.session, trainee.id)
-    needed = program.tiers_for_role(enrollment.target_role) if enrollment else None
-    states = progress.tier_states(tiers, progress.passed_assessment_ids(db.session, trainee.id), completed, needed)
-    return program, states, completed, enrollment.target_role if enrollment else None
+    needed = program.tiers_for_role(role) if role is not None else None
+    passed = ({a for a, status in statuses.items() if status == "passed"} if statuses is not None
+              else progress.passed_assessment_ids(db.session, trainee.id))
+    states = progress.tier_states(tiers, passed, completed, needed)
+    return program, states, completed, role
 
 
 def locked_page(state: progress.TierState):
@@ -57,11 +61,12 @@ def _step_url(step) -> str:
 @bp.route("/catalog")
 @require(Action.LEARN)
 def catalog():
-    program, states, completed, role = _outline_for(current_user)
+    statuses = progress.assessment_statuses(db.session, current_user.id)
+    program, states, completed, role = _outline_for(current_user, statuses)
     return render_template(
         "trainee/catalog.html", program=program, states=states, completed=completed, role=role,
         course_progress=progress.course_progress, track_progress=progress.track_progress,
-        live=progress.live, statuses=progress.assessment_statuses(db.session, current_user.id),
+        live=progress.live, statuses=statuses,
     )
 
 
