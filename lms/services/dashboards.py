@@ -156,7 +156,9 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
         overall=progress.overall_progress(states),
         states=states,
         scores=scores,
-        baselines={b.competency: b.score for b in enrollment.baselines},
+        baselines=dict(session.execute(  # two columns, not the rating objects
+            sa.select(BaselineRating.competency, BaselineRating.score)
+            .where(BaselineRating.enrollment_id == enrollment.id)).all()),
         readiness=readiness(cohort.program, enrollment.target_role, scores),
     )
 

@@ -247,26 +247,26 @@ def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Compe
     """Weighted rubric score per competency over each trainee's latest graded attempts.
 
     With dual sign-off the two mentors' points are averaged per criterion. None
-    means no graded work touches that competency yet. Three column queries: home
+    means no graded work touches that competency yet. Two column queries: home
     pages call this, and ORM rows (answers, briefs) cost more than the sums.
     """
     if not trainee_ids:
         return {}
     latest: dict[tuple[int, int], int] = {}  # (trainee, assessment) → latest graded submission
-    for submission_id, trainee_id, assessment_id in session.execute(
-        sa.select(Submission.id, Submission.trainee_id, Submission.assessment_id)
+    points: dict[int, list[dict]] = defaultdict(list)  # submission → its current grades' points
+    # Every graded attempt with its current grades in one select (earlier attempts' grades
+    # come along and are left unused: a few rows more rather than one statement more).
+    for submission_id, trainee_id, assessment_id, grade_points in session.execute(
+        sa.select(Submission.id, Submission.trainee_id, Submission.assessment_id, Grade.points)
+        .outerjoin(Grade, sa.and_(Grade.submission_id == Submission.id, Grade.current.is_(True)))
         .where(Submission.trainee_id.in_(trainee_ids), Submission.state == SubmissionState.GRADED)
-        .order_by(Submission.attempt_no)
+        .order_by(Submission.attempt_no, Submission.id)
     ):
         latest[(trainee_id, assessment_id)] = submission_id  # later attempts overwrite earlier ones
+        if grade_points is not None:
+            points[submission_id].append(grade_points)
     if not latest:
         return {t: dict.fromkeys(Competency) for t in trainee_ids}
-    points: dict[int, list[dict]] = defaultdict(list)  # submission → its current grades' points
-    for submission_id, grade_points in session.execute(
-        sa.select(Grade.submission_id, Grade.points)
-        .where(Grade.submission_id.in_(latest.values()), Grade.current.is_(True))
-    ):
-        points[submission_id].append(grade_points)
     criteria = defaultdict(list)  # assessment → live criteria (code, competency, weight, max points)
     for assessment_id, code, competency, weight, levels in session.execute(
         sa.select(RubricCriterion.assessment_id, RubricCriterion.code, RubricCriterion.competency,
