@@ -276,15 +276,15 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
 
 def _last_activity(session: Session, trainee_ids: list[int]) -> dict[int, datetime]:
     last: dict[int, datetime] = {}
-    for query in (
+    # The latest lesson done and the latest work touched, both per trainee, in one statement.
+    for trainee_id, at in session.execute(sa.union_all(
         sa.select(LessonProgress.trainee_id, sa.func.max(LessonProgress.completed_at))
         .where(LessonProgress.trainee_id.in_(trainee_ids)).group_by(LessonProgress.trainee_id),
         sa.select(Submission.trainee_id, sa.func.max(Submission.updated_at))
         .where(Submission.trainee_id.in_(trainee_ids)).group_by(Submission.trainee_id),
-    ):
-        for trainee_id, at in session.execute(query):
-            if at is not None and (trainee_id not in last or at > last[trainee_id]):
-                last[trainee_id] = at
+    )):
+        if at is not None and (trainee_id not in last or at > last[trainee_id]):
+            last[trainee_id] = at
     return last
 
 
