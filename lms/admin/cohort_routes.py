@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from lms import labels
@@ -29,7 +29,8 @@ def _today():
 
 
 def _cohort_or_404(cohort_id: int) -> Cohort:
-    return db.session.get(Cohort, cohort_id) or abort(404)
+    # the program joined in: every cohort page reads its weeks and roles
+    return db.session.get(Cohort, cohort_id, options=[joinedload(Cohort.program)]) or abort(404)
 
 
 def _enrollment_or_404(enrollment_id: int) -> Enrollment:
