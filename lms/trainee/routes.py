@@ -25,22 +25,23 @@ def home():
 
 
 def _outline_for(trainee, statuses: dict[int, str] | None = None):
-    """The trainee's program (their cohort's, else the current one) with tier states, and their
-    target role (None without an enrollment). With the trainee's `progress.assessment_statuses`
-    at hand, what they passed is read from them rather than asked again."""
+    """The trainee's program (their cohort's, else the current one) with tier states, their
+    target role (None without an enrollment) and the program's whole outline. With the trainee's
+    `progress.assessment_statuses` at hand, what they passed is read from them rather than asked again."""
     program, role = current_program_and_role(db.session, trainee.id)
     if program is None:
         program = progress.current_program(db.session)
     if program is None:
-        return None, [], set(), None
+        return None, [], set(), None, ()
+    whole = progress.load_outline(db.session, program)
     # only the tracks the trainee's target role takes: unlocking, progress and "next" follow them
-    tiers = progress.role_outline(db.session, program, role)
+    tiers = outline.for_role(whole, role)
     completed = progress.completed_lesson_ids(db.session, trainee.id)
     needed = program.tiers_for_role(role) if role is not None else None
     passed = ({a for a, status in statuses.items() if status == "passed"} if statuses is not None
               else progress.passed_assessment_ids(db.session, trainee.id))
     states = progress.tier_states(tiers, passed, completed, needed)
-    return program, states, completed, role
+    return program, states, completed, role, whole
 
 
 def locked_page(state: progress.TierState):
@@ -62,7 +63,7 @@ def _step_url(step) -> str:
 @require(Action.LEARN)
 def catalog():
     statuses = progress.assessment_statuses(db.session, current_user.id)
-    program, states, completed, role = _outline_for(current_user, statuses)
+    program, states, completed, role, _whole = _outline_for(current_user, statuses)
     return render_template(
         "trainee/catalog.html", program=program, states=states, completed=completed, role=role,
         course_progress=progress.course_progress, track_progress=progress.track_progress,
@@ -76,9 +77,9 @@ def lesson(lesson_id: int):
     lesson = db.session.get(Lesson, lesson_id) or abort(404)
     if lesson.archived_at is not None:
         abort(404)
-    program, states, completed, _role = _outline_for(current_user)
+    program, states, completed, _role, whole = _outline_for(current_user)
     # the whole outline, not only the role's: another role's lesson stays readable (not counted)
-    entry = outline.find_lesson(progress.load_outline(db.session, program), lesson.id) if program else None
+    entry = outline.find_lesson(whole, lesson.id) if program else None
     state = next((s for s in states if entry is not None and s.tier.id == entry.course.track.tier.id), None)
     if state is None:
         abort(404)
@@ -103,7 +104,7 @@ def lesson_done(lesson_id: int):
     form = LessonDoneForm()
     if not form.validate_on_submit():
         abort(400)
-    _program, states, completed, _role = _outline_for(current_user)
+    _program, states, completed, _role, _whole = _outline_for(current_user)
     if not any(s.unlocked and s.tier.id == lesson.course.track.tier_id for s in states):
         abort(403)
     done = form.done.data != "0"
