@@ -303,17 +303,9 @@ class CohortSummary:
 
 
 def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
-    cohorts = session.scalars(
-        sa.select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.start_date.desc(), Cohort.id)
-    ).all()
-    counts = {cohort_id: (active, withdrawn, missing) for cohort_id, active, withdrawn, missing in session.execute(
-        # one pass over the enrollments for the three figures
-        sa.select(Enrollment.cohort_id,
-                  sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.ACTIVE),
-                  sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.WITHDRAWN),
-                  sa.func.count(Enrollment.id).filter(_lacking_mentor()))
-        .group_by(Enrollment.cohort_id)
-    )}
+    cohorts = session.scalars(_ALL_COHORTS).all()
+    counts = {cohort_id: (active, withdrawn, missing)
+              for cohort_id, active, withdrawn, missing in session.execute(_ENROLLMENT_COUNTS)}
     return [
         CohortSummary(
             cohort=c,
@@ -339,6 +331,17 @@ def _lacking_mentor():
                                  MentorAssignment.ended_at.is_(None))
     return sa.and_(Enrollment.status == EnrollmentStatus.ACTIVE,
                    sa.or_(~has(MentorKind.AI), ~has(MentorKind.BUSINESS)))
+
+
+# The cohort summaries' selects take no parameters: built once, not on every request (building
+# a select and working out its cache key cost about as much as running it).
+_ALL_COHORTS = sa.select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.start_date.desc(), Cohort.id)
+_ENROLLMENT_COUNTS = (  # one pass over the enrollments for the three figures
+    sa.select(Enrollment.cohort_id,
+              sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.ACTIVE),
+              sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.WITHDRAWN),
+              sa.func.count(Enrollment.id).filter(_lacking_mentor()))
+    .group_by(Enrollment.cohort_id))
 
 
 def _current_mentor_name(kind: MentorKind):
