@@ -126,6 +126,11 @@ class TraineeHome:
         return isinstance(self.next_step, OutlineAssessment)
 
 
+# two columns, not the rating objects; built once (see grading.attainment)
+_BASELINES = (sa.select(BaselineRating.competency, BaselineRating.score)
+              .where(BaselineRating.enrollment_id == sa.bindparam("enrollment_id", type_=sa.Integer)))
+
+
 def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
     enrollment = current_enrollment(session, trainee.id)
     if enrollment is None:
@@ -156,9 +161,7 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
         overall=progress.overall_progress(states),
         states=states,
         scores=scores,
-        baselines=dict(session.execute(  # two columns, not the rating objects
-            sa.select(BaselineRating.competency, BaselineRating.score)
-            .where(BaselineRating.enrollment_id == enrollment.id)).all()),
+        baselines=dict(session.execute(_BASELINES, {"enrollment_id": enrollment.id}).all()),
         readiness=readiness(cohort.program, enrollment.target_role, scores),
     )
 

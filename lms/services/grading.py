@@ -243,6 +243,23 @@ def queue(session: Session, mentor: User, today: Optional[date] = None) -> list[
 # --- attainment ---------------------------------------------------------------------
 
 
+# Home pages run these on every request: built once, the ids as expanding parameters (building
+# a select and working out its cache key cost about as much as running it).
+# Every graded attempt with its current grades in one select (earlier attempts' grades come
+# along and are left unused: a few rows more rather than one statement more).
+_GRADED_ATTEMPTS = (
+    sa.select(Submission.id, Submission.trainee_id, Submission.assessment_id, Grade.points)
+    .outerjoin(Grade, sa.and_(Grade.submission_id == Submission.id, Grade.current.is_(True)))
+    .where(Submission.trainee_id.in_(sa.bindparam("trainee_ids", expanding=True)),
+           Submission.state == SubmissionState.GRADED)
+    .order_by(Submission.attempt_no, Submission.id))
+_LIVE_CRITERIA = (
+    sa.select(RubricCriterion.assessment_id, RubricCriterion.code, RubricCriterion.competency,
+              RubricCriterion.weight, RubricCriterion.levels)
+    .where(RubricCriterion.assessment_id.in_(sa.bindparam("assessment_ids", expanding=True)),
+           RubricCriterion.archived_at.is_(None)))
+
+
 def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Competency, Optional[float]]]:
     """Weighted rubric score per competency over each trainee's latest graded attempts.
 
@@ -254,13 +271,8 @@ def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Compe
         return {}
     latest: dict[tuple[int, int], int] = {}  # (trainee, assessment) → latest graded submission
     points: dict[int, list[dict]] = defaultdict(list)  # submission → its current grades' points
-    # Every graded attempt with its current grades in one select (earlier attempts' grades
-    # come along and are left unused: a few rows more rather than one statement more).
     for submission_id, trainee_id, assessment_id, grade_points in session.execute(
-        sa.select(Submission.id, Submission.trainee_id, Submission.assessment_id, Grade.points)
-        .outerjoin(Grade, sa.and_(Grade.submission_id == Submission.id, Grade.current.is_(True)))
-        .where(Submission.trainee_id.in_(trainee_ids), Submission.state == SubmissionState.GRADED)
-        .order_by(Submission.attempt_no, Submission.id)
+        _GRADED_ATTEMPTS, {"trainee_ids": list(trainee_ids)}
     ):
         latest[(trainee_id, assessment_id)] = submission_id  # later attempts overwrite earlier ones
         if grade_points is not None:
@@ -269,9 +281,7 @@ def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Compe
         return {t: dict.fromkeys(Competency) for t in trainee_ids}
     criteria = defaultdict(list)  # assessment → live criteria (code, competency, weight, max points)
     for assessment_id, code, competency, weight, levels in session.execute(
-        sa.select(RubricCriterion.assessment_id, RubricCriterion.code, RubricCriterion.competency,
-                  RubricCriterion.weight, RubricCriterion.levels)
-        .where(RubricCriterion.assessment_id.in_({a for _, a in latest}), RubricCriterion.archived_at.is_(None))
+        _LIVE_CRITERIA, {"assessment_ids": sorted({a for _, a in latest})}
     ):
         criteria[assessment_id].append((code, competency, weight, max(level["points"] for level in levels)))
     sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))  # trainee → competency → [Σw·ratio, Σw]
