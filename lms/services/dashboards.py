@@ -75,8 +75,11 @@ class Outline:
                 for course in progress.live(track.courses) for a in progress.live(course.assessments)]
 
 
+_PROGRAMS = sa.select(Program).where(Program.id.in_(sa.bindparam("program_ids", expanding=True)))
+
+
 def load_outlines(session: Session, program_ids: set[int]) -> dict[int, Outline]:
-    programs = session.scalars(sa.select(Program).where(Program.id.in_(program_ids))).all() if program_ids else []
+    programs = session.scalars(_PROGRAMS, {"program_ids": sorted(program_ids)}).all() if program_ids else []
     return {p.id: Outline(p, progress.load_outline(session, p)) for p in programs}
 
 
@@ -210,12 +213,30 @@ def mentor_trainees(mentor: User, find: str = "", cohort_id: Optional[int] = Non
     return query.order_by(*order, Enrollment.id)
 
 
+# The mentor home runs these on every request: built once, the mentor and the page's trainees as
+# parameters (building a select and working out its cache key cost about as much as running it).
+_TRAINEE_IDS = sa.bindparam("trainee_ids", expanding=True)
+_MENTOR_COHORTS = (sa.select(Cohort).join(Enrollment).join(MentorAssignment)
+                   .where(MentorAssignment.mentor_id == sa.bindparam("mentor_id", type_=sa.Integer),
+                          MentorAssignment.ended_at.is_(None))
+                   .distinct().order_by(Cohort.start_date.desc(), Cohort.id))
+_PASSED_OR_WAITING = (sa.select(Submission.trainee_id, Submission.assessment_id, Submission.passed)
+                      .where(Submission.trainee_id.in_(_TRAINEE_IDS),
+                             sa.or_(Submission.passed.is_(True), Submission.state == SubmissionState.SUBMITTED)))
+_LESSONS_DONE = (sa.select(LessonProgress.trainee_id, LessonProgress.lesson_id)
+                 .where(LessonProgress.trainee_id.in_(_TRAINEE_IDS)))
+# The latest lesson done and the latest work touched, both per trainee, in one statement.
+_LAST_ACTIVITY = sa.union_all(
+    sa.select(LessonProgress.trainee_id, sa.func.max(LessonProgress.completed_at))
+    .where(LessonProgress.trainee_id.in_(_TRAINEE_IDS)).group_by(LessonProgress.trainee_id),
+    sa.select(Submission.trainee_id, sa.func.max(Submission.updated_at))
+    .where(Submission.trainee_id.in_(_TRAINEE_IDS)).group_by(Submission.trainee_id),
+)
+
+
 def mentor_cohorts(session: Session, mentor: User) -> list[Cohort]:
     """The cohorts of the trainees a mentor coaches now (for the filter)."""
-    return list(session.scalars(
-        sa.select(Cohort).join(Enrollment).join(MentorAssignment)
-        .where(MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None))
-        .distinct().order_by(Cohort.start_date.desc(), Cohort.id)))
+    return list(session.scalars(_MENTOR_COHORTS, {"mentor_id": mentor.id}))
 
 
 def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[list] = None,
@@ -231,15 +252,9 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
     # Programs first: each cohort's `program` is then found in the session, not queried.
     outlines = load_outlines(session, {cohorts_by_id[t.cohort_id].program_id for t in trainees})
     passed, waiting, completed = defaultdict(set), defaultdict(set), defaultdict(set)
-    for trainee_id, assessment_id, is_passed in session.execute(
-        sa.select(Submission.trainee_id, Submission.assessment_id, Submission.passed)
-        .where(Submission.trainee_id.in_(trainee_ids),
-               sa.or_(Submission.passed.is_(True), Submission.state == SubmissionState.SUBMITTED))
-    ):
+    for trainee_id, assessment_id, is_passed in session.execute(_PASSED_OR_WAITING, {"trainee_ids": trainee_ids}):
         (passed if is_passed else waiting)[trainee_id].add(assessment_id)
-    for trainee_id, lesson_id in session.execute(
-        sa.select(LessonProgress.trainee_id, LessonProgress.lesson_id).where(LessonProgress.trainee_id.in_(trainee_ids))
-    ):
+    for trainee_id, lesson_id in session.execute(_LESSONS_DONE, {"trainee_ids": trainee_ids}):
         completed[trainee_id].add(lesson_id)
     last = _last_activity(session, trainee_ids)
 
@@ -279,13 +294,7 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
 
 def _last_activity(session: Session, trainee_ids: list[int]) -> dict[int, datetime]:
     last: dict[int, datetime] = {}
-    # The latest lesson done and the latest work touched, both per trainee, in one statement.
-    for trainee_id, at in session.execute(sa.union_all(
-        sa.select(LessonProgress.trainee_id, sa.func.max(LessonProgress.completed_at))
-        .where(LessonProgress.trainee_id.in_(trainee_ids)).group_by(LessonProgress.trainee_id),
-        sa.select(Submission.trainee_id, sa.func.max(Submission.updated_at))
-        .where(Submission.trainee_id.in_(trainee_ids)).group_by(Submission.trainee_id),
-    )):
+    for trainee_id, at in session.execute(_LAST_ACTIVITY, {"trainee_ids": trainee_ids}):
         if at is not None and (trainee_id not in last or at > last[trainee_id]):
             last[trainee_id] = at
     return last

@@ -217,11 +217,18 @@ def queue(session: Session, mentor: User, today: Optional[date] = None) -> list[
     """
     if mentor.mentor_kind is None:
         return []
-    graders = ["both", mentor.mentor_kind.value]
+    rows = session.execute(_QUEUE, {"mentor_id": mentor.id, "kind": mentor.mentor_kind,
+                                    "graders": ["both", mentor.mentor_kind.value]})
+    return [QueueItem(*row) for row in rows]
+
+
+def _queue_select() -> sa.Select:
+    """The queue for the mentor and kind given as parameters (see `queue`)."""
+    kind = sa.bindparam("kind", type_=MentorAssignment.kind.type)
     current_grade = sa.exists().where(Grade.submission_id == Submission.id, Grade.current.is_(True))
-    has_my_grade = current_grade.where(Grade.kind == mentor.mentor_kind)
-    other_graded = current_grade.where(Grade.kind != mentor.mentor_kind)
-    rows = session.execute(
+    has_my_grade = current_grade.where(Grade.kind == kind)
+    other_graded = current_grade.where(Grade.kind != kind)
+    return (
         sa.select(Submission.id, Submission.submitted_at, Submission.attempt_no, Assessment.max_attempts,
                   User.name, Cohort.code, Assessment.title, Assessment.grader == GraderKind.BOTH,
                   other_graded)
@@ -230,14 +237,19 @@ def queue(session: Session, mentor: User, today: Optional[date] = None) -> list[
         .join(Enrollment, Enrollment.trainee_id == Submission.trainee_id)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .join(MentorAssignment, MentorAssignment.enrollment_id == Enrollment.id)
-        .where(Submission.state == SubmissionState.SUBMITTED, Assessment.grader.in_(graders),
-               MentorAssignment.mentor_id == mentor.id, MentorAssignment.kind == mentor.mentor_kind,
-               MentorAssignment.ended_at.is_(None), ~has_my_grade)
+        .where(Submission.state == SubmissionState.SUBMITTED,
+               Assessment.grader.in_(sa.bindparam("graders", expanding=True)),
+               MentorAssignment.mentor_id == sa.bindparam("mentor_id", type_=sa.Integer),
+               MentorAssignment.kind == kind, MentorAssignment.ended_at.is_(None), ~has_my_grade)
         # coaching as `permissions.coaching_mentors` defines it: the active enrollment in an open cohort
         .where(Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.cohort_open.is_(True))
         .order_by(Submission.submitted_at, Submission.id)
     )
-    return [QueueItem(*row) for row in rows]
+
+
+# Built once: the queue page runs it on every request, and building this select and working out
+# its cache key cost about as much as running it.
+_QUEUE = _queue_select()
 
 
 # --- attainment ---------------------------------------------------------------------
