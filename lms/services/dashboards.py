@@ -75,14 +75,6 @@ class Outline:
                 for course in progress.live(track.courses) for a in progress.live(course.assessments)]
 
 
-_PROGRAMS = sa.select(Program).where(Program.id.in_(sa.bindparam("program_ids", expanding=True)))
-
-
-def load_outlines(session: Session, program_ids: set[int]) -> dict[int, Outline]:
-    programs = session.scalars(_PROGRAMS, {"program_ids": sorted(program_ids)}).all() if program_ids else []
-    return {p.id: Outline(p, progress.load_outline(session, p)) for p in programs}
-
-
 COMING_UP_DAYS = 14
 
 
@@ -216,10 +208,12 @@ def mentor_trainees(mentor: User, find: str = "", cohort_id: Optional[int] = Non
 # The mentor home runs these on every request: built once, the mentor and the page's trainees as
 # parameters (building a select and working out its cache key cost about as much as running it).
 _TRAINEE_IDS = sa.bindparam("trainee_ids", expanding=True)
-_MENTOR_COHORTS = (sa.select(Cohort).join(Enrollment).join(MentorAssignment)
-                   .where(MentorAssignment.mentor_id == sa.bindparam("mentor_id", type_=sa.Integer),
-                          MentorAssignment.ended_at.is_(None))
-                   .distinct().order_by(Cohort.start_date.desc(), Cohort.id))
+_MENTOR_COHORTS = (  # with their programs, which the page's outlines need
+    sa.select(Cohort).options(joinedload(Cohort.program))
+    .where(Cohort.id.in_(sa.select(Enrollment.cohort_id).join(MentorAssignment)
+                         .where(MentorAssignment.mentor_id == sa.bindparam("mentor_id", type_=sa.Integer),
+                                MentorAssignment.ended_at.is_(None))))
+    .order_by(Cohort.start_date.desc(), Cohort.id))
 _PASSED_OR_WAITING = (sa.select(Submission.trainee_id, Submission.assessment_id, Submission.passed)
                       .where(Submission.trainee_id.in_(_TRAINEE_IDS),
                              sa.or_(Submission.passed.is_(True), Submission.state == SubmissionState.SUBMITTED)))
@@ -249,8 +243,8 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
         return []
     cohorts_by_id = {c.id: c for c in (cohorts if cohorts is not None else mentor_cohorts(session, mentor))}
     trainee_ids = [t.trainee_id for t in trainees]
-    # Programs first: each cohort's `program` is then found in the session, not queried.
-    outlines = load_outlines(session, {cohorts_by_id[t.cohort_id].program_id for t in trainees})
+    programs = {cohorts_by_id[t.cohort_id].program for t in trainees}  # loaded with the cohorts
+    outlines = {p.id: Outline(p, progress.load_outline(session, p)) for p in programs}
     passed, waiting, completed = defaultdict(set), defaultdict(set), defaultdict(set)
     for trainee_id, assessment_id, is_passed in session.execute(_PASSED_OR_WAITING, {"trainee_ids": trainee_ids}):
         (passed if is_passed else waiting)[trainee_id].add(assessment_id)
