@@ -36,7 +36,8 @@ class RowPagination(SelectPagination):
 
     def _query_items(self) -> list:
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(select))
+        # plain columns: through the session's connection, past the ORM's result handling
+        return list(self._query_args["session"].connection().execute(select))
 
 
 def paginate_rows(session, select, page: int, per_page: int) -> RowPagination:

@@ -246,9 +246,12 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
     programs = {cohorts_by_id[t.cohort_id].program for t in trainees}  # loaded with the cohorts
     outlines = {p.id: Outline(p, progress.load_outline(session, p)) for p in programs}
     passed, waiting, completed = defaultdict(set), defaultdict(set), defaultdict(set)
-    for trainee_id, assessment_id, is_passed in session.execute(_PASSED_OR_WAITING, {"trainee_ids": trainee_ids}):
+    # Plain columns, a thousand rows or more: read through the session's connection, which skips
+    # the ORM's result handling (a third of these selects' time).
+    connection = session.connection()
+    for trainee_id, assessment_id, is_passed in connection.execute(_PASSED_OR_WAITING, {"trainee_ids": trainee_ids}):
         (passed if is_passed else waiting)[trainee_id].add(assessment_id)
-    for trainee_id, lesson_id in session.execute(_LESSONS_DONE, {"trainee_ids": trainee_ids}):
+    for trainee_id, lesson_id in connection.execute(_LESSONS_DONE, {"trainee_ids": trainee_ids}):
         completed[trainee_id].add(lesson_id)
     last = _last_activity(session, trainee_ids)
 
