@@ -100,9 +100,9 @@ def _enroll_form(cohort: Cohort, formdata=None) -> EnrollForm:
 def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, upload=None, status=200):
     today = _today()
     roster_filter = ListFilter.from_args(request.args, dashboards.ROSTER_STATUSES, dashboards.ROSTER_SORTS)
-    roster = paginate_rows(
-        db.session, dashboards.cohort_roster(cohort, roster_filter.find, roster_filter.status, roster_filter.sort),
-        request.args.get("page", 1, type=page_number), current_app.config["ROSTER_PER_PAGE"])
+    select, params = dashboards.cohort_roster(cohort, roster_filter.find, roster_filter.status, roster_filter.sort)
+    roster = paginate_rows(db.session, select, request.args.get("page", 1, type=page_number),
+                           current_app.config["ROSTER_PER_PAGE"], params)
     if (last := past_the_end(roster)) and request.method == "GET":
         return redirect(last)
     q = request.args.get("q", "").strip()

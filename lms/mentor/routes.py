@@ -23,9 +23,9 @@ def home():
     listed = ListFilter.from_args(request.args, ("all",), dashboards.MENTOR_SORTS)
     cohort_id = request.args.get("cohort", type=int)
     cohort_id = cohort_id if cohort_id in {c.id for c in cohorts} else None
-    page = paginate_rows(db.session, dashboards.mentor_trainees(current_user, listed.find, cohort_id, listed.sort),
-                         page=request.args.get("page", 1, type=page_number),
-                         per_page=current_app.config["ROSTER_PER_PAGE"])
+    select, params = dashboards.mentor_trainees(current_user, listed.find, cohort_id, listed.sort)
+    page = paginate_rows(db.session, select, page=request.args.get("page", 1, type=page_number),
+                         per_page=current_app.config["ROSTER_PER_PAGE"], params=params)
     if last := past_the_end(page):
         return redirect(last)
     groups = dashboards.mentor_home(db.session, current_user, today, page.items, cohorts)

@@ -1,6 +1,7 @@
 """What the home pages show, computed in a fixed number of queries per page
 (never one query per trainee)."""
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -188,21 +189,32 @@ class CohortGroup:
 MENTOR_SORTS = ("cohort", "name")
 
 
-def mentor_trainees(mentor: User, find: str = "", cohort_id: Optional[int] = None, sort: str = "cohort"
-                    ) -> sa.Select:
-    """A select of the enrollments a mentor coaches now, as the columns `mentor_home` needs (a
-    page of plain rows costs a fraction of Enrollment, User, Cohort objects), filtered and sorted
-    in SQL; the caller pages it (`list_filters.paginate_rows`) and hands the page to `mentor_home`."""
+@functools.lru_cache(maxsize=2 * len(MENTOR_SORTS) + 2)
+def _mentor_trainees(one_cohort: bool, sort: str) -> sa.Select:
+    """The trainees of the mentor given as the parameter `mentor_id` (and of the cohort given as
+    `cohort_id`), built once per sort and filter (building a select and working out its cache
+    key cost about as much as running it)."""
     query = (sa.select(Enrollment.id, Enrollment.trainee_id, Enrollment.cohort_id, Enrollment.target_role,
                        User.name, User.email)
              .select_from(Enrollment).join(MentorAssignment).join(User, User.id == Enrollment.trainee_id)
-             .where(MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None)))
-    if find:
-        query = query.where(name_or_email_contains(find))
-    if cohort_id is not None:
-        query = query.where(Enrollment.cohort_id == cohort_id)
+             .where(MentorAssignment.mentor_id == sa.bindparam("mentor_id", type_=sa.Integer),
+                    MentorAssignment.ended_at.is_(None)))
+    if one_cohort:
+        query = query.where(Enrollment.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer))
     order = [User.name] if sort == "name" else [Enrollment.cohort_id, User.name]
     return query.order_by(*order, Enrollment.id)
+
+
+def mentor_trainees(mentor: User, find: str = "", cohort_id: Optional[int] = None, sort: str = "cohort"
+                    ) -> tuple[sa.Select, dict]:
+    """A select of the enrollments a mentor coaches now, as the columns `mentor_home` needs (a
+    page of plain rows costs a fraction of Enrollment, User, Cohort objects), filtered and sorted
+    in SQL, and its parameters; the caller pages it (`list_filters.paginate_rows`) and hands the
+    page to `mentor_home`."""
+    query = _mentor_trainees(cohort_id is not None, sort if sort in MENTOR_SORTS else "cohort")
+    if find:  # a search is built for its request
+        query = query.where(name_or_email_contains(find))
+    return query, {"mentor_id": mentor.id, "cohort_id": cohort_id}
 
 
 # The mentor home runs these on every request: built once, the mentor and the page's trainees as
@@ -238,7 +250,7 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
     """Progress rows, grouped by cohort, for `trainees` (a page of `mentor_trainees` rows; all by
     default) in `cohorts` (`mentor_cohorts`, which the page loads for its filter anyway)."""
     if trainees is None:
-        trainees = session.execute(mentor_trainees(mentor)).all()
+        trainees = session.execute(*mentor_trainees(mentor)).all()
     if not trainees:
         return []
     cohorts_by_id = {c.id: c for c in (cohorts if cohorts is not None else mentor_cohorts(session, mentor))}
@@ -361,9 +373,10 @@ def _current_mentor_name(kind: MentorKind):
             .limit(1).scalar_subquery())
 
 
-def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = "name") -> sa.Select:
-    """A select of the roster's rows (only the columns the page shows), filtered and sorted in
-    SQL; the caller pages it, so a page costs the same whatever the cohort's size."""
+@functools.lru_cache(maxsize=len(ROSTER_STATUSES) * len(ROSTER_SORTS))
+def _roster(status: str, sort: str) -> sa.Select:
+    """The roster of the cohort given as the parameter `cohort_id`, built once per status and sort
+    (building it, subqueries and all, and working out its cache key cost about as much as running it)."""
     baselines = (sa.select(sa.func.count(BaselineRating.id))
                  .where(BaselineRating.enrollment_id == Enrollment.id).scalar_subquery())
     query = (sa.select(Enrollment.id, User.name, User.email, Enrollment.target_role, Enrollment.source_role,
@@ -372,9 +385,7 @@ def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = 
                        _current_mentor_name(MentorKind.BUSINESS).label("business_mentor"),
                        baselines.label("baselines"))
              .join(User, User.id == Enrollment.trainee_id)
-             .where(Enrollment.cohort_id == cohort.id))
-    if q:
-        query = query.where(name_or_email_contains(q))
+             .where(Enrollment.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer)))
     if status == "active":
         query = query.where(Enrollment.status == EnrollmentStatus.ACTIVE)
     elif status == "withdrawn":
@@ -384,6 +395,15 @@ def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = 
     order = {"status": [Enrollment.status], "target_role": [Enrollment.target_role],
              "enrolled": [Enrollment.id]}.get(sort, [])
     return query.order_by(*order, User.name, Enrollment.id)
+
+
+def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = "name") -> tuple[sa.Select, dict]:
+    """A select of the roster's rows (only the columns the page shows), filtered and sorted in
+    SQL, and its parameters; the caller pages it, so a page costs the same whatever the cohort's size."""
+    query = _roster(status if status in ROSTER_STATUSES else "all", sort if sort in ROSTER_SORTS else "name")
+    if q:  # a search is built for its request
+        query = query.where(name_or_email_contains(q))
+    return query, {"cohort_id": cohort.id}
 
 
 @dataclass
