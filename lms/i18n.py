@@ -23,13 +23,25 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _current_locale():
+    """`get_locale()`, read straight from Flask-Babel's per-context namespace once it is set.
+
+    Called for every translated string and every localized text (hundreds per list page);
+    `get_locale()` goes through `g` three times a call. `force_locale` replaces the same
+    attribute, so this sees it as `get_locale()` would.
+    """
+    babel_context = g.get("_flask_babel")
+    locale = getattr(babel_context, "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
 def request_translations():
     """The current locale's catalogue, kept beside Flask-Babel's own per-context locale.
 
     Checked by the locale object's identity, so `force_locale` (mail in the reader's
     language) gets its own catalogue and the page's comes back after it.
     """
-    locale = get_locale()
+    locale = _current_locale()
     cached = g.get("_lms_translations")
     if cached is not None and cached[0] is locale:
         return cached[1]
@@ -40,7 +52,7 @@ def request_translations():
 
 def request_language() -> str:
     """'zh_CN' or 'en' for content texts keyed by language, from the current locale."""
-    locale = get_locale()
+    locale = _current_locale()
     cached = g.get("_lms_language")
     if cached is not None and cached[0] is locale:
         return cached[1]

@@ -4,8 +4,10 @@ Unknown values fall back to the defaults rather than answering 400: a list link
 someone bookmarked before a filter was renamed still opens.
 """
 
+import weakref
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import request, url_for
 from flask_sqlalchemy.pagination import SelectPagination
 
@@ -30,17 +32,44 @@ class ListFilter:
         return {k: v for k, v in (("find", self.find), ("status", self.status), ("sort", self.sort)) if v}
 
 
+_PAGED: "weakref.WeakKeyDictionary[sa.Select, tuple[sa.Select, sa.Select]]" = weakref.WeakKeyDictionary()
+
+
+def _paged(select: sa.Select) -> tuple[sa.Select, sa.Select]:
+    """A page of `select` (limit and offset as parameters) and its count, built once per select.
+
+    A list page's select can be built once with its ids as parameters (see `dashboards.cohort_roster`);
+    building these two around it on every request, and working out their cache keys, would cost
+    about as much as running them. A select built for one request is forgotten with it.
+    """
+    paged = _PAGED.get(select)
+    if paged is None:
+        page = select.limit(sa.bindparam("page_limit", type_=sa.Integer)).offset(
+            sa.bindparam("page_offset", type_=sa.Integer))
+        count = sa.select(sa.func.count()).select_from(select.order_by(None).subquery())
+        paged = _PAGED[select] = (page, count)
+    return paged
+
+
 class RowPagination(SelectPagination):
     """Flask-SQLAlchemy's paging for a select of columns: the page's items are rows, not the
-    first column of each (a roster of plain columns costs a fraction of ORM objects)."""
+    first column of each (a roster of plain columns costs a fraction of ORM objects).
+    `params` are the select's bound parameters."""
 
     def _query_items(self) -> list:
-        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(select))
+        page, _count = _paged(self._query_args["select"])
+        params = {**self._query_args["params"], "page_limit": self.per_page, "page_offset": self._query_offset}
+        # plain columns: through the session's connection, past the ORM's result handling
+        return list(self._query_args["session"].connection().execute(page, params))
+
+    def _query_count(self) -> int:
+        _page, count = _paged(self._query_args["select"])
+        return self._query_args["session"].execute(count, self._query_args["params"]).scalar()
 
 
-def paginate_rows(session, select, page: int, per_page: int) -> RowPagination:
-    return RowPagination(select=select, session=session, page=page, per_page=per_page, error_out=False)
+def paginate_rows(session, select, page: int, per_page: int, params: dict | None = None) -> RowPagination:
+    return RowPagination(select=select, session=session, params=params or {}, page=page, per_page=per_page,
+                         error_out=False)
 
 
 def past_the_end(page) -> str | None:

@@ -4,8 +4,8 @@ import functools
 from datetime import UTC, datetime
 
 from babel.dates import get_timezone, get_timezone_name
-from flask import current_app
-from markupsafe import Markup
+from flask import current_app, url_for
+from markupsafe import Markup, escape
 
 from lms.i18n import colon, join_names, request_language
 from lms.services.grading import attained
@@ -32,6 +32,13 @@ def _zone_label(zone: str, language: str) -> str:
     return get_timezone_name(get_timezone(zone), locale=language)
 
 
+@functools.lru_cache(maxsize=16)
+def _time_html(zone: str, language: str) -> tuple[str, str, str]:
+    """The escaped pieces around a `<time>`'s ISO instant and local text, for `localtime`."""
+    label = escape(_zone_label(zone, language))
+    return '<time datetime="', f'Z" title="{label}">', f' <small class="text-muted">{label}</small></time>'
+
+
 def localtime(moment: datetime | None) -> Markup:
     """A stored (naive UTC) time in the program's time zone, labelled with the zone.
 
@@ -39,16 +46,36 @@ def localtime(moment: datetime | None) -> Markup:
     """
     if moment is None:
         return Markup("")
-    label = _zone_label(current_app.config["BABEL_DEFAULT_TIMEZONE"], request_language())
-    html = Markup('<time datetime="{iso}Z" title="{label}">{text} <small class="text-muted">{label}</small></time>')
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     # A fixed numeric pattern needs no locale: convert and format directly (Babel's
-    # format_datetime per row was a sixth of a 50-row roster's time).
-    local = moment.replace(tzinfo=UTC).astimezone(_zone(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-    return html.format(iso=moment.replace(microsecond=0).isoformat(), label=label,
-                       text=local.strftime("%Y-%m-%d %H:%M"))
+    # format_datetime per row was a sixth of a 50-row roster's time). The pieces around
+    # the two digit-only texts are escaped once per zone and language (`Markup.format`
+    # per row was a third of the grading queue's rendering).
+    start, middle, end = _time_html(zone, request_language())
+    local = moment.replace(tzinfo=UTC).astimezone(_zone(zone))
+    text = local.strftime("%Y-%m-%d %H:%M")
+    iso = moment.replace(microsecond=0).isoformat()
+    return Markup(start + iso + middle + text + end)  # nosec B704  # pieces escaped in _time_html; digits
+
+
+_ID_PLACEHOLDER = 2147483647  # the largest id a route accepts: never a real row's
+
+
+def id_url(endpoint: str, arg: str, **values) -> str:
+    """`url_for(endpoint, **values)` with `{}` where `arg`, an id, goes: for a table that links
+    every row, `{% set url = id_url(...) %}` once, then `{{ url.format(row.id) }}` per row.
+
+    `url_for` builds through the whole routing map each time: one call per row was a
+    tenth of a 130-row page's time.
+    """
+    url = url_for(endpoint, **values, **{arg: _ID_PLACEHOLDER})
+    if url.count(str(_ID_PLACEHOLDER)) != 1 or "{" in url or "}" in url:
+        raise ValueError(f"cannot make a URL pattern of {url}")
+    return url.replace(str(_ID_PLACEHOLDER), "{}")
 
 
 def init_templating(app) -> None:
+    app.jinja_env.globals["id_url"] = id_url
     app.jinja_env.filters["t"] = localized
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["join_names"] = join_names  # "甲、乙" / "A, B"

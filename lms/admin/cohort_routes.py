@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from lms import labels
@@ -30,7 +30,8 @@ def _today():
 
 
 def _cohort_or_404(cohort_id: int) -> Cohort:
-    return db.session.get(Cohort, cohort_id) or abort(404)
+    # the program joined in: every cohort page reads its weeks and roles
+    return db.session.get(Cohort, cohort_id, options=[joinedload(Cohort.program)]) or abort(404)
 
 
 def _enrollment_or_404(enrollment_id: int) -> Enrollment:
@@ -100,9 +101,9 @@ def _enroll_form(cohort: Cohort, formdata=None) -> EnrollForm:
 def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, upload=None, status=200):
     today = _today()
     roster_filter = ListFilter.from_args(request.args, dashboards.ROSTER_STATUSES, dashboards.ROSTER_SORTS)
-    roster = paginate_rows(
-        db.session, dashboards.cohort_roster(cohort, roster_filter.find, roster_filter.status, roster_filter.sort),
-        request.args.get("page", 1, type=page_number), current_app.config["ROSTER_PER_PAGE"])
+    select, params = dashboards.cohort_roster(cohort, roster_filter.find, roster_filter.status, roster_filter.sort)
+    roster = paginate_rows(db.session, select, request.args.get("page", 1, type=page_number),
+                           current_app.config["ROSTER_PER_PAGE"], params)
     if (last := past_the_end(roster)) and request.method == "GET":
         return redirect(last)
     q = request.args.get("q", "").strip()

@@ -5,7 +5,7 @@ from flask_login import current_user
 from lms.admin.cohort_forms import baseline_form
 from lms.converters import page_number
 from lms.extensions import db
-from lms.list_filters import ListFilter, past_the_end
+from lms.list_filters import ListFilter, paginate_rows, past_the_end
 from lms.loaders import load_enrollment
 from lms.mentor import bp
 from lms.models import Competency
@@ -24,12 +24,12 @@ def home():
     listed = ListFilter.from_args(request.args, ("all",), dashboards.MENTOR_SORTS)
     cohort_id = request.args.get("cohort", type=int)
     cohort_id = cohort_id if cohort_id in {c.id for c in cohorts} else None
-    page = db.paginate(dashboards.mentor_trainees(current_user, listed.find, cohort_id, listed.sort),
-                       page=request.args.get("page", 1, type=page_number),
-                       per_page=current_app.config["ROSTER_PER_PAGE"], error_out=False)
+    select, params = dashboards.mentor_trainees(current_user, listed.find, cohort_id, listed.sort)
+    page = paginate_rows(db.session, select, page=request.args.get("page", 1, type=page_number),
+                         per_page=current_app.config["ROSTER_PER_PAGE"], params=params)
     if last := past_the_end(page):
         return redirect(last)
-    groups = dashboards.mentor_home(db.session, current_user, today, page.items)
+    groups = dashboards.mentor_home(db.session, current_user, today, page.items, cohorts)
     return render_template("mentor/home.html", groups=groups, page=page, listed=listed, cohorts=cohorts,
                            cohort_id=cohort_id)
 

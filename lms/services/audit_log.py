@@ -147,23 +147,26 @@ def _submission_label(s: Submission) -> str:
 
 
 def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
-    """Each event as a sentence; subjects and the people they name are loaded in batches."""
-    users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(_ids(items, "user"))))}
-    cohorts = {c.id: c for c in session.scalars(sa.select(Cohort).where(Cohort.id.in_(_ids(items, "cohort"))))}
-    enrollments = {e.id: e for e in session.scalars(
-        sa.select(Enrollment).where(Enrollment.id.in_(_ids(items, "enrollment")))
-        .options(selectinload(Enrollment.trainee), selectinload(Enrollment.cohort)))}
-    submissions = {s.id: s for s in session.scalars(
-        sa.select(Submission).where(Submission.id.in_(_ids(items, "submission")))
-        .options(selectinload(Submission.trainee), selectinload(Submission.assessment),
-                 selectinload(Submission.group).selectinload(CapstoneGroup.members)
-                 .selectinload(CapstoneMember.trainee)))}
-    groups = {g.id: g for g in session.scalars(
-        sa.select(CapstoneGroup).where(CapstoneGroup.id.in_(_ids(items, "capstone_group")))
-        .options(selectinload(CapstoneGroup.cohort)))}
+    """Each event as a sentence; subjects and the people they name are loaded in batches
+    (a batch with no ids is not asked for: a handful of statements, however many events)."""
+
+    def batch(model, ids: set[int], *options) -> dict:
+        if not ids:
+            return {}
+        return {row.id: row for row in session.scalars(sa.select(model).where(model.id.in_(ids)).options(*options))}
+
+    users = batch(User, _ids(items, "user"))
+    cohorts = batch(Cohort, _ids(items, "cohort"))
+    enrollments = batch(Enrollment, _ids(items, "enrollment"),
+                        selectinload(Enrollment.trainee), selectinload(Enrollment.cohort))
+    submissions = batch(Submission, _ids(items, "submission"),
+                        selectinload(Submission.trainee), selectinload(Submission.assessment),
+                        selectinload(Submission.group).selectinload(CapstoneGroup.members)
+                        .selectinload(CapstoneMember.trainee))
+    groups = batch(CapstoneGroup, _ids(items, "capstone_group"), selectinload(CapstoneGroup.cohort))
     mentor_ids = {(e.after or {}).get("mentor_id") or (e.before or {}).get("mentor_id")
                   for e in items if e.action.startswith("mentor.")} - {None}
-    mentors = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(mentor_ids)))}
+    mentors = batch(User, mentor_ids)
 
     def person(user: Optional[User]) -> Ref:
         return Ref(user.name, "user", user.id) if user else Ref(str(_l("someone")))

@@ -2,6 +2,8 @@
 mentor who coaches one of its members (of a kind the assessment asks for) and
 has not graded it yet."""
 
+import functools
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -13,27 +15,38 @@ from lms.models import (
     Cohort,
     Enrollment,
     EnrollmentStatus,
+    Grade,
     GraderKind,
     MentorAssignment,
     Submission,
     SubmissionState,
-    User,
 )
 
 
-def group_queue(session: Session, mentor: User, other_graded, has_my_grade) -> list:
-    """QueueItems of group submissions waiting for `mentor` (one query; `other_graded` and
-    `has_my_grade` are grading.queue's correlated EXISTS clauses)."""
+def group_queue(session: Session, params: dict) -> list:
+    """QueueItems of group submissions waiting for the mentor in `params` (grading.queue's
+    parameters: mentor_id, kind, graders); one query, built once like grading's."""
     from lms.services.grading import QueueItem
 
+    return [QueueItem(sid, at, no, most, str(_l("Group %(name)s", name=name)), code, title, dual, other)
+            for sid, at, no, most, name, code, title, dual, other in session.execute(_group_queue(), params)]
+
+
+@functools.cache
+def _group_queue() -> sa.Select:
+    kind = sa.bindparam("kind", type_=MentorAssignment.kind.type)
+    mentor_id = sa.bindparam("mentor_id", type_=sa.Integer)
+    current_grade = sa.exists().where(Grade.submission_id == Submission.id, Grade.current.is_(True))
+    has_my_grade = current_grade.where(Grade.kind == kind)
+    other_graded = current_grade.where(Grade.kind != kind)
     coaches_a_member = (
         sa.exists().where(CapstoneMember.group_id == Submission.group_id,
                           Enrollment.trainee_id == CapstoneMember.trainee_id,
                           Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.cohort_open.is_(True),
-                          MentorAssignment.enrollment_id == Enrollment.id, MentorAssignment.mentor_id == mentor.id,
-                          MentorAssignment.kind == mentor.mentor_kind, MentorAssignment.ended_at.is_(None))
+                          MentorAssignment.enrollment_id == Enrollment.id, MentorAssignment.mentor_id == mentor_id,
+                          MentorAssignment.kind == kind, MentorAssignment.ended_at.is_(None))
     )
-    rows = session.execute(
+    return (
         sa.select(Submission.id, Submission.submitted_at, Submission.attempt_no, Assessment.max_attempts,
                   CapstoneGroup.name, Cohort.code, Assessment.title, Assessment.grader == GraderKind.BOTH,
                   other_graded)
@@ -41,7 +54,5 @@ def group_queue(session: Session, mentor: User, other_graded, has_my_grade) -> l
         .join(CapstoneGroup, CapstoneGroup.id == Submission.group_id)
         .join(Cohort, Cohort.id == CapstoneGroup.cohort_id)
         .where(Submission.state == SubmissionState.SUBMITTED,
-               Assessment.grader.in_(["both", mentor.mentor_kind.value]), coaches_a_member, ~has_my_grade)
+               Assessment.grader.in_(sa.bindparam("graders", expanding=True)), coaches_a_member, ~has_my_grade)
     )
-    return [QueueItem(sid, at, no, most, str(_l("Group %(name)s", name=name)), code, title, dual, other)
-            for sid, at, no, most, name, code, title, dual, other in rows]

@@ -1,6 +1,7 @@
 """What the home pages show, computed in a fixed number of queries per page
 (never one query per trainee)."""
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -8,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from lms.models import (
     BaselineRating,
@@ -77,11 +78,6 @@ class Outline:
                 for course in progress.live(track.courses) for a in progress.live(course.assessments)]
 
 
-def load_outlines(session: Session, program_ids: set[int]) -> dict[int, Outline]:
-    programs = session.scalars(sa.select(Program).where(Program.id.in_(program_ids))).all() if program_ids else []
-    return {p.id: Outline(p, progress.load_outline(session, p)) for p in programs}
-
-
 COMING_UP_DAYS = 14
 
 
@@ -128,6 +124,11 @@ class TraineeHome:
         return isinstance(self.next_step, OutlineAssessment)
 
 
+# two columns, not the rating objects; built once (see grading.attainment)
+_BASELINES = (sa.select(BaselineRating.competency, BaselineRating.score)
+              .where(BaselineRating.enrollment_id == sa.bindparam("enrollment_id", type_=sa.Integer)))
+
+
 def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
     enrollment = current_enrollment(session, trainee.id)
     if enrollment is None:
@@ -158,7 +159,7 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
         overall=progress.overall_progress(states),
         states=states,
         scores=scores,
-        baselines={b.competency: b.score for b in enrollment.baselines},
+        baselines=dict(session.execute(_BASELINES, {"enrollment_id": enrollment.id}).all()),
         readiness=readiness(cohort.program, enrollment.target_role, scores),
     )
 
@@ -168,7 +169,9 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
 
 @dataclass
 class TraineeRow:
-    enrollment: Enrollment
+    enrollment_id: int
+    name: str
+    email: str
     progress: progress.Progress
     last_activity: Optional[datetime]
     due_now: int
@@ -188,90 +191,124 @@ class CohortGroup:
 MENTOR_SORTS = ("cohort", "name")
 
 
-def mentor_trainees(mentor: User, find: str = "", cohort_id: Optional[int] = None, sort: str = "cohort"
-                    ) -> sa.Select:
-    """A select of the enrollments a mentor coaches now, filtered and sorted in SQL; the caller
-    pages it and hands the page to `mentor_home`."""
-    query = (sa.select(Enrollment).join(MentorAssignment).join(User, User.id == Enrollment.trainee_id)
-             .where(MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None))
-             .options(selectinload(Enrollment.trainee),
-                      selectinload(Enrollment.cohort).selectinload(Cohort.program)))
-    if find:
-        query = query.where(name_or_email_contains(find))
-    if cohort_id is not None:
-        query = query.where(Enrollment.cohort_id == cohort_id)
+@functools.lru_cache(maxsize=2 * len(MENTOR_SORTS) + 2)
+def _mentor_trainees(one_cohort: bool, sort: str) -> sa.Select:
+    """The trainees of the mentor given as the parameter `mentor_id` (and of the cohort given as
+    `cohort_id`), built once per sort and filter (building a select and working out its cache
+    key cost about as much as running it)."""
+    query = (sa.select(Enrollment.id, Enrollment.trainee_id, Enrollment.cohort_id, Enrollment.target_role,
+                       User.name, User.email)
+             .select_from(Enrollment).join(MentorAssignment).join(User, User.id == Enrollment.trainee_id)
+             .where(MentorAssignment.mentor_id == sa.bindparam("mentor_id", type_=sa.Integer),
+                    MentorAssignment.ended_at.is_(None)))
+    if one_cohort:
+        query = query.where(Enrollment.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer))
     order = [User.name] if sort == "name" else [Enrollment.cohort_id, User.name]
     return query.order_by(*order, Enrollment.id)
 
 
+def mentor_trainees(mentor: User, find: str = "", cohort_id: Optional[int] = None, sort: str = "cohort"
+                    ) -> tuple[sa.Select, dict]:
+    """A select of the enrollments a mentor coaches now, as the columns `mentor_home` needs (a
+    page of plain rows costs a fraction of Enrollment, User, Cohort objects), filtered and sorted
+    in SQL, and its parameters; the caller pages it (`list_filters.paginate_rows`) and hands the
+    page to `mentor_home`."""
+    query = _mentor_trainees(cohort_id is not None, sort if sort in MENTOR_SORTS else "cohort")
+    if find:  # a search is built for its request
+        query = query.where(name_or_email_contains(find))
+    return query, {"mentor_id": mentor.id, "cohort_id": cohort_id}
+
+
+# The mentor home runs these on every request: built once, the mentor and the page's trainees as
+# parameters (building a select and working out its cache key cost about as much as running it).
+_TRAINEE_IDS = sa.bindparam("trainee_ids", expanding=True)
+_MENTOR_COHORTS = (  # with their programs, which the page's outlines need
+    sa.select(Cohort).options(joinedload(Cohort.program))
+    .where(Cohort.id.in_(sa.select(Enrollment.cohort_id).join(MentorAssignment)
+                         .where(MentorAssignment.mentor_id == sa.bindparam("mentor_id", type_=sa.Integer),
+                                MentorAssignment.ended_at.is_(None))))
+    .order_by(Cohort.start_date.desc(), Cohort.id))
+_CREDIT = credited(_TRAINEE_IDS)  # a capstone group's work counts for each member
+_PASSED_OR_WAITING = (sa.select(_CREDIT.c.trainee_id, Submission.assessment_id, Submission.passed)
+                      .join(_CREDIT, _CREDIT.c.submission_id == Submission.id)
+                      .where(sa.or_(Submission.passed.is_(True), Submission.state == SubmissionState.SUBMITTED)))
+_LESSONS_DONE = (sa.select(LessonProgress.trainee_id, LessonProgress.lesson_id)
+                 .where(LessonProgress.trainee_id.in_(_TRAINEE_IDS)))
+# The latest lesson done and the latest work touched, both per trainee, in one statement.
+_LAST_ACTIVITY = sa.union_all(
+    sa.select(LessonProgress.trainee_id, sa.func.max(LessonProgress.completed_at))
+    .where(LessonProgress.trainee_id.in_(_TRAINEE_IDS)).group_by(LessonProgress.trainee_id),
+    sa.select(Submission.trainee_id, sa.func.max(Submission.updated_at))
+    .where(Submission.trainee_id.in_(_TRAINEE_IDS)).group_by(Submission.trainee_id),
+)
+
+
 def mentor_cohorts(session: Session, mentor: User) -> list[Cohort]:
     """The cohorts of the trainees a mentor coaches now (for the filter)."""
-    return list(session.scalars(
-        sa.select(Cohort).join(Enrollment).join(MentorAssignment)
-        .where(MentorAssignment.mentor_id == mentor.id, MentorAssignment.ended_at.is_(None))
-        .distinct().order_by(Cohort.start_date.desc(), Cohort.id)))
+    return list(session.scalars(_MENTOR_COHORTS, {"mentor_id": mentor.id}))
 
 
-def mentor_home(session: Session, mentor: User, today: date, enrollments: Optional[list[Enrollment]] = None
-                ) -> list[CohortGroup]:
-    """Progress rows, grouped by cohort, for `enrollments` (a page of `mentor_trainees`; all by default)."""
-    if enrollments is None:
-        enrollments = session.scalars(mentor_trainees(mentor)).all()
-    if not enrollments:
+def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[list] = None,
+                cohorts: Optional[list[Cohort]] = None) -> list[CohortGroup]:
+    """Progress rows, grouped by cohort, for `trainees` (a page of `mentor_trainees` rows; all by
+    default) in `cohorts` (`mentor_cohorts`, which the page loads for its filter anyway)."""
+    if trainees is None:
+        trainees = session.execute(*mentor_trainees(mentor)).all()
+    if not trainees:
         return []
-    trainee_ids = [e.trainee_id for e in enrollments]
-    outlines = load_outlines(session, {e.cohort.program_id for e in enrollments})
+    cohorts_by_id = {c.id: c for c in (cohorts if cohorts is not None else mentor_cohorts(session, mentor))}
+    trainee_ids = [t.trainee_id for t in trainees]
+    programs = {cohorts_by_id[t.cohort_id].program for t in trainees}  # loaded with the cohorts
+    outlines = {p.id: Outline(p, progress.load_outline(session, p)) for p in programs}
     passed, waiting, completed = defaultdict(set), defaultdict(set), defaultdict(set)
-    credit = credited(trainee_ids)  # a capstone group's work counts for each member
-    for trainee_id, assessment_id, is_passed in session.execute(
-        sa.select(credit.c.trainee_id, Submission.assessment_id, Submission.passed)
-        .join(credit, credit.c.submission_id == Submission.id)
-        .where(sa.or_(Submission.passed.is_(True), Submission.state == SubmissionState.SUBMITTED))
-    ):
+    # Plain columns, a thousand rows or more: read through the session's connection, which skips
+    # the ORM's result handling (a third of these selects' time).
+    connection = session.connection()
+    for trainee_id, assessment_id, is_passed in connection.execute(_PASSED_OR_WAITING, {"trainee_ids": trainee_ids}):
         (passed if is_passed else waiting)[trainee_id].add(assessment_id)
-    for trainee_id, lesson_id in session.execute(
-        sa.select(LessonProgress.trainee_id, LessonProgress.lesson_id).where(LessonProgress.trainee_id.in_(trainee_ids))
-    ):
+    for trainee_id, lesson_id in connection.execute(_LESSONS_DONE, {"trainee_ids": trainee_ids}):
         completed[trainee_id].add(lesson_id)
     last = _last_activity(session, trainee_ids)
 
     groups: dict[int, CohortGroup] = {}
     lesson_sets: dict[tuple[int, str], set[int]] = {}  # (program, role) → its lessons, built once
-    for e in enrollments:
-        cohort, outline = e.cohort, outlines[e.cohort.program_id]
+    due_sets: dict[tuple[int, str], list[tuple[int, str]]] = {}  # (cohort, role) → (assessment, status)
+    for t in trainees:
+        cohort = cohorts_by_id[t.cohort_id]
+        outline = outlines[cohort.program_id]
         group = groups.get(cohort.id)
         if group is None:
             group = groups[cohort.id] = CohortGroup(
                 cohort, clock.week_of(cohort.start_date, today),
                 clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks), [],
                 clock.days_to_start(cohort.start_date, today))
-        key = (e.cohort.program_id, e.target_role)
+        key = (cohort.program_id, t.target_role)
         if key not in lesson_sets:
-            lesson_sets[key] = outline.lesson_ids(e.target_role)
+            lesson_sets[key] = outline.lesson_ids(t.target_role)
         lessons = lesson_sets[key]
-        items = due_items(outline, e, passed[e.trainee_id], today, frozenset(waiting[e.trainee_id]))
+        due_key = (cohort.id, t.target_role)
+        if due_key not in due_sets:  # what `due_items` works out, once per cohort and role
+            due_sets[due_key] = [(a.id, due.status(today))
+                                 for a, due in outline.assessments_with_due(t.target_role, cohort.start_date)]
+        counts = defaultdict(int)
+        done, handed_in = passed[t.trainee_id], waiting[t.trainee_id]
+        for assessment_id, status in due_sets[due_key]:
+            if assessment_id not in done:
+                counts["waiting" if assessment_id in handed_in else status] += 1
         group.rows.append(TraineeRow(
-            enrollment=e,
-            progress=progress.Progress(len(lessons & completed[e.trainee_id]), len(lessons)),
-            last_activity=last.get(e.trainee_id),
-            due_now=sum(1 for i in items if i.status == "this_week"),
-            overdue=sum(1 for i in items if i.status == "overdue"),
-            waiting=sum(1 for i in items if i.status == "waiting"),
+            enrollment_id=t.id, name=t.name, email=t.email,
+            progress=progress.Progress(len(lessons & completed[t.trainee_id]), len(lessons)),
+            last_activity=last.get(t.trainee_id),
+            due_now=counts["this_week"], overdue=counts["overdue"], waiting=counts["waiting"],
         ))
     return list(groups.values())
 
 
 def _last_activity(session: Session, trainee_ids: list[int]) -> dict[int, datetime]:
     last: dict[int, datetime] = {}
-    for query in (
-        sa.select(LessonProgress.trainee_id, sa.func.max(LessonProgress.completed_at))
-        .where(LessonProgress.trainee_id.in_(trainee_ids)).group_by(LessonProgress.trainee_id),
-        sa.select(Submission.trainee_id, sa.func.max(Submission.updated_at))
-        .where(Submission.trainee_id.in_(trainee_ids)).group_by(Submission.trainee_id),
-    ):
-        for trainee_id, at in session.execute(query):
-            if at is not None and (trainee_id not in last or at > last[trainee_id]):
-                last[trainee_id] = at
+    for trainee_id, at in session.execute(_LAST_ACTIVITY, {"trainee_ids": trainee_ids}):
+        if at is not None and (trainee_id not in last or at > last[trainee_id]):
+            last[trainee_id] = at
     return last
 
 
@@ -290,27 +327,17 @@ class CohortSummary:
 
 
 def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
-    cohorts = session.scalars(
-        sa.select(Cohort).options(selectinload(Cohort.program)).order_by(Cohort.start_date.desc(), Cohort.id)
-    ).all()
-    counts = defaultdict(lambda: defaultdict(int))
-    for cohort_id, status, n in session.execute(
-        sa.select(Enrollment.cohort_id, Enrollment.status, sa.func.count(Enrollment.id))
-        .group_by(Enrollment.cohort_id, Enrollment.status)
-    ):
-        counts[cohort_id][status] = n
-    missing = dict(session.execute(
-        sa.select(Enrollment.cohort_id, sa.func.count(Enrollment.id)).where(_lacking_mentor())
-        .group_by(Enrollment.cohort_id)
-    ).all())
+    cohorts = session.scalars(_ALL_COHORTS).all()
+    counts = {cohort_id: (active, withdrawn, missing)
+              for cohort_id, active, withdrawn, missing in session.execute(_ENROLLMENT_COUNTS)}
     return [
         CohortSummary(
             cohort=c,
             week=clock.week_of(c.start_date, today),
             phase=clock.phase(c.start_date, today, c.closed_at is not None, c.program.weeks),
-            active=counts[c.id][EnrollmentStatus.ACTIVE],
-            withdrawn=counts[c.id][EnrollmentStatus.WITHDRAWN],
-            missing_mentor=missing.get(c.id, 0),
+            active=counts.get(c.id, (0, 0, 0))[0],
+            withdrawn=counts.get(c.id, (0, 0, 0))[1],
+            missing_mentor=counts.get(c.id, (0, 0, 0))[2],
             days_to_start=clock.days_to_start(c.start_date, today),
         )
         for c in cohorts
@@ -330,6 +357,17 @@ def _lacking_mentor():
                    sa.or_(~has(MentorKind.AI), ~has(MentorKind.BUSINESS)))
 
 
+# The cohort summaries' selects take no parameters: built once, not on every request (building
+# a select and working out its cache key cost about as much as running it).
+_ALL_COHORTS = sa.select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.start_date.desc(), Cohort.id)
+_ENROLLMENT_COUNTS = (  # one pass over the enrollments for the three figures
+    sa.select(Enrollment.cohort_id,
+              sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.ACTIVE),
+              sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.WITHDRAWN),
+              sa.func.count(Enrollment.id).filter(_lacking_mentor()))
+    .group_by(Enrollment.cohort_id))
+
+
 def _current_mentor_name(kind: MentorKind):
     mentor = aliased(User)
     return (sa.select(mentor.name).join(MentorAssignment, MentorAssignment.mentor_id == mentor.id)
@@ -338,9 +376,10 @@ def _current_mentor_name(kind: MentorKind):
             .limit(1).scalar_subquery())
 
 
-def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = "name") -> sa.Select:
-    """A select of the roster's rows (only the columns the page shows), filtered and sorted in
-    SQL; the caller pages it, so a page costs the same whatever the cohort's size."""
+@functools.lru_cache(maxsize=len(ROSTER_STATUSES) * len(ROSTER_SORTS))
+def _roster(status: str, sort: str) -> sa.Select:
+    """The roster of the cohort given as the parameter `cohort_id`, built once per status and sort
+    (building it, subqueries and all, and working out its cache key cost about as much as running it)."""
     def counted(*where):
         return (sa.select(sa.func.count(BaselineRating.id))
                 .where(BaselineRating.enrollment_id == Enrollment.id, *where).scalar_subquery())
@@ -355,9 +394,7 @@ def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = 
                        baselines.label("baselines"), from_diagnostic.label("from_diagnostic"),
                        adjusted.label("adjusted"))
              .join(User, User.id == Enrollment.trainee_id)
-             .where(Enrollment.cohort_id == cohort.id))
-    if q:
-        query = query.where(name_or_email_contains(q))
+             .where(Enrollment.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer)))
     if status == "active":
         query = query.where(Enrollment.status == EnrollmentStatus.ACTIVE)
     elif status == "withdrawn":
@@ -367,6 +404,15 @@ def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = 
     order = {"status": [Enrollment.status], "target_role": [Enrollment.target_role],
              "enrolled": [Enrollment.id]}.get(sort, [])
     return query.order_by(*order, User.name, Enrollment.id)
+
+
+def cohort_roster(cohort: Cohort, q: str = "", status: str = "all", sort: str = "name") -> tuple[sa.Select, dict]:
+    """A select of the roster's rows (only the columns the page shows), filtered and sorted in
+    SQL, and its parameters; the caller pages it, so a page costs the same whatever the cohort's size."""
+    query = _roster(status if status in ROSTER_STATUSES else "all", sort if sort in ROSTER_SORTS else "name")
+    if q:  # a search is built for its request
+        query = query.where(name_or_email_contains(q))
+    return query, {"cohort_id": cohort.id}
 
 
 @dataclass

@@ -220,11 +220,20 @@ def queue(session: Session, mentor: User, today: Optional[date] = None) -> list[
     """
     if mentor.mentor_kind is None:
         return []
-    graders = ["both", mentor.mentor_kind.value]
+    params = {"mentor_id": mentor.id, "kind": mentor.mentor_kind, "graders": ["both", mentor.mentor_kind.value]}
+    from lms.services.capstone_grading import group_queue  # capstone builds on grading
+
+    items = [QueueItem(*row) for row in session.execute(_QUEUE, params)] + group_queue(session, params)
+    return sorted(items, key=lambda i: (i.submitted_at, i.submission_id))
+
+
+def _queue_select() -> sa.Select:
+    """The queue for the mentor and kind given as parameters (see `queue`)."""
+    kind = sa.bindparam("kind", type_=MentorAssignment.kind.type)
     current_grade = sa.exists().where(Grade.submission_id == Submission.id, Grade.current.is_(True))
-    has_my_grade = current_grade.where(Grade.kind == mentor.mentor_kind)
-    other_graded = current_grade.where(Grade.kind != mentor.mentor_kind)
-    rows = session.execute(
+    has_my_grade = current_grade.where(Grade.kind == kind)
+    other_graded = current_grade.where(Grade.kind != kind)
+    return (
         sa.select(Submission.id, Submission.submitted_at, Submission.attempt_no, Assessment.max_attempts,
                   User.name, Cohort.code, Assessment.title, Assessment.grader == GraderKind.BOTH,
                   other_graded)
@@ -233,54 +242,65 @@ def queue(session: Session, mentor: User, today: Optional[date] = None) -> list[
         .join(Enrollment, Enrollment.trainee_id == Submission.trainee_id)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .join(MentorAssignment, MentorAssignment.enrollment_id == Enrollment.id)
-        .where(Submission.state == SubmissionState.SUBMITTED, Assessment.grader.in_(graders),
-               MentorAssignment.mentor_id == mentor.id, MentorAssignment.kind == mentor.mentor_kind,
-               MentorAssignment.ended_at.is_(None), ~has_my_grade)
+        .where(Submission.state == SubmissionState.SUBMITTED,
+               Assessment.grader.in_(sa.bindparam("graders", expanding=True)),
+               MentorAssignment.mentor_id == sa.bindparam("mentor_id", type_=sa.Integer),
+               MentorAssignment.kind == kind, MentorAssignment.ended_at.is_(None), ~has_my_grade)
         # coaching as `permissions.coaching_mentors` defines it: the active enrollment in an open cohort
         .where(Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.cohort_open.is_(True))
         .where(Submission.group_id.is_(None))  # a group's work is listed once, below
         .order_by(Submission.submitted_at, Submission.id)
     )
-    from lms.services.capstone_grading import group_queue  # capstone builds on grading
 
-    items = [QueueItem(*row) for row in rows] + group_queue(session, mentor, other_graded, has_my_grade)
-    return sorted(items, key=lambda i: (i.submitted_at, i.submission_id))
+
+# Built once: the queue page runs it on every request, and building this select and working out
+# its cache key cost about as much as running it.
+_QUEUE = _queue_select()
 
 
 # --- attainment ---------------------------------------------------------------------
+
+
+# Home pages run these on every request: built once, the ids as expanding parameters (building
+# a select and working out its cache key cost about as much as running it).
+# Every graded attempt with its current grades in one select (earlier attempts' grades come
+# along and are left unused: a few rows more rather than one statement more).
+_CREDIT = credited(sa.bindparam("trainee_ids", expanding=True))  # a group's work counts for each member
+_GRADED_ATTEMPTS = (
+    sa.select(Submission.id, _CREDIT.c.trainee_id, Submission.assessment_id, Grade.points)
+    .join(_CREDIT, _CREDIT.c.submission_id == Submission.id)
+    .outerjoin(Grade, sa.and_(Grade.submission_id == Submission.id, Grade.current.is_(True)))
+    .where(Submission.state == SubmissionState.GRADED)
+    .order_by(Submission.attempt_no, Submission.id))
+_LIVE_CRITERIA = (
+    sa.select(RubricCriterion.assessment_id, RubricCriterion.code, RubricCriterion.competency,
+              RubricCriterion.weight, RubricCriterion.levels)
+    .where(RubricCriterion.assessment_id.in_(sa.bindparam("assessment_ids", expanding=True)),
+           RubricCriterion.archived_at.is_(None)))
 
 
 def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Competency, Optional[float]]]:
     """Weighted rubric score per competency over each trainee's latest graded attempts.
 
     With dual sign-off the two mentors' points are averaged per criterion. None
-    means no graded work touches that competency yet. Three column queries: home
+    means no graded work touches that competency yet. Two column queries: home
     pages call this, and ORM rows (answers, briefs) cost more than the sums.
     """
     if not trainee_ids:
         return {}
     latest: dict[tuple[int, int], int] = {}  # (trainee, assessment) → latest graded submission
-    credit = credited(trainee_ids)
-    for submission_id, trainee_id, assessment_id in session.execute(
-        sa.select(Submission.id, credit.c.trainee_id, Submission.assessment_id)
-        .join(credit, credit.c.submission_id == Submission.id)
-        .where(Submission.state == SubmissionState.GRADED)
-        .order_by(Submission.attempt_no)
+    points: dict[int, list[dict]] = defaultdict(list)  # submission → its current grades' points
+    for submission_id, trainee_id, assessment_id, grade_points in session.execute(
+        _GRADED_ATTEMPTS, {"trainee_ids": list(trainee_ids)}
     ):
         latest[(trainee_id, assessment_id)] = submission_id  # later attempts overwrite earlier ones
+        if grade_points is not None:
+            points[submission_id].append(grade_points)
     if not latest:
         return {t: dict.fromkeys(Competency) for t in trainee_ids}
-    points: dict[int, list[dict]] = defaultdict(list)  # submission → its current grades' points
-    for submission_id, grade_points in session.execute(
-        sa.select(Grade.submission_id, Grade.points)
-        .where(Grade.submission_id.in_(latest.values()), Grade.current.is_(True))
-    ):
-        points[submission_id].append(grade_points)
     criteria = defaultdict(list)  # assessment → live criteria (code, competency, weight, max points)
     for assessment_id, code, competency, weight, levels in session.execute(
-        sa.select(RubricCriterion.assessment_id, RubricCriterion.code, RubricCriterion.competency,
-                  RubricCriterion.weight, RubricCriterion.levels)
-        .where(RubricCriterion.assessment_id.in_({a for _, a in latest}), RubricCriterion.archived_at.is_(None))
+        _LIVE_CRITERIA, {"assessment_ids": sorted({a for _, a in latest})}
     ):
         criteria[assessment_id].append((code, competency, weight, max(level["points"] for level in levels)))
     sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))  # trainee → competency → [Σw·ratio, Σw]

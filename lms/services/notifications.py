@@ -14,9 +14,14 @@ def notify(session: Session, user_id: int, kind: NotificationKind, submission_id
     return note
 
 
+def unread_count_of(user_id) -> sa.ScalarSelect:
+    """The unread count as a column expression, for a user id or a column holding one."""
+    return sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
+
+
 def unread_count(session: Session, user_id: int) -> int:
-    return session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)))
+    return session.scalar(sa.select(unread_count_of(user_id)))
 
 
 def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:

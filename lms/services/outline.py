@@ -165,6 +165,11 @@ def _build(session: Session, program_id: int) -> tuple[OutlineTier, ...]:
     return tuple(tiers.values())
 
 
+# Every request that shows the outline asks this: built once (building a select costs more than
+# running this one).
+NEWEST_SYNC = sa.select(CatalogSync.id, CatalogSync.at).order_by(CatalogSync.id.desc()).limit(1)
+
+
 class OutlineCache:
     """program id → (catalogue version, outline), for one engine (one worker)."""
 
@@ -174,9 +179,7 @@ class OutlineCache:
         self.builds = 0  # how often the outline was read from the database (tests look)
 
     def get(self, session: Session, program_id: int) -> tuple[OutlineTier, ...]:
-        version = session.execute(
-            sa.select(CatalogSync.id, CatalogSync.at).order_by(CatalogSync.id.desc()).limit(1)
-        ).first()
+        version = session.execute(NEWEST_SYNC).first()
         version = tuple(version) if version else None
         entry = self._entries.get(program_id)
         if entry is not None and entry[0] == version:

@@ -76,21 +76,27 @@ def required_assessments(tier: OutlineTier) -> list[OutlineAssessment]:
             for a in live(course.assessments) if a.required]
 
 
+# A trainee's own rows, asked on every trainee page: the selects are built once, with the
+# trainee as a parameter (building one and working out its cache key each request cost
+# about as much as running it).
+_TRAINEE = sa.bindparam("trainee_id", type_=sa.Integer)
+# A capstone group's work counts for each member: the trainee's own and their groups' submissions.
+_CREDITED = sa.select(credited(sa.bindparam("trainee_ids", expanding=True)).c.submission_id)
+_PASSED = (sa.select(Submission.assessment_id)
+           .where(Submission.id.in_(_CREDITED), Submission.passed.is_(True)).distinct())
+_ATTEMPTS = (sa.select(Submission.assessment_id, Submission.state, Submission.passed)
+             .where(Submission.id.in_(_CREDITED)).order_by(Submission.attempt_no))
+_COMPLETED = sa.select(LessonProgress.lesson_id).where(LessonProgress.trainee_id == _TRAINEE)
+
+
 def passed_assessment_ids(session: Session, trainee_id: int) -> set[int]:
-    return set(session.scalars(
-        sa.select(Submission.assessment_id).where(
-            Submission.id.in_(sa.select(credited([trainee_id]).c.submission_id)), Submission.passed.is_(True)
-        ).distinct()
-    ))
+    return set(session.scalars(_PASSED, {"trainee_ids": [trainee_id]}))
 
 
 def assessment_statuses(session: Session, trainee_id: int) -> dict[int, str]:
     """assessment id → 'passed' | 'waiting' | 'failed' | 'draft' for the trainee's latest attempt."""
     statuses: dict[int, str] = {}
-    for assessment_id, state, passed in session.execute(
-        sa.select(Submission.assessment_id, Submission.state, Submission.passed)
-        .where(Submission.id.in_(sa.select(credited([trainee_id]).c.submission_id))).order_by(Submission.attempt_no)
-    ):
+    for assessment_id, state, passed in session.execute(_ATTEMPTS, {"trainee_ids": [trainee_id]}):
         if statuses.get(assessment_id) == "passed":
             continue
         statuses[assessment_id] = (
@@ -100,9 +106,7 @@ def assessment_statuses(session: Session, trainee_id: int) -> dict[int, str]:
 
 
 def completed_lesson_ids(session: Session, trainee_id: int) -> set[int]:
-    return set(session.scalars(
-        sa.select(LessonProgress.lesson_id).where(LessonProgress.trainee_id == trainee_id)
-    ))
+    return set(session.scalars(_COMPLETED, {"trainee_id": trainee_id}))
 
 
 def tier_states(

@@ -8,7 +8,7 @@ from lms.extensions import db
 from lms.models import Lesson
 from lms.permissions import Action, require
 from lms.services import buffer_clock, clock, dashboards, outline, progress
-from lms.services.cohorts import current_enrollment
+from lms.services.cohorts import current_program_and_role
 from lms.services.diagnostic import diagnostic_state
 from lms.services.outline import OutlineAssessment
 from lms.services.placement import current_placement
@@ -32,19 +32,24 @@ def home():
         buffer_length=buffer_clock.length(placement.start_date, placement.buffer_end) if placement else None)
 
 
-def _outline_for(trainee):
-    """The trainee's program (their cohort's, else the current one) with tier states, and their
-    target role (None without an enrollment)."""
-    enrollment = current_enrollment(db.session, trainee.id)
-    program = enrollment.cohort.program if enrollment else progress.current_program(db.session)
+def _outline_for(trainee, statuses: dict[int, str] | None = None):
+    """The trainee's program (their cohort's, else the current one) with tier states, their
+    target role (None without an enrollment) and the program's whole outline. With the trainee's
+    `progress.assessment_statuses` at hand, what they passed is read from them rather than asked again."""
+    program, role = current_program_and_role(db.session, trainee.id)
     if program is None:
-        return None, [], set(), None
+        program = progress.current_program(db.session)
+    if program is None:
+        return None, [], set(), None, ()
+    whole = progress.load_outline(db.session, program)
     # only the tracks the trainee's target role takes: unlocking, progress and "next" follow them
-    tiers = progress.role_outline(db.session, program, enrollment.target_role if enrollment else None)
+    tiers = outline.for_role(whole, role)
     completed = progress.completed_lesson_ids(db.session, trainee.id)
-    needed = program.tiers_for_role(enrollment.target_role) if enrollment else None
-    states = progress.tier_states(tiers, progress.passed_assessment_ids(db.session, trainee.id), completed, needed)
-    return program, states, completed, enrollment.target_role if enrollment else None
+    needed = program.tiers_for_role(role) if role is not None else None
+    passed = ({a for a, status in statuses.items() if status == "passed"} if statuses is not None
+              else progress.passed_assessment_ids(db.session, trainee.id))
+    states = progress.tier_states(tiers, passed, completed, needed)
+    return program, states, completed, role, whole
 
 
 def locked_page(state: progress.TierState):
@@ -65,11 +70,12 @@ def _step_url(step) -> str:
 @bp.route("/catalog")
 @require(Action.LEARN)
 def catalog():
-    program, states, completed, role = _outline_for(current_user)
+    statuses = progress.assessment_statuses(db.session, current_user.id)
+    program, states, completed, role, _whole = _outline_for(current_user, statuses)
     return render_template(
         "trainee/catalog.html", program=program, states=states, completed=completed, role=role,
         course_progress=progress.course_progress, track_progress=progress.track_progress,
-        live=progress.live, statuses=progress.assessment_statuses(db.session, current_user.id),
+        live=progress.live, statuses=statuses,
     )
 
 
@@ -79,9 +85,9 @@ def lesson(lesson_id: int):
     lesson = db.session.get(Lesson, lesson_id) or abort(404)
     if lesson.archived_at is not None:
         abort(404)
-    program, states, completed, _role = _outline_for(current_user)
+    program, states, completed, _role, whole = _outline_for(current_user)
     # the whole outline, not only the role's: another role's lesson stays readable (not counted)
-    entry = outline.find_lesson(progress.load_outline(db.session, program), lesson.id) if program else None
+    entry = outline.find_lesson(whole, lesson.id) if program else None
     state = next((s for s in states if entry is not None and s.tier.id == entry.course.track.tier.id), None)
     if state is None:
         abort(404)
@@ -106,7 +112,7 @@ def lesson_done(lesson_id: int):
     form = LessonDoneForm()
     if not form.validate_on_submit():
         abort(400)
-    _program, states, completed, _role = _outline_for(current_user)
+    _program, states, completed, _role, _whole = _outline_for(current_user)
     if not any(s.unlocked and s.tier.id == lesson.course.track.tier_id for s in states):
         abort(403)
     done = form.done.data != "0"
