@@ -7,13 +7,16 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 
 from lms.extensions import db
-from lms.models import User
+from lms.models import CapstoneMember, Placement, User
 from lms.services.notifications import unread_count, unread_count_of
 
 # Built once: every signed-in request runs it, and building a select costs more than running
-# this one. The navbar's unread count comes with the user (see `unread_for_navbar`), so every
-# signed-in page costs one statement less.
-USER_BY_TOKEN = (sa.select(User, unread_count_of(User.id))
+# this one. What the navbar needs comes with the user (see `navbar_facts`): the unread count,
+# and for trainees whether they were placed and whether they are in a capstone group (their
+# "Buffer period" and "Capstone" links show only then), so no page asks again.
+_PLACED = sa.exists().where(Placement.trainee_id == User.id)
+_GROUPED = sa.exists().where(CapstoneMember.trainee_id == User.id)
+USER_BY_TOKEN = (sa.select(User, unread_count_of(User.id), _PLACED, _GROUPED)
                  .where(User.session_token == sa.bindparam("token", type_=sa.String)))
 
 
@@ -38,14 +41,17 @@ def init_login(app, login_manager) -> None:
         row = db.session.execute(USER_BY_TOKEN, {"token": token}).first()
         if row is None:
             return None
-        user, unread = row
-        g.lms_unread = (user.id, unread)
+        user, unread, placed, grouped = row
+        g.lms_navbar = (user.id, {"unread_count": unread, "placed": bool(placed), "grouped": bool(grouped)})
         return user
 
 
-def unread_for_navbar(user) -> int:
-    """The signed-in user's unread notifications: as loaded with them for this request, else counted."""
-    loaded = g.get("lms_unread")
+def navbar_facts(user) -> dict:
+    """unread_count, placed, grouped for the signed-in user: as loaded with them for this
+    request, else asked (a user logged in during this request)."""
+    loaded = g.get("lms_navbar")
     if loaded is not None and loaded[0] == user.id:
         return loaded[1]
-    return unread_count(db.session, user.id)
+    return {"unread_count": unread_count(db.session, user.id),
+            "placed": bool(db.session.scalar(sa.select(sa.exists().where(Placement.trainee_id == user.id)))),
+            "grouped": bool(db.session.scalar(sa.select(sa.exists().where(CapstoneMember.trainee_id == user.id))))}

@@ -10,7 +10,7 @@ from wtforms import HiddenField
 
 from lms.extensions import db
 from lms.loaders import load_file
-from lms.login import unread_for_navbar
+from lms.login import navbar_facts
 from lms.main import bp
 from lms.models import Notification, Role, Submission
 from lms.permissions import Action, may_read_submission, public, require, submission_coaches
@@ -135,5 +135,6 @@ def notifications_read():
 @bp.app_context_processor
 def _unread():
     if current_user and current_user.is_authenticated:
-        return {"unread_count": unread_for_navbar(current_user)}
-    return {"unread_count": 0}
+        facts = navbar_facts(current_user)
+        return {"navbar": facts, "unread_count": facts["unread_count"]}
+    return {"navbar": {}, "unread_count": 0}
