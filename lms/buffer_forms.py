@@ -8,6 +8,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -17,6 +18,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from lms import labels
 from lms.admin.cohort_forms import _sensible_date
@@ -100,7 +102,9 @@ WELLBEING = [SelectChoice(str(n), text) for n, text in (
 
 
 class CheckInForm(FlaskForm):
-    week = SelectField(_l("Week"), coerce=record_id, validate_choice=False)
+    # the week is fixed when the form is opened (?week=N), never changed inside it
+    week = IntegerField(_l("Week"), widget=HiddenInput(), validators=[InputRequired()])
+    version = HiddenField()
     agent_share = IntegerField(_l("Conversations the agent closed alone (%)"),
                                validators=[InputRequired(), NumberRange(min=0, max=100)])
     handoffs = IntegerField(_l("Hand-offs received"), validators=[InputRequired(), NumberRange(min=0, max=10000)])

@@ -229,3 +229,34 @@ def test_a_team_lead_reads_only_the_people_placed_with_them(app, client, make_us
         login(client, other_lead)
         assert client.get(f"/lead/placements/{pid}").status_code == 404
         assert trainee_with_mentors.trainee.name not in client.get("/lead/").get_data(as_text=True)
+
+
+def test_correcting_a_checkin_edits_only_the_week_it_was_opened_for(app, client, trainee_with_mentors):
+    """The week is explicit (?week=N, a hidden field); a save for week N never takes another
+    week's answers, and a save made on stale answers is refused with the typed text kept."""
+    from lms.services import checkins as checkin_service
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    base = {"agent_share": "50", "handoffs": "10", "wellbeing": "3", "hard": "难点"}
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        url = f"/mentor/buffer/{pid}"
+        for week, words in ((1, "第一周顺利"), (3, "第三周顺利")):
+            page = client.get(f"{url}?week={week}").get_data(as_text=True)
+            assert f'name="week" type="hidden" value="{week}"' in page
+            assert client.post_form(url, {**base, "week": str(week), "version": "",
+                                          "went_well": words}).status_code == 302
+        page = client.get(url).get_data(as_text=True)
+        assert f'href="/mentor/buffer/{pid}?week=1#checkin-form"' in page  # an edit link per logged week
+        week1 = client.get(f"{url}?week=1").get_data(as_text=True)
+        assert "第一周顺利</textarea>" in week1 and "第三周顺利</textarea>" not in week1
+        with app.app_context():
+            rows = {c.week: c for c in db.session.scalars(sa.select(CheckIn))}
+            v1, v3 = checkin_service.version_of(rows[1]), checkin_service.version_of(rows[3])
+        # week 3's form (its version) posted as week 1: refused, typed text kept, week 1 untouched
+        stale = client.post_form(url, {**base, "week": "1", "version": v3, "went_well": "改过的"})
+        assert stale.status_code == 409 and "改过的</textarea>" in stale.get_data(as_text=True)
+        assert client.post_form(url, {**base, "week": "1", "version": v1, "went_well": "更正"}).status_code == 302
+    with app.app_context():
+        saved = {c.week: c.went_well for c in db.session.scalars(sa.select(CheckIn))}
+    assert saved == {1: "更正", 3: "第三周顺利"}

@@ -2,10 +2,9 @@
 
 from types import SimpleNamespace
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from lms.buffer_forms import BufferOutcomeForm, CheckInForm
 from lms.extensions import db
@@ -44,18 +43,21 @@ def checkin(placement_id: int):
     weeks = buffer_clock.open_weeks(placement.start_date, placement.buffer_end, today)
     logged = {c.week: c for c in placement.checkins}
     current = weeks[-1] if weeks else None
-    # the first missing week is what the coach most likely came for; else this week
-    wanted = next((w for w in weeks if w not in logged), current)
+    # the week is explicit: ?week=N (an "edit" link, or the week picker); without it the
+    # first missing week, which is what the coach most likely came for; else this week
+    wanted = request.args.get("week", type=int)
+    if wanted not in weeks:
+        wanted = next((w for w in weeks if w not in logged), current)
     existing = logged.get(wanted)
     initial = {}
-    if existing is not None:  # correcting a logged week: its answers, ready to edit
+    if existing is not None:  # correcting a logged week: its own answers, ready to edit
         initial = {k: getattr(existing, k) for k in ("agent_share", "handoffs", "went_well", "hard")}
         initial.update(wellbeing=str(existing.wellbeing), actions=[SimpleNamespace(**a) for a in existing.actions])
-    form = CheckInForm(week=wanted, **initial)
-    form.week.choices = [SelectChoice(w, _("Week %(n)d", n=w) + (" ✓" if w in logged else "")) for w in weeks]
+    form = CheckInForm(week=wanted, version=checkins.version_of(existing), **initial)
     status = 200
     if form.validate_on_submit():
-        values = {**form.data, "wellbeing": int(form.wellbeing.data), "actions": form.actions.data}
+        values = {**form.data, "wellbeing": int(form.wellbeing.data), "actions": form.actions.data,
+                  "version": form.version.data or ""}
         name = placement.trainee.name
         outcome = commit_or_report(lambda: checkins.save_checkin(db.session, current_user, placement, values,
                                                                  today), form)
@@ -63,13 +65,18 @@ def checkin(placement_id: int):
             flash(_("Check-in for week %(n)d with %(name)s saved.", n=values["week"], name=name), "success")
             return redirect(url_for("mentor.buffer"))
         placement, status = _coached_or_404(placement_id), outcome.status
+        if status == 409:  # a save now is made knowing the saved answers (shown in the list)
+            fresh = next((c for c in placement.checkins if c.week == values["week"]), None)
+            form.version.data = checkins.version_of(fresh)
     elif form.is_submitted():
         status = 400
+    if form.is_submitted() and form.week.data in weeks:
+        wanted = form.week.data  # the week the form was for, whatever the address says
     view = buffer_pages.placement_view(db.session, placement, today, BufferSettings.from_config(current_app.config))
     outcome_form = BufferOutcomeForm(formdata=None, on=today) if may_record_buffer_outcome(current_user,
                                                                                           placement) else None
-    return render_template("buffer/checkin.html", view=view, form=form, weeks=weeks,
-                           outcome_form=outcome_form), status
+    return render_template("buffer/checkin.html", view=view, form=form, weeks=weeks, week=wanted,
+                           logged=set(logged), outcome_form=outcome_form), status
 
 
 @bp.route("/buffer/<int:placement_id>/outcome", methods=["POST"])
