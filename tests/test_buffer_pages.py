@@ -260,3 +260,41 @@ def test_correcting_a_checkin_edits_only_the_week_it_was_opened_for(app, client,
     with app.app_context():
         saved = {c.week: c.went_well for c in db.session.scalars(sa.select(CheckIn))}
     assert saved == {1: "更正", 3: "第三周顺利"}
+
+
+def test_buffer_outcome_date_must_fit_the_period_and_the_outcome(app, client, make_user, trainee_with_mentors):
+    """Not before the start nor in the future; completed only from the last day (day 90);
+    extended to a new end after the current one; refusals are field messages on the page."""
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 11, 14))  # day 46 on TODAY
+    base = {"reason": "goal_met", "note": ""}
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        coach_url = f"/mentor/buffer/{pid}/outcome"
+        for data, words in (({"outcome": "completed", "on": "2001-01-01"}, "before the placement start"),
+                            ({"outcome": "completed", "on": "2026-12-29"}, "on or after its last day, 2027-02-11"),
+                            ({"outcome": "left", "on": "2027-01-05"}, "cannot be in the future"),
+                            ({"outcome": "extended", "on": "2026-12-29", "new_end": "2027-02-01"},
+                             "new end date after 2027-02-11")):
+            refused = client.post_form(coach_url, {**base, **data})
+            body = refused.get_data(as_text=True)
+            assert refused.status_code == 400 and words in body and "invalid-feedback" in body, words
+        admin = make_user("admin")
+        login(client, admin)
+        refused = client.post_form(f"/admin/placements/{pid}", {**base, "outcome": "completed", "on": "2026-12-29"})
+        assert refused.status_code == 400 and "on or after its last day" in refused.get_data(as_text=True)
+        assert client.post_form(f"/admin/placements/{pid}", {**base, "outcome": "extended", "on": "2026-12-29",
+                                                             "new_end": "2027-03-13"}).status_code == 302
+    with app.app_context():
+        placement = db.session.get(Placement, pid)
+        assert placement.outcome is None or placement.outcome.value == "extended"
+        assert placement.buffer_end == date(2027, 3, 14)  # 2027-03-13 is the new last day
+
+
+def test_buffer_period_range_shows_its_last_day_inclusive(app, client, trainee_with_mentors):
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 10, 13))
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        page = client.get(f"/mentor/buffer/{pid}").get_data(as_text=True)
+    assert "2026-10-13 – 2027-01-10 (90 days)" in page

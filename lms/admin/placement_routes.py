@@ -116,7 +116,7 @@ def placement(placement_id: int):
     if form.validate_on_submit():
         outcome = commit_or_report(lambda: placement_service.record_buffer_outcome(
             db.session, current_user, placement, form.outcome.data, form.reason.data, form.note.data,
-            form.on.data, form.new_end.data), form)
+            form.on.data, form.new_end.data, today=_today()), form)
         if outcome.ok:
             flash(_("Buffer outcome recorded."), "success")
             return redirect(url_for("admin.placement", placement_id=placement_id))

@@ -9,7 +9,7 @@ Every change is audited.
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -245,9 +245,14 @@ def record_training_outcome(session: Session, actor: Optional[User], enrollment:
 
 
 def record_buffer_outcome(session: Session, actor: Optional[User], placement: Placement, outcome: str,
-                          reason: str, note: str, on: date, new_end: Optional[date] = None) -> None:
+                          reason: str, note: str, on: date, new_end: Optional[date] = None,
+                          today: Optional[date] = None) -> None:
     """End of buffer: completed / extended (to `new_end`) / redeployed / left, with a reason code.
-    A closing outcome frees the coach's buffer seat; a closed buffer cannot be recorded again."""
+    A closing outcome frees the coach's buffer seat; a closed buffer cannot be recorded again.
+
+    The date is never before the placement start nor after `today` (the views pass it);
+    "completed" only from the period's last day (day 90, or the extended end) on; "extended"
+    to a new end after the current one; "left"/"redeployed" on any day of the period."""
     try:
         outcome_ = BufferOutcome(outcome)
     except ValueError:
@@ -256,16 +261,29 @@ def record_buffer_outcome(session: Session, actor: Optional[User], placement: Pl
     note = _text({"note": note}, "note", 1000, required=False)
     if not isinstance(on, date) or not clock.in_range(on):
         raise DomainError(_l("Enter a date."), field="on")
+    if on < placement.start_date:
+        raise DomainError(_l("The date cannot be before the placement start (%(day)s).",
+                             day=placement.start_date.isoformat()), field="on")
+    if today is not None and on > today:
+        raise DomainError(_l("The date cannot be in the future."), field="on")
+    last_day = buffer_clock.last_day(placement.buffer_end)
+    if outcome_ == BufferOutcome.COMPLETED and on < last_day:
+        raise DomainError(_l("The buffer period is completed on or after its last day, %(day)s; before that, "
+                             "record it as extended, redeployed or left.", day=last_day.isoformat()), field="on")
+    if outcome_ in (BufferOutcome.LEFT, BufferOutcome.REDEPLOYED) and on > last_day:
+        raise DomainError(_l("Give a date within the buffer period (%(start)s – %(end)s).",
+                             start=placement.start_date.isoformat(), end=last_day.isoformat()), field="on")
     if placement.closed:
         raise Conflict(_l("This buffer period already has its outcome: %(outcome)s.",
                           outcome=labels.buffer_outcome(placement.outcome)))
     before = {"outcome": placement.outcome.value if placement.outcome else None,
               "buffer_end": placement.buffer_end.isoformat()}
     if outcome_ == BufferOutcome.EXTENDED:
-        if not isinstance(new_end, date) or new_end <= placement.buffer_end or not clock.in_range(new_end):
-            raise DomainError(_l("Give a new end date after %(day)s.", day=placement.buffer_end.isoformat()),
+        # the new end is the new last day (inclusive, as the pages show the period)
+        if not isinstance(new_end, date) or new_end <= last_day or not clock.in_range(new_end):
+            raise DomainError(_l("Give a new end date after %(day)s.", day=last_day.isoformat()),
                               field="new_end")
-        placement.buffer_end = new_end
+        placement.buffer_end = new_end + timedelta(days=1)
     placement.outcome, placement.outcome_reason, placement.outcome_note, placement.outcome_on = (
         outcome_, reason_, note, on)
     if outcome_ in CLOSING:
