@@ -298,3 +298,36 @@ def test_buffer_period_range_shows_its_last_day_inclusive(app, client, trainee_w
         login(client, trainee_with_mentors.biz)
         page = client.get(f"/mentor/buffer/{pid}").get_data(as_text=True)
     assert "2026-10-13 – 2027-01-10 (90 days)" in page
+
+
+def test_checkin_wellbeing_and_what_is_hard_are_not_shown_to_the_lead(app, client, make_user, trainee_with_mentors):
+    """may_see_checkin_private: the person, their coach and admins; the receiving lead reads the
+    rest of the check-in and the person's note, which says who reads it."""
+    from lms.permissions import may_see_checkin_private
+    from lms.services import checkins as checkin_service
+
+    lead = make_user("lead", email="lead@example.com")
+    admin = make_user("admin")
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+        placement = db.session.get(Placement, pid)
+        coach = db.session.get(User, placement.coach_id)
+        row = checkin_service.save_checkin(db.session, coach, placement, {
+            "week": 1, "agent_share": 60, "handoffs": 9, "went_well": "上手快", "hard": "夜班太累-PRIVATE",
+            "wellbeing": 2, "actions": []}, TODAY)
+        row.trainee_note = "想多练投诉"
+        db.session.commit()
+        assert may_see_checkin_private(coach, placement) and may_see_checkin_private(admin, placement)
+        assert may_see_checkin_private(db.session.get(User, placement.trainee_id), placement)
+        assert not may_see_checkin_private(lead, placement)
+    with _freeze():
+        login(client, lead)
+        lead_page = client.get(f"/lead/placements/{pid}").get_data(as_text=True)
+        assert "上手快" in lead_page and "想多练投诉" in lead_page
+        assert "夜班太累-PRIVATE" not in lead_page and "Wellbeing: 2 of 5" not in lead_page
+        for who, url in ((admin, f"/admin/placements/{pid}"), (trainee_with_mentors.biz, f"/mentor/buffer/{pid}"),
+                         (trainee_with_mentors.trainee, "/me/buffer")):
+            login(client, who)
+            page = client.get(url).get_data(as_text=True)
+            assert "夜班太累-PRIVATE" in page and "Wellbeing: 2 of 5" in page, url
+        assert "Read by your buffer coach, the program admins and your receiving team lead." in page

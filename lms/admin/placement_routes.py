@@ -19,7 +19,7 @@ from lms.buffer_forms import (
 )
 from lms.extensions import db
 from lms.models import CalendarOverride, Enrollment, Role, TrainingOutcome, User
-from lms.permissions import Action, may_see_pay_band, require
+from lms.permissions import Action, may_see_checkin_private, may_see_pay_band, require
 from lms.services import DomainError, buffer_pages, clock, handoffs
 from lms.services import business_calendar as calendar_service
 from lms.services import placement as placement_service
@@ -125,7 +125,8 @@ def placement(placement_id: int):
         status = 400
     view = buffer_pages.placement_view(db.session, placement, _today(), settings())
     return render_template("admin/placements/detail.html", view=view, form=form,
-                           show_pay=may_see_pay_band(current_user)), status
+                           show_pay=may_see_pay_band(current_user),
+                           private=may_see_checkin_private(current_user, placement)), status
 
 
 @bp.route("/coaches/<int:coach_id>/capacity", methods=["POST"])

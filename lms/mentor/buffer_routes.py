@@ -9,7 +9,7 @@ from flask_login import current_user
 from lms.buffer_forms import BufferOutcomeForm, CheckInForm
 from lms.extensions import db
 from lms.mentor import bp
-from lms.permissions import Action, may_coach, may_record_buffer_outcome, require
+from lms.permissions import Action, may_coach, may_record_buffer_outcome, may_see_checkin_private, require
 from lms.services import buffer_clock, buffer_pages, checkins, clock
 from lms.services import placement as placement_service
 from lms.services.buffer_clock import BufferSettings
@@ -51,7 +51,8 @@ def _page(placement, today, form, wanted, weeks, logged, outcome_form, status: i
     if outcome_form is None and may_record_buffer_outcome(current_user, placement):
         outcome_form = BufferOutcomeForm(formdata=None, on=today)
     return render_template("buffer/checkin.html", view=view, form=form, weeks=weeks, week=wanted,
-                           logged=set(logged), outcome_form=outcome_form), status
+                           logged=set(logged), outcome_form=outcome_form,
+                           private=may_see_checkin_private(current_user, placement)), status
 
 
 def _default_week(weeks: list[int], logged: dict):
