@@ -49,7 +49,7 @@ class PlaceForm(FlaskForm):
 class TrainingOutcomeForm(FlaskForm):
     kind = SelectField(_l("Outcome"), choices=_choices(labels.TRAINING_OUTCOMES),
                        validators=[DataRequired(message=_l("Choose an outcome."))])
-    reason = SelectField(_l("Reason"), choices=_choices(labels.REASON_CODES),
+    reason = SelectField(_l("Reason"), choices=_choices({c: labels.REASON_CODES[c] for c in labels.TRAINING_REASONS}),
                          validators=[DataRequired(message=_l("Choose a reason."))])
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=1000)])
     on = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
@@ -59,7 +59,7 @@ class TrainingOutcomeForm(FlaskForm):
 class BufferOutcomeForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=_choices(labels.BUFFER_OUTCOMES),
                           validators=[DataRequired(message=_l("Choose an outcome."))])
-    reason = SelectField(_l("Reason"), choices=_choices(labels.REASON_CODES),
+    reason = SelectField(_l("Reason"), choices=_choices({c: labels.REASON_CODES[c] for c in labels.BUFFER_REASONS}),
                          validators=[DataRequired(message=_l("Choose a reason."))])
     new_end = DateField(_l("New end date (extended only)"), validators=[Optional(), _sensible_date])
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)])

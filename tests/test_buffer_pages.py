@@ -91,7 +91,7 @@ def test_pages_render_in_chinese(app, client, trainee_with_mentors, make_user):
     with _freeze():
         for user, url in ((admin, "/admin/placements"), (admin, f"/admin/placements/{pid}"),
                           (admin, "/admin/agents"), (admin, "/admin/handoffs"), (admin, "/admin/calendar"),
-                          (admin, f"/admin/enrollments/{trainee_with_mentors.enrollment_id}/outcome"),
+                          (admin, f"/admin/enrollments/{trainee_with_mentors.enrollment_id}"),
                           (trainee_with_mentors.biz, "/mentor/buffer"),
                           (trainee_with_mentors.biz, f"/mentor/buffer/{pid}"),
                           (trainee_with_mentors.trainee, "/me/buffer")):
@@ -331,3 +331,31 @@ def test_checkin_wellbeing_and_what_is_hard_are_not_shown_to_the_lead(app, clien
             page = client.get(url).get_data(as_text=True)
             assert "夜班太累-PRIVATE" in page and "Wellbeing: 2 of 5" in page, url
         assert "Read by your buffer coach, the program admins and your receiving team lead." in page
+
+
+def test_not_placed_outcome_is_offered_only_to_people_without_a_placement(app, client, make_user, make_cohort,
+                                                                          trainee_with_mentors):
+    """may_record_training_outcome: the enrollment page links a placed person to their placement,
+    not to the not-placed outcome form; the two outcomes have their own reason lists."""
+    from lms import labels
+    from lms.permissions import may_record_training_outcome
+
+    admin = make_user("admin")
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+        _, (unplaced,) = make_cohort(trainees=1)
+        assert not may_record_training_outcome(admin, db.session.get(Placement, pid))
+        assert may_record_training_outcome(admin, None)
+    assert "goal_met" not in labels.TRAINING_REASONS and "goal_met" in labels.BUFFER_REASONS
+    login(client, admin)
+    placed_page = client.get(f"/admin/enrollments/{trainee_with_mentors.enrollment_id}").get_data(as_text=True)
+    assert 'id="training-outcome-link"' not in placed_page and f'href="/admin/placements/{pid}"' in placed_page
+    refused = client.get(f"/admin/enrollments/{trainee_with_mentors.enrollment_id}/outcome")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith(f"/admin/placements/{pid}")
+    unplaced_page = client.get(f"/admin/enrollments/{unplaced}").get_data(as_text=True)
+    assert 'id="training-outcome-link"' in unplaced_page
+    form = client.get(f"/admin/enrollments/{unplaced}/outcome").get_data(as_text=True)
+    assert 'value="no_opening"' in form and 'value="goal_met"' not in form
+    bad = client.post_form(f"/admin/enrollments/{unplaced}/outcome",
+                           {"kind": "left", "reason": "goal_met", "note": "x", "on": "2026-11-20"})
+    assert bad.status_code == 400

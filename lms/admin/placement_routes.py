@@ -19,7 +19,7 @@ from lms.buffer_forms import (
 )
 from lms.extensions import db
 from lms.models import CalendarOverride, Enrollment, Role, TrainingOutcome, User
-from lms.permissions import Action, may_see_checkin_private, may_see_pay_band, require
+from lms.permissions import Action, may_record_training_outcome, may_see_checkin_private, may_see_pay_band, require
 from lms.services import DomainError, buffer_pages, clock, handoffs
 from lms.services import business_calendar as calendar_service
 from lms.services import placement as placement_service
@@ -94,6 +94,11 @@ def place(enrollment_id: int):
 @require(Action.MANAGE_PLACEMENTS)
 def training_outcome(enrollment_id: int):
     enrollment = _enrollment_or_404(enrollment_id)
+    placed = placement_service.placement_of(db.session, enrollment.id)
+    if not may_record_training_outcome(current_user, placed):  # placed: the buffer outcome is theirs
+        flash(_("%(name)s is placed: record the outcome at the end of the buffer period.",
+                name=enrollment.trainee.name), "info")
+        return redirect(url_for("admin.placement", placement_id=placed.id))
     row = db.session.scalar(sa.select(TrainingOutcome).where(TrainingOutcome.enrollment_id == enrollment.id))
     form = TrainingOutcomeForm(obj=row, on=row.on if row else _today())
     if form.validate_on_submit():

@@ -211,11 +211,11 @@ def place(session: Session, actor: Optional[User], enrollment: Enrollment, value
 # --- outcomes --------------------------------------------------------------------
 
 
-def _reason(value) -> ReasonCode:
-    try:
-        return ReasonCode(value)
-    except ValueError:
-        raise DomainError(_l("Choose a reason."), field="reason") from None
+def _reason(value, allowed: tuple[str, ...]) -> ReasonCode:
+    """A reason code that fits the outcome (labels.TRAINING_REASONS or BUFFER_REASONS)."""
+    if value not in allowed:
+        raise DomainError(_l("Choose a reason."), field="reason")
+    return ReasonCode(value)
 
 
 def record_training_outcome(session: Session, actor: Optional[User], enrollment: Enrollment, kind: str,
@@ -225,7 +225,7 @@ def record_training_outcome(session: Session, actor: Optional[User], enrollment:
         kind_ = TrainingOutcomeKind(kind)
     except ValueError:
         raise DomainError(_l("Choose an outcome."), field="kind") from None
-    reason_ = _reason(reason)
+    reason_ = _reason(reason, labels.TRAINING_REASONS)
     note = _text({"note": note}, "note", 1000)
     if not isinstance(on, date) or not clock.in_range(on):
         raise DomainError(_l("Enter a date."), field="on")
@@ -257,7 +257,7 @@ def record_buffer_outcome(session: Session, actor: Optional[User], placement: Pl
         outcome_ = BufferOutcome(outcome)
     except ValueError:
         raise DomainError(_l("Choose an outcome."), field="outcome") from None
-    reason_ = _reason(reason)
+    reason_ = _reason(reason, labels.BUFFER_REASONS)
     note = _text({"note": note}, "note", 1000, required=False)
     if not isinstance(on, date) or not clock.in_range(on):
         raise DomainError(_l("Enter a date."), field="on")
