@@ -40,7 +40,7 @@ class PlaceForm(FlaskForm):
                            validators=[DataRequired(message=_l("Choose an agent."))])
     coach_id = SelectField(_l("Buffer coach"), coerce=record_id, validate_choice=False,
                            description=_l("Default: the trainee's business mentor."))
-    start_date = DateField(_l("Start in the new role"), validators=[DataRequired(), _sensible_date])
+    start_date = DateField(_l("Start in the new role"), validators=[InputRequired(), _sensible_date])
     pay_band_before = StringField(_l("Pay band before (admins only)"), validators=[Length(max=40)])
     pay_band_after = StringField(_l("Pay band after (admins only)"), validators=[Length(max=40)])
     submit = SubmitField(_l("Place"))
@@ -52,7 +52,7 @@ class TrainingOutcomeForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=_choices({c: labels.REASON_CODES[c] for c in labels.TRAINING_REASONS}),
                          validators=[DataRequired(message=_l("Choose a reason."))])
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=1000)])
-    on = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
+    on = DateField(_l("Date"), validators=[InputRequired(), _sensible_date])
     submit = SubmitField(_l("Record outcome"))
 
 
@@ -63,7 +63,7 @@ class BufferOutcomeForm(FlaskForm):
                          validators=[DataRequired(message=_l("Choose a reason."))])
     new_end = DateField(_l("New end date (extended only)"), validators=[Optional(), _sensible_date])
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)])
-    on = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
+    on = DateField(_l("Date"), validators=[InputRequired(), _sensible_date])
     submit = SubmitField(_l("Record buffer outcome"))
 
 
@@ -83,7 +83,7 @@ class CapacityForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
+    day = DateField(_l("Date"), validators=[InputRequired(), _sensible_date])
     kind = SelectField(_l("Day is"),
                        choices=_choices(labels.DAY_KINDS) + [SelectChoice("remove", _l("Remove override"))],
                        validators=[DataRequired(message=_l("Choose what the day is."))])

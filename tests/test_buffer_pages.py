@@ -70,7 +70,7 @@ def test_coach_logs_a_checkin_and_the_person_adds_a_note(app, client, trainee_wi
         assert bad.status_code == 400 and "invalid-feedback" in bad.get_data(as_text=True)
         assert client.post_form(f"/mentor/buffer/{pid}", data).status_code == 302
         listing = client.get("/mentor/buffer").get_data(as_text=True)
-        assert "2 weeks without a check-in" in listing  # weeks 2 and 3 are over and empty
+        assert "Weeks 2, 3: no check-in logged" in listing  # weeks 2 and 3 are over and empty
         other = make_user("mentor", mentor_kind="business")
         login(client, other)
         assert client.get(f"/mentor/buffer/{pid}").status_code == 404
@@ -359,3 +359,75 @@ def test_not_placed_outcome_is_offered_only_to_people_without_a_placement(app, c
     bad = client.post_form(f"/admin/enrollments/{unplaced}/outcome",
                            {"kind": "left", "reason": "goal_met", "note": "x", "on": "2026-11-20"})
     assert bad.status_code == 400
+
+
+def test_missing_week_shows_as_a_gap_card_in_its_place(app, client, trainee_with_mentors):
+    from lms.services import checkins as checkin_service
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 11, 10))  # week 8 on TODAY
+        placement = db.session.get(Placement, pid)
+        coach = db.session.get(User, placement.coach_id)
+        for week in (1, 2, 3, 5, 6, 7):
+            checkin_service.save_checkin(db.session, coach, placement, {
+                "week": week, "agent_share": 50, "handoffs": 5, "went_well": "好", "hard": "难", "wellbeing": 3,
+                "actions": []}, TODAY)
+        db.session.commit()
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        page = client.get(f"/mentor/buffer/{pid}").get_data(as_text=True)
+    order = [page.index(f'id="checkin-{w}"') for w in (7, 6, 5, 4, 3)]
+    assert order == sorted(order) and "Week 4: no check-in logged" in page
+    assert 'class="card mb-3 checkin-gap' in page and "without a check-in" not in page
+    assert 'required-mark' in page.split('id="checkin-form"')[1].split("</fieldset>")[0]  # wellbeing marked
+
+
+def test_checkin_card_shows_when_the_coach_logged_it(app, client, trainee_with_mentors):
+    from datetime import datetime
+
+    from lms.services import checkins as checkin_service
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+        placement = db.session.get(Placement, pid)
+        row = checkin_service.save_checkin(db.session, db.session.get(User, placement.coach_id), placement, {
+            "week": 1, "agent_share": 50, "handoffs": 5, "went_well": "好", "hard": "难", "wellbeing": 3,
+            "actions": []}, TODAY)
+        row.created_at, row.updated_at = datetime(2026, 12, 10, 2, 0), datetime(2026, 12, 20, 2, 0)
+        db.session.commit()
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        card = client.get(f"/mentor/buffer/{pid}").get_data(as_text=True).split('id="checkin-1"')[1][:600]
+    assert "2026-12-10" in card and "2026-12-20" not in card
+
+
+def test_capacity_zero_is_accepted_and_below_the_people_coached_is_explained(app, client, make_user,
+                                                                             trainee_with_mentors):
+    from lms.models import CoachSeats
+    admin = make_user("admin")
+    idle = make_user("mentor", mentor_kind="business")
+    with app.app_context():
+        place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    login(client, admin)
+    assert client.post_form(f"/admin/coaches/{idle.id}/capacity", {"capacity": "0"}).status_code == 302
+    client.post_form(f"/admin/coaches/{trainee_with_mentors.biz.id}/capacity", {"capacity": "0"})
+    page = client.get("/admin/placements").get_data(as_text=True)
+    assert "The capacity cannot be below 1: the number of placed people" in page
+    with app.app_context():
+        assert db.session.get(CoachSeats, idle.id).capacity == 0
+        assert db.session.get(CoachSeats, trainee_with_mentors.biz.id).capacity > 0
+
+
+def test_impossible_date_says_not_a_valid_date_and_counts_say_what_they_count(app, client, make_user,
+                                                                              trainee_with_mentors):
+    admin = make_user("admin")
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    with _freeze():
+        login(client, admin)
+        bad = client.post_form(f"/admin/placements/{pid}", {"outcome": "left", "reason": "personal",
+                                                            "on": "2026-02-30"})
+        body = bad.get_data(as_text=True)
+        assert bad.status_code == 400 and "Not a valid date value" in body and "This field is required" not in body
+        listing = client.get("/admin/placements").get_data(as_text=True)
+        assert "still in training:" in listing and "training over, no outcome recorded:" in listing
+        handoff_page = client.get("/admin/handoffs").get_data(as_text=True)
+        assert "Asia/Shanghai" in handoff_page

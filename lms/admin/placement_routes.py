@@ -171,7 +171,7 @@ def handoff_import():
     upload = imports.receive(form)  # an uncertain encoding is previewed first
     if upload is None or upload.source is None:
         return render_template("admin/placements/handoffs.html", form=form, upload=upload, report=None,
-                               columns=handoffs.COLUMNS, required=handoffs.REQUIRED), (
+                               columns=handoffs.COLUMNS, required=handoffs.REQUIRED, zone=settings().hours.timezone), (
             400 if (upload or form.errors) else 200)
     try:
         report = handoffs.import_events(db.session, current_user, upload.source, settings(),
@@ -183,7 +183,8 @@ def handoff_import():
     if not report.ok or not upload.confirmed:
         db.session.rollback()
         return render_template("admin/placements/handoffs.html", form=form, upload=upload, report=report,
-                               columns=handoffs.COLUMNS, required=handoffs.REQUIRED), 200 if report.ok else 400
+                               columns=handoffs.COLUMNS, required=handoffs.REQUIRED,
+                               zone=settings().hours.timezone), 200 if report.ok else 400
     db.session.commit()
     flash(_("Hand-off events imported: %(c)d new, %(u)d updated, %(n)d unchanged.", c=report.created,
             u=report.updated, n=report.unchanged), "success")

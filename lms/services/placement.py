@@ -110,9 +110,11 @@ def set_coach_capacity(session: Session, actor: User, coach: User, capacity: int
     _seats(session, coach.id, default_capacity)
     row = session.get(CoachSeats, coach.id)
     session.refresh(row)
-    if not isinstance(capacity, int) or capacity < row.taken or capacity > 200:
-        raise DomainError(_l("must be a whole number from %(low)d to %(high)d", low=row.taken, high=200),
-                          field="capacity")
+    if not isinstance(capacity, int) or capacity < 0 or capacity > 200:
+        raise DomainError(_l("Enter a whole number from 0 to 200."), field="capacity")
+    if capacity < row.taken:  # 0 is fine for a coach with nobody in the buffer now
+        raise DomainError(_l("The capacity cannot be below %(n)d: the number of placed people %(name)s "
+                             "coaches now.", n=row.taken, name=coach.name), field="capacity")
     if capacity != row.capacity:
         record(session, actor, "coach.capacity", "user", coach.id, before={"capacity": row.capacity},
                after={"capacity": capacity})
