@@ -103,8 +103,8 @@ WELLBEING = [SelectChoice(str(n), text) for n, text in (
 
 class CheckInForm(FlaskForm):
     # the week is fixed when the form is opened (?week=N), never changed inside it
-    week = IntegerField(_l("Week"), widget=HiddenInput(), validators=[InputRequired()])
-    version = HiddenField()
+    week = IntegerField(_l("Week"), widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    version = HiddenField(validators=[Length(max=64)])
     agent_share = IntegerField(_l("Conversations the agent closed alone (%)"),
                                validators=[InputRequired(), NumberRange(min=0, max=100)])
     handoffs = IntegerField(_l("Hand-offs received"), validators=[InputRequired(), NumberRange(min=0, max=10000)])

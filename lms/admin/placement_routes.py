@@ -96,6 +96,8 @@ def training_outcome(enrollment_id: int):
     enrollment = _enrollment_or_404(enrollment_id)
     placed = placement_service.placement_of(db.session, enrollment.id)
     if not may_record_training_outcome(current_user, placed):  # placed: the buffer outcome is theirs
+        if placed is None:
+            abort(403)
         flash(_("%(name)s is placed: record the outcome at the end of the buffer period.",
                 name=enrollment.trainee.name), "info")
         return redirect(url_for("admin.placement", placement_id=placed.id))
