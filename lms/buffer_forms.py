@@ -8,6 +8,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -17,6 +18,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from lms import labels
 from lms.admin.cohort_forms import _sensible_date
@@ -38,7 +40,7 @@ class PlaceForm(FlaskForm):
                            validators=[DataRequired(message=_l("Choose an agent."))])
     coach_id = SelectField(_l("Buffer coach"), coerce=record_id, validate_choice=False,
                            description=_l("Default: the trainee's business mentor."))
-    start_date = DateField(_l("Start in the new role"), validators=[DataRequired(), _sensible_date])
+    start_date = DateField(_l("Start in the new role"), validators=[InputRequired(), _sensible_date])
     pay_band_before = StringField(_l("Pay band before (admins only)"), validators=[Length(max=40)])
     pay_band_after = StringField(_l("Pay band after (admins only)"), validators=[Length(max=40)])
     submit = SubmitField(_l("Place"))
@@ -47,21 +49,21 @@ class PlaceForm(FlaskForm):
 class TrainingOutcomeForm(FlaskForm):
     kind = SelectField(_l("Outcome"), choices=_choices(labels.TRAINING_OUTCOMES),
                        validators=[DataRequired(message=_l("Choose an outcome."))])
-    reason = SelectField(_l("Reason"), choices=_choices(labels.REASON_CODES),
+    reason = SelectField(_l("Reason"), choices=_choices({c: labels.REASON_CODES[c] for c in labels.TRAINING_REASONS}),
                          validators=[DataRequired(message=_l("Choose a reason."))])
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=1000)])
-    on = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
+    on = DateField(_l("Date"), validators=[InputRequired(), _sensible_date])
     submit = SubmitField(_l("Record outcome"))
 
 
 class BufferOutcomeForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=_choices(labels.BUFFER_OUTCOMES),
                           validators=[DataRequired(message=_l("Choose an outcome."))])
-    reason = SelectField(_l("Reason"), choices=_choices(labels.REASON_CODES),
+    reason = SelectField(_l("Reason"), choices=_choices({c: labels.REASON_CODES[c] for c in labels.BUFFER_REASONS}),
                          validators=[DataRequired(message=_l("Choose a reason."))])
     new_end = DateField(_l("New end date (extended only)"), validators=[Optional(), _sensible_date])
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)])
-    on = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
+    on = DateField(_l("Date"), validators=[InputRequired(), _sensible_date])
     submit = SubmitField(_l("Record buffer outcome"))
 
 
@@ -81,7 +83,7 @@ class CapacityForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[DataRequired(), _sensible_date])
+    day = DateField(_l("Date"), validators=[InputRequired(), _sensible_date])
     kind = SelectField(_l("Day is"),
                        choices=_choices(labels.DAY_KINDS) + [SelectChoice("remove", _l("Remove override"))],
                        validators=[DataRequired(message=_l("Choose what the day is."))])
@@ -100,7 +102,9 @@ WELLBEING = [SelectChoice(str(n), text) for n, text in (
 
 
 class CheckInForm(FlaskForm):
-    week = SelectField(_l("Week"), coerce=record_id, validate_choice=False)
+    # the week is fixed when the form is opened (?week=N), never changed inside it
+    week = IntegerField(_l("Week"), widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    version = HiddenField(validators=[Length(max=64)])
     agent_share = IntegerField(_l("Conversations the agent closed alone (%)"),
                                validators=[InputRequired(), NumberRange(min=0, max=100)])
     handoffs = IntegerField(_l("Hand-offs received"), validators=[InputRequired(), NumberRange(min=0, max=10000)])

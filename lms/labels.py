@@ -43,6 +43,12 @@ REASON_CODES = {"skills_gap": _l("Skills not yet at the role's level"), "no_open
                 "health": _l("Health"), "business_change": _l("Business change or restructuring"),
                 "own_choice": _l("The person's own choice"), "goal_met": _l("Goals of the period met"),
                 "other": _l("Other")}
+# which reasons fit which outcome: "goals of the period met" only ends a buffer period,
+# "no opening in the role" only explains why someone was not placed
+TRAINING_REASONS = ("skills_gap", "no_opening", "performance", "personal", "health", "business_change",
+                    "own_choice", "other")
+BUFFER_REASONS = ("goal_met", "skills_gap", "performance", "personal", "health", "business_change", "own_choice",
+                  "other")
 TRAINING_OUTCOMES = {"extended_training": _l("Training extended"), "redeployed": _l("Redeployed elsewhere"),
                      "returned": _l("Returned to the previous role"), "left": _l("Left the company")}
 BUFFER_OUTCOMES = {"completed": _l("Buffer completed"), "extended": _l("Buffer extended"),

@@ -235,6 +235,22 @@ def may_record_buffer_outcome(user, placement) -> bool:
     return _signed_in(user) and (user.role == Role.ADMIN or may_coach(user, placement))
 
 
+def may_record_training_outcome(user, placement) -> bool:
+    """The not-placed outcome (training extended, redeployed, returned, left) is recorded by an
+    admin for a trainee without a placement; a placed person's outcome is the buffer outcome.
+    `placement`: the enrollment's placement, or None."""
+    return _signed_in(user) and user.role == Role.ADMIN and placement is None
+
+
+def may_see_checkin_private(user, placement) -> bool:
+    """A check-in's wellbeing score and "what is hard" are between the placed person and their
+    coach (and the admins who run the program): the receiving team lead, who manages the
+    person, reads the rest of the check-in but not those two."""
+    if not _signed_in(user):
+        return False
+    return user.role == Role.ADMIN or user.id == placement.trainee_id or may_coach(user, placement)
+
+
 def may_note_checkin(user, checkin) -> bool:
     """Only the placed person adds their own note to a check-in."""
     return _signed_in(user) and checkin.placement.trainee_id == user.id

@@ -70,7 +70,7 @@ def test_coach_logs_a_checkin_and_the_person_adds_a_note(app, client, trainee_wi
         assert bad.status_code == 400 and "invalid-feedback" in bad.get_data(as_text=True)
         assert client.post_form(f"/mentor/buffer/{pid}", data).status_code == 302
         listing = client.get("/mentor/buffer").get_data(as_text=True)
-        assert "2 weeks without a check-in" in listing  # weeks 2 and 3 are over and empty
+        assert "Weeks 2, 3: no check-in logged" in listing  # weeks 2 and 3 are over and empty
         other = make_user("mentor", mentor_kind="business")
         login(client, other)
         assert client.get(f"/mentor/buffer/{pid}").status_code == 404
@@ -91,7 +91,7 @@ def test_pages_render_in_chinese(app, client, trainee_with_mentors, make_user):
     with _freeze():
         for user, url in ((admin, "/admin/placements"), (admin, f"/admin/placements/{pid}"),
                           (admin, "/admin/agents"), (admin, "/admin/handoffs"), (admin, "/admin/calendar"),
-                          (admin, f"/admin/enrollments/{trainee_with_mentors.enrollment_id}/outcome"),
+                          (admin, f"/admin/enrollments/{trainee_with_mentors.enrollment_id}"),
                           (trainee_with_mentors.biz, "/mentor/buffer"),
                           (trainee_with_mentors.biz, f"/mentor/buffer/{pid}"),
                           (trainee_with_mentors.trainee, "/me/buffer")):
@@ -229,3 +229,205 @@ def test_a_team_lead_reads_only_the_people_placed_with_them(app, client, make_us
         login(client, other_lead)
         assert client.get(f"/lead/placements/{pid}").status_code == 404
         assert trainee_with_mentors.trainee.name not in client.get("/lead/").get_data(as_text=True)
+
+
+def test_correcting_a_checkin_edits_only_the_week_it_was_opened_for(app, client, trainee_with_mentors):
+    """The week is explicit (?week=N, a hidden field); a save for week N never takes another
+    week's answers, and a save made on stale answers is refused with the typed text kept."""
+    from lms.services import checkins as checkin_service
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    base = {"agent_share": "50", "handoffs": "10", "wellbeing": "3", "hard": "难点"}
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        url = f"/mentor/buffer/{pid}"
+        for week, words in ((1, "第一周顺利"), (3, "第三周顺利")):
+            page = client.get(f"{url}?week={week}").get_data(as_text=True)
+            assert f'name="week" type="hidden" value="{week}"' in page
+            assert client.post_form(url, {**base, "week": str(week), "version": "",
+                                          "went_well": words}).status_code == 302
+        page = client.get(url).get_data(as_text=True)
+        assert f'href="/mentor/buffer/{pid}?week=1#checkin-form"' in page  # an edit link per logged week
+        week1 = client.get(f"{url}?week=1").get_data(as_text=True)
+        assert "第一周顺利</textarea>" in week1 and "第三周顺利</textarea>" not in week1
+        with app.app_context():
+            rows = {c.week: c for c in db.session.scalars(sa.select(CheckIn))}
+            v1, v3 = checkin_service.version_of(rows[1]), checkin_service.version_of(rows[3])
+        # week 3's form (its version) posted as week 1: refused, typed text kept, week 1 untouched
+        stale = client.post_form(url, {**base, "week": "1", "version": v3, "went_well": "改过的"})
+        assert stale.status_code == 409 and "改过的</textarea>" in stale.get_data(as_text=True)
+        assert client.post_form(url, {**base, "week": "1", "version": v1, "went_well": "更正"}).status_code == 302
+    with app.app_context():
+        saved = {c.week: c.went_well for c in db.session.scalars(sa.select(CheckIn))}
+    assert saved == {1: "更正", 3: "第三周顺利"}
+
+
+def test_buffer_outcome_date_must_fit_the_period_and_the_outcome(app, client, make_user, trainee_with_mentors):
+    """Not before the start nor in the future; completed only from the last day (day 90);
+    extended to a new end after the current one; refusals are field messages on the page."""
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 11, 14))  # day 46 on TODAY
+    base = {"reason": "goal_met", "note": ""}
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        coach_url = f"/mentor/buffer/{pid}/outcome"
+        for data, words in (({"outcome": "completed", "on": "2001-01-01"}, "before the placement start"),
+                            ({"outcome": "completed", "on": "2026-12-29"}, "on or after its last day, 2027-02-11"),
+                            ({"outcome": "left", "on": "2027-01-05"}, "cannot be in the future"),
+                            ({"outcome": "extended", "on": "2026-12-29", "new_end": "2027-02-01"},
+                             "new end date after 2027-02-11")):
+            refused = client.post_form(coach_url, {**base, **data})
+            body = refused.get_data(as_text=True)
+            assert refused.status_code == 400 and words in body and "invalid-feedback" in body, words
+        admin = make_user("admin")
+        login(client, admin)
+        refused = client.post_form(f"/admin/placements/{pid}", {**base, "outcome": "completed", "on": "2026-12-29"})
+        assert refused.status_code == 400 and "on or after its last day" in refused.get_data(as_text=True)
+        assert client.post_form(f"/admin/placements/{pid}", {**base, "outcome": "extended", "on": "2026-12-29",
+                                                             "new_end": "2027-03-13"}).status_code == 302
+    with app.app_context():
+        placement = db.session.get(Placement, pid)
+        assert placement.outcome is None or placement.outcome.value == "extended"
+        assert placement.buffer_end == date(2027, 3, 14)  # 2027-03-13 is the new last day
+
+
+def test_buffer_period_range_shows_its_last_day_inclusive(app, client, trainee_with_mentors):
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 10, 13))
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        page = client.get(f"/mentor/buffer/{pid}").get_data(as_text=True)
+    assert "2026-10-13 – 2027-01-10 (90 days)" in page
+
+
+def test_checkin_wellbeing_and_what_is_hard_are_not_shown_to_the_lead(app, client, make_user, trainee_with_mentors):
+    """may_see_checkin_private: the person, their coach and admins; the receiving lead reads the
+    rest of the check-in and the person's note, which says who reads it."""
+    from lms.permissions import may_see_checkin_private
+    from lms.services import checkins as checkin_service
+
+    lead = make_user("lead", email="lead@example.com")
+    admin = make_user("admin")
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+        placement = db.session.get(Placement, pid)
+        coach = db.session.get(User, placement.coach_id)
+        row = checkin_service.save_checkin(db.session, coach, placement, {
+            "week": 1, "agent_share": 60, "handoffs": 9, "went_well": "上手快", "hard": "夜班太累-PRIVATE",
+            "wellbeing": 2, "actions": []}, TODAY)
+        row.trainee_note = "想多练投诉"
+        db.session.commit()
+        assert may_see_checkin_private(coach, placement) and may_see_checkin_private(admin, placement)
+        assert may_see_checkin_private(db.session.get(User, placement.trainee_id), placement)
+        assert not may_see_checkin_private(lead, placement)
+    with _freeze():
+        login(client, lead)
+        lead_page = client.get(f"/lead/placements/{pid}").get_data(as_text=True)
+        assert "上手快" in lead_page and "想多练投诉" in lead_page
+        assert "夜班太累-PRIVATE" not in lead_page and "Wellbeing: 2 of 5" not in lead_page
+        for who, url in ((admin, f"/admin/placements/{pid}"), (trainee_with_mentors.biz, f"/mentor/buffer/{pid}"),
+                         (trainee_with_mentors.trainee, "/me/buffer")):
+            login(client, who)
+            page = client.get(url).get_data(as_text=True)
+            assert "夜班太累-PRIVATE" in page and "Wellbeing: 2 of 5" in page, url
+        assert "Read by your buffer coach, the program admins and your receiving team lead." in page
+
+
+def test_not_placed_outcome_is_offered_only_to_people_without_a_placement(app, client, make_user, make_cohort,
+                                                                          trainee_with_mentors):
+    """may_record_training_outcome: the enrollment page links a placed person to their placement,
+    not to the not-placed outcome form; the two outcomes have their own reason lists."""
+    from lms import labels
+    from lms.permissions import may_record_training_outcome
+
+    admin = make_user("admin")
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+        _, (unplaced,) = make_cohort(trainees=1)
+        assert not may_record_training_outcome(admin, db.session.get(Placement, pid))
+        assert may_record_training_outcome(admin, None)
+    assert "goal_met" not in labels.TRAINING_REASONS and "goal_met" in labels.BUFFER_REASONS
+    login(client, admin)
+    placed_page = client.get(f"/admin/enrollments/{trainee_with_mentors.enrollment_id}").get_data(as_text=True)
+    assert 'id="training-outcome-link"' not in placed_page and f'href="/admin/placements/{pid}"' in placed_page
+    refused = client.get(f"/admin/enrollments/{trainee_with_mentors.enrollment_id}/outcome")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith(f"/admin/placements/{pid}")
+    unplaced_page = client.get(f"/admin/enrollments/{unplaced}").get_data(as_text=True)
+    assert 'id="training-outcome-link"' in unplaced_page
+    form = client.get(f"/admin/enrollments/{unplaced}/outcome").get_data(as_text=True)
+    assert 'value="no_opening"' in form and 'value="goal_met"' not in form
+    bad = client.post_form(f"/admin/enrollments/{unplaced}/outcome",
+                           {"kind": "left", "reason": "goal_met", "note": "x", "on": "2026-11-20"})
+    assert bad.status_code == 400
+
+
+def test_missing_week_shows_as_a_gap_card_in_its_place(app, client, trainee_with_mentors):
+    from lms.services import checkins as checkin_service
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 11, 10))  # week 8 on TODAY
+        placement = db.session.get(Placement, pid)
+        coach = db.session.get(User, placement.coach_id)
+        for week in (1, 2, 3, 5, 6, 7):
+            checkin_service.save_checkin(db.session, coach, placement, {
+                "week": week, "agent_share": 50, "handoffs": 5, "went_well": "好", "hard": "难", "wellbeing": 3,
+                "actions": []}, TODAY)
+        db.session.commit()
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        page = client.get(f"/mentor/buffer/{pid}").get_data(as_text=True)
+    order = [page.index(f'id="checkin-{w}"') for w in (7, 6, 5, 4, 3)]
+    assert order == sorted(order) and "Week 4: no check-in logged" in page
+    assert 'class="card mb-3 checkin-gap' in page and "without a check-in" not in page
+    assert 'required-mark' in page.split('id="checkin-form"')[1].split("</fieldset>")[0]  # wellbeing marked
+
+
+def test_checkin_card_shows_when_the_coach_logged_it(app, client, trainee_with_mentors):
+    from datetime import datetime
+
+    from lms.services import checkins as checkin_service
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+        placement = db.session.get(Placement, pid)
+        row = checkin_service.save_checkin(db.session, db.session.get(User, placement.coach_id), placement, {
+            "week": 1, "agent_share": 50, "handoffs": 5, "went_well": "好", "hard": "难", "wellbeing": 3,
+            "actions": []}, TODAY)
+        row.created_at, row.updated_at = datetime(2026, 12, 10, 2, 0), datetime(2026, 12, 20, 2, 0)
+        db.session.commit()
+    with _freeze():
+        login(client, trainee_with_mentors.biz)
+        card = client.get(f"/mentor/buffer/{pid}").get_data(as_text=True).split('id="checkin-1"')[1][:600]
+    assert "2026-12-10" in card and "2026-12-20" not in card
+
+
+def test_capacity_zero_is_accepted_and_below_the_people_coached_is_explained(app, client, make_user,
+                                                                             trainee_with_mentors):
+    from lms.models import CoachSeats
+    admin = make_user("admin")
+    idle = make_user("mentor", mentor_kind="business")
+    with app.app_context():
+        place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    login(client, admin)
+    assert client.post_form(f"/admin/coaches/{idle.id}/capacity", {"capacity": "0"}).status_code == 302
+    client.post_form(f"/admin/coaches/{trainee_with_mentors.biz.id}/capacity", {"capacity": "0"})
+    page = client.get("/admin/placements").get_data(as_text=True)
+    assert "The capacity cannot be below 1: the number of placed people" in page
+    with app.app_context():
+        assert db.session.get(CoachSeats, idle.id).capacity == 0
+        assert db.session.get(CoachSeats, trainee_with_mentors.biz.id).capacity > 0
+
+
+def test_impossible_date_says_not_a_valid_date_and_counts_say_what_they_count(app, client, make_user,
+                                                                              trainee_with_mentors):
+    admin = make_user("admin")
+    with app.app_context():
+        pid = place(db.session, trainee_with_mentors.enrollment_id, date(2026, 12, 7))
+    with _freeze():
+        login(client, admin)
+        bad = client.post_form(f"/admin/placements/{pid}", {"outcome": "left", "reason": "personal",
+                                                            "on": "2026-02-30"})
+        body = bad.get_data(as_text=True)
+        assert bad.status_code == 400 and "Not a valid date value" in body and "This field is required" not in body
+        listing = client.get("/admin/placements").get_data(as_text=True)
+        assert "still in training:" in listing and "training over, no outcome recorded:" in listing
+        handoff_page = client.get("/admin/handoffs").get_data(as_text=True)
+        assert "Asia/Shanghai" in handoff_page

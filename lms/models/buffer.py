@@ -3,7 +3,7 @@ placed, buffer coach seats, weekly check-ins, hand-off events from the service
 platform and the business calendar's admin overrides."""
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -102,6 +102,11 @@ class Placement(TimestampMixin, db.Model):
     def closed(self) -> bool:
         """The buffer is over for good (an "extended" outcome keeps it running)."""
         return self.outcome is not None and self.outcome != BufferOutcome.EXTENDED
+
+    @property
+    def last_day(self) -> date:
+        """The period's last day, inclusive (`buffer_end` is the day after it: day 90 is start + 89)."""
+        return self.buffer_end - timedelta(days=1)
 
 
 class TrainingOutcome(db.Model):

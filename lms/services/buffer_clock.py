@@ -38,6 +38,11 @@ def default_end(start: date) -> date:
     return start + timedelta(days=BUFFER_DAYS)
 
 
+def last_day(end: date) -> date:
+    """The period's last day, inclusive (`end` is the day after it: day 90 is start + 89)."""
+    return end - timedelta(days=1)
+
+
 def day_of(start: date, today: date) -> int:
     """Buffer day of `today`: 1 on the start date; 0 or less before it."""
     return (today - start).days + 1

@@ -41,6 +41,13 @@ class PlacementView:
     def started(self) -> bool:
         return self.day >= 1
 
+    @property
+    def timeline(self) -> list[tuple[int, Optional[CheckIn]]]:
+        """Logged weeks and gaps in their place, newest first: (week, check-in or None for a gap)."""
+        by_week: dict[int, Optional[CheckIn]] = {w: None for w in self.gaps}
+        by_week.update((c.week, c) for c in self.checkins)
+        return sorted(by_week.items(), reverse=True)
+
 
 def load_placement(session: Session, placement_id: int) -> Optional[Placement]:
     return session.scalar(
@@ -97,6 +104,7 @@ def overview(session: Session, today: date, settings: BufferSettings) -> Overvie
         "not_placed": len(unplaced),
         # still in training is not yet a missing outcome: only once the cohort's training weeks are over
         "no_outcome": sum(1 for e, o in unplaced if o is None and training_over(e, today)),
+        "in_training": sum(1 for e, o in unplaced if o is None and not training_over(e, today)),
     }
     return Overview(placed, [tuple(r) for r in unplaced], coaches, counts, totals)
 

@@ -5,6 +5,8 @@ The lists here cost a fixed number of queries however many people a coach has: t
 placements in one, the check-in weeks of all of them in another.
 """
 
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from lms.models import BufferOutcome, CheckIn, Placement, User
 from lms.permissions import may_coach, may_note_checkin
-from lms.services import DomainError, buffer_clock
+from lms.services import Conflict, DomainError, buffer_clock
 from lms.services.audit import record
 
 MAX_TEXT = 2000
@@ -108,10 +110,24 @@ def _actions(items: list[dict[str, Any]]) -> list[dict[str, str]]:
     return out
 
 
+COACH_FIELDS = ("agent_share", "handoffs", "went_well", "hard", "wellbeing", "actions")
+
+
+def version_of(checkin: Optional[CheckIn]) -> str:
+    """A fingerprint of the coach's answers on a check-in ("" for a week not logged yet): the
+    form carries it, and a save whose fingerprint no longer matches was made on stale answers.
+    The person's own note is not part of it, so their note never makes the coach's edit stale."""
+    if checkin is None:
+        return ""
+    payload = json.dumps([getattr(checkin, k) for k in COACH_FIELDS], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
 def save_checkin(session: Session, actor: User, placement: Placement, values: dict[str, Any],
                  today: date) -> CheckIn:
     """Log (or correct) the check-in of one buffer week. Only the placement's coach; only
-    weeks begun so far; wellbeing 1–5; actions each with an owner."""
+    weeks begun so far; wellbeing 1–5; actions each with an owner. With `values["version"]`
+    (what the form was filled from: `version_of`), a save made on other answers is refused."""
     if not may_coach(actor, placement):
         raise DomainError(_l("Only the buffer coach logs check-ins."))
     if placement.closed:
@@ -128,6 +144,10 @@ def save_checkin(session: Session, actor: User, placement: Placement, values: di
         "actions": _actions(values.get("actions") or []),
     }
     row = session.scalar(sa.select(CheckIn).where(CheckIn.placement_id == placement.id, CheckIn.week == week))
+    if "version" in values and (values.get("version") or "") != version_of(row):
+        # the form was filled from other answers than the week holds now: never write over them
+        raise Conflict(_l("Week %(n)d was changed since this form was opened; its saved answers are in the "
+                          "list below. Your text is kept: save again to replace them.", n=week))
     if row is None:
         row = CheckIn(placement_id=placement.id, week=week, coach_id=actor.id, **clean)
         session.add(row)

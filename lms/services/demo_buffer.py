@@ -134,7 +134,8 @@ def ensure_demo_buffer(session: Session, program: Program, today: date, upload_f
             raise RuntimeError(f"demo hand-off events refused: {report.errors[:3]}")
         if days >= 90:
             placement_service.record_buffer_outcome(session, None, placement, "completed", "goal_met",
-                                                    "协同响应达标，已独立处理复杂投诉。", start + timedelta(days=90))
+                                                    "协同响应达标，已独立处理复杂投诉。", start + timedelta(days=90),
+                                                    today=today)
     session.flush()
     return cohort
 

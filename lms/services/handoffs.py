@@ -103,10 +103,18 @@ def _check(session: Session, cell_rows: list[tuple[int, dict[str, str]]], settin
     placements = {email: p for email, p in session.execute(
         sa.select(User.email, Placement).join(Placement, Placement.trainee_id == User.id)
         .where(User.email.in_(emails)).order_by(Placement.start_date))}  # the latest placement wins
-    agents: dict[str, Agent] = {}
-    for agent in session.scalars(sa.select(Agent)):
-        agents.setdefault(agent.code.casefold(), agent)
-        agents.setdefault(agent.name.casefold(), agent)
+    # matched by the agent's ID on the platform (unique, case-insensitive); a name only when
+    # no other agent has it (names may repeat: two versions of one agent share a name)
+    all_agents = session.scalars(sa.select(Agent)).all()
+    agents: dict[str, Agent] = {agent.code.casefold(): agent for agent in all_agents}
+    by_id = {agent.id: agent for agent in all_agents}
+    named: dict[str, list[Agent]] = {}
+    for agent in all_agents:
+        named.setdefault(agent.name.casefold(), []).append(agent)
+    shared_names = {name for name, same in named.items() if len(same) > 1}
+    for name, same in named.items():
+        if len(same) == 1:
+            agents.setdefault(name, same[0])
     seen: dict[str, int] = {}
     for line, cells in cell_rows:
         errors: list[RowError] = []
@@ -128,7 +136,13 @@ def _check(session: Session, cell_rows: list[tuple[int, dict[str, str]]], settin
             bad("trainee", _l("is not a placed person"))
         agent = agents.get(cells.get("agent", "").casefold())
         if cells.get("agent") and agent is None:
-            bad("agent", _l("is not a known agent (use its code or name)"))
+            if cells["agent"].casefold() in shared_names:
+                bad("agent", _l("is the name of more than one agent: use the agent's ID on the platform"))
+            else:
+                bad("agent", _l("is not a known agent (use its ID on the platform, or a name no other agent has)"))
+        elif agent is not None and placement is not None and agent.id != placement.agent_id:
+            bad("agent", _l("is not the agent this person is paired with (%(code)s)",
+                            code=paired.code if (paired := by_id.get(placement.agent_id)) else "—"))
         times = {}
         for name in ("flagged_at", "responded_at", "closed_at"):
             written = cells.get(name, "")

@@ -9,7 +9,7 @@ Every change is audited.
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -110,9 +110,11 @@ def set_coach_capacity(session: Session, actor: User, coach: User, capacity: int
     _seats(session, coach.id, default_capacity)
     row = session.get(CoachSeats, coach.id)
     session.refresh(row)
-    if not isinstance(capacity, int) or capacity < row.taken or capacity > 200:
-        raise DomainError(_l("must be a whole number from %(low)d to %(high)d", low=row.taken, high=200),
-                          field="capacity")
+    if not isinstance(capacity, int) or capacity < 0 or capacity > 200:
+        raise DomainError(_l("Enter a whole number from 0 to 200."), field="capacity")
+    if capacity < row.taken:  # 0 is fine for a coach with nobody in the buffer now
+        raise DomainError(_l("The capacity cannot be below %(n)d: the number of placed people %(name)s "
+                             "coaches now.", n=row.taken, name=coach.name), field="capacity")
     if capacity != row.capacity:
         record(session, actor, "coach.capacity", "user", coach.id, before={"capacity": row.capacity},
                after={"capacity": capacity})
@@ -211,11 +213,11 @@ def place(session: Session, actor: Optional[User], enrollment: Enrollment, value
 # --- outcomes --------------------------------------------------------------------
 
 
-def _reason(value) -> ReasonCode:
-    try:
-        return ReasonCode(value)
-    except ValueError:
-        raise DomainError(_l("Choose a reason."), field="reason") from None
+def _reason(value, allowed: tuple[str, ...]) -> ReasonCode:
+    """A reason code that fits the outcome (labels.TRAINING_REASONS or BUFFER_REASONS)."""
+    if value not in allowed:
+        raise DomainError(_l("Choose a reason."), field="reason")
+    return ReasonCode(value)
 
 
 def record_training_outcome(session: Session, actor: Optional[User], enrollment: Enrollment, kind: str,
@@ -225,7 +227,7 @@ def record_training_outcome(session: Session, actor: Optional[User], enrollment:
         kind_ = TrainingOutcomeKind(kind)
     except ValueError:
         raise DomainError(_l("Choose an outcome."), field="kind") from None
-    reason_ = _reason(reason)
+    reason_ = _reason(reason, labels.TRAINING_REASONS)
     note = _text({"note": note}, "note", 1000)
     if not isinstance(on, date) or not clock.in_range(on):
         raise DomainError(_l("Enter a date."), field="on")
@@ -245,27 +247,45 @@ def record_training_outcome(session: Session, actor: Optional[User], enrollment:
 
 
 def record_buffer_outcome(session: Session, actor: Optional[User], placement: Placement, outcome: str,
-                          reason: str, note: str, on: date, new_end: Optional[date] = None) -> None:
+                          reason: str, note: str, on: date, new_end: Optional[date] = None,
+                          today: Optional[date] = None) -> None:
     """End of buffer: completed / extended (to `new_end`) / redeployed / left, with a reason code.
-    A closing outcome frees the coach's buffer seat; a closed buffer cannot be recorded again."""
+    A closing outcome frees the coach's buffer seat; a closed buffer cannot be recorded again.
+
+    The date is never before the placement start nor after `today` (the views pass it);
+    "completed" only from the period's last day (day 90, or the extended end) on; "extended"
+    to a new end after the current one; "left"/"redeployed" on any day of the period."""
     try:
         outcome_ = BufferOutcome(outcome)
     except ValueError:
         raise DomainError(_l("Choose an outcome."), field="outcome") from None
-    reason_ = _reason(reason)
+    reason_ = _reason(reason, labels.BUFFER_REASONS)
     note = _text({"note": note}, "note", 1000, required=False)
     if not isinstance(on, date) or not clock.in_range(on):
         raise DomainError(_l("Enter a date."), field="on")
+    if on < placement.start_date:
+        raise DomainError(_l("The date cannot be before the placement start (%(day)s).",
+                             day=placement.start_date.isoformat()), field="on")
+    if today is not None and on > today:
+        raise DomainError(_l("The date cannot be in the future."), field="on")
+    last_day = buffer_clock.last_day(placement.buffer_end)
+    if outcome_ == BufferOutcome.COMPLETED and on < last_day:
+        raise DomainError(_l("The buffer period is completed on or after its last day, %(day)s; before that, "
+                             "record it as extended, redeployed or left.", day=last_day.isoformat()), field="on")
+    if outcome_ in (BufferOutcome.LEFT, BufferOutcome.REDEPLOYED) and on > last_day:
+        raise DomainError(_l("Give a date within the buffer period (%(start)s – %(end)s).",
+                             start=placement.start_date.isoformat(), end=last_day.isoformat()), field="on")
     if placement.closed:
         raise Conflict(_l("This buffer period already has its outcome: %(outcome)s.",
                           outcome=labels.buffer_outcome(placement.outcome)))
     before = {"outcome": placement.outcome.value if placement.outcome else None,
               "buffer_end": placement.buffer_end.isoformat()}
     if outcome_ == BufferOutcome.EXTENDED:
-        if not isinstance(new_end, date) or new_end <= placement.buffer_end or not clock.in_range(new_end):
-            raise DomainError(_l("Give a new end date after %(day)s.", day=placement.buffer_end.isoformat()),
+        # the new end is the new last day (inclusive, as the pages show the period)
+        if not isinstance(new_end, date) or new_end <= last_day or not clock.in_range(new_end):
+            raise DomainError(_l("Give a new end date after %(day)s.", day=last_day.isoformat()),
                               field="new_end")
-        placement.buffer_end = new_end
+        placement.buffer_end = new_end + timedelta(days=1)
     placement.outcome, placement.outcome_reason, placement.outcome_note, placement.outcome_on = (
         outcome_, reason_, note, on)
     if outcome_ in CLOSING:

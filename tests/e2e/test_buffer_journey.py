@@ -64,6 +64,13 @@ def test_placement_checkin_and_buffer_pages(app, live_server, browser, locale):
     page.wait_for_url(lambda url: url.endswith("/mentor/buffer"))
     assert words["saved"] in page.inner_text("main#content") or words["saved"] in page.content()
     assert page.locator(".gap-weeks").count() == 0  # week 4 was the only gap
+    # correcting it: week 4's edit link opens the form with week 4's own answers, still 390 px wide
+    page.click("#coached a >> nth=0")
+    page.click("#checkin-4 a.edit-checkin")
+    assert page.input_value("#checkin-form input[name=week]") == "4"
+    assert page.input_value("textarea[name=went_well]") == "物流异常处理更快了"
+    assert page.input_value("select[name=week]") == "4"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     errors += watch.errors
     context.close()
 
