@@ -132,7 +132,11 @@ def prepare(kind: str, url: str, trainees: int, reseed: bool) -> bench_seed.Benc
     if not reseed:
         data = _seeded(url)
         if data is not None and data.trainees == trainees:
-            print(f"{kind}: reusing {sa.make_url(url).database} ({trainees} trainees)", flush=True)
+            app = in_process_app(url)
+            with app.app_context():  # tables added since it was seeded (empty), so every page runs
+                upgrade()
+                db.engine.dispose()
+            print(f"{kind}: reusing {sa.make_url(url).database} ({trainees} trainees), upgraded", flush=True)
             return data
     name = sa.make_url(url).database
     if kind == "sqlite":
