@@ -38,6 +38,7 @@ from lms.models.cohorts import (
     MentorAssignment,
     SourceRole,
 )
+from lms.models.defects import AgentDefect, DefectEvent, DefectFile, DefectReport, DefectState, DefectType
 from lms.models.diagnostics import Diagnostic, DiagnosticResult
 from lms.models.invitations import Invitation, LinkPurpose, LinkState, ResetRequest
 from lms.models.notifications import Notification, NotificationKind
@@ -45,6 +46,12 @@ from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKin
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
 
 __all__ = [
+    "AgentDefect",
+    "DefectEvent",
+    "DefectFile",
+    "DefectReport",
+    "DefectState",
+    "DefectType",
     "CapstoneGroup",
     "CapstoneMember",
     "ContributionStatement",
