@@ -78,6 +78,10 @@ SENTENCES = {
     "coach.capacity": _l("%(actor)s changed the buffer capacity of %(person)s"),
     "agent.create": _l("%(actor)s added an agent"),
     "handoff.import": _l("%(actor)s imported hand-off events"),
+    "defect.log": _l("%(actor)s logged an agent defect"),
+    "defect.co_report": _l("%(actor)s added their excerpt to an agent defect"),
+    "defect.transition": _l("%(actor)s moved an agent defect in triage"),
+    "person.reviewer": _l("%(actor)s changed whether %(person)s triages agent defects"),
     "calendar.override": _l("%(actor)s changed the business calendar"),
 }
 GENERIC = _l("%(actor)s changed %(subject)s")
