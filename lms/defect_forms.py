@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
@@ -17,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lms import labels
+from lms.converters import record_id
 
 SCREENSHOT_TYPES = [".png", ".jpg", ".jpeg"]
 MAX_SCREENSHOTS = 3
@@ -43,6 +45,8 @@ class DefectForm(FlaskForm):
                                  description=_l("Empty: now."))
     screenshots = MultipleFileField(_l("Screenshots"),
                                     description=_l("PNG or JPEG, up to three."))
+    item_id = SelectField(_l("Item of the responsibility list"), coerce=record_id, validate_choice=False,
+                          validators=[Optional()])
     checked = HiddenField()  # "1" once the similar open defects were shown
     submit = SubmitField(_l("Log the defect"))
 
@@ -64,3 +68,23 @@ class MoveForm(FlaskForm):
 class DuplicatesForm(FlaskForm):
     original = IntegerField(_l("Original defect number"), validators=[DataRequired(), NumberRange(min=1)])
     submit = SubmitField(_l("Mark the selected as duplicates"))
+
+
+def _mode_choices() -> list[SelectChoice]:
+    return [SelectChoice(c, t) for c, t in labels.OWNER_MODES.items()]
+
+
+class ItemChangeForm(FlaskForm):
+    mode = SelectField(_l("Owner"), choices=_mode_choices(), validators=[DataRequired()])
+    boundary = StringField(_l("Boundary"), validators=[Length(max=500)],
+                           description=_l("When the item leaves the agent, e.g. refund over 200 yuan."))
+    approver = StringField(_l("Approver"), validators=[DataRequired(), Length(max=120)])
+    escalation = StringField(_l("Exception escalation channel"), validators=[Length(max=200)])
+    review_on = DateField(_l("Next quarterly review"), validators=[DataRequired()])
+    why = TextAreaField(_l("Why"), validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField(_l("Save a new version"))
+
+
+class ItemForm(ItemChangeForm):
+    title = StringField(_l("Item of work"), validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField(_l("Add the item"))

@@ -58,6 +58,9 @@ DEFECT_STATES = {"new": _l("New"), "confirmed": _l("Confirmed"), "in_fix": _l("B
 DEFECT_STATE_BADGES = {"new": "text-bg-info", "confirmed": "text-bg-primary", "in_fix": "text-bg-warning",
                        "fixed": "text-bg-success", "verified": "text-bg-success", "rejected": "text-bg-secondary",
                        "duplicate": "text-bg-secondary"}
+# The responsibility list's owner modes (lms/models/responsibility.py).
+OWNER_MODES = {"ai_primary": _l("AI primary"), "ai_drafts": _l("AI drafts – human reviews"),
+               "human_fallback": _l("Human fallback")}
 # The button that moves a defect to a state.
 DEFECT_MOVES = {"confirmed": _l("Confirm"), "in_fix": _l("Start the fix"), "fixed": _l("Mark fixed"),
                 "verified": _l("Fix verified"), "rejected": _l("Reject"), "duplicate": _l("Duplicate of…")}
@@ -153,6 +156,11 @@ def defect_state(value) -> Markup:
 def defect_move(value) -> str:
     code = _code(value)
     return str(DEFECT_MOVES[code]) if code in DEFECT_MOVES else "—"
+
+
+def owner_mode(value) -> str:
+    code = _code(value)
+    return str(OWNER_MODES[code]) if code in OWNER_MODES else "—"
 
 
 def severity(scale, value) -> str:

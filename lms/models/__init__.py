@@ -44,8 +44,12 @@ from lms.models.invitations import Invitation, LinkPurpose, LinkState, ResetRequ
 from lms.models.notifications import Notification, NotificationKind
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
+from lms.models.responsibility import OwnerMode, ResponsibilityItem, ResponsibilityVersion
 
 __all__ = [
+    "OwnerMode",
+    "ResponsibilityItem",
+    "ResponsibilityVersion",
     "AgentDefect",
     "DefectEvent",
     "DefectFile",

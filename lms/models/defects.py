@@ -67,6 +67,8 @@ class AgentDefect(db.Model):
     reject_reason: Mapped[Optional[str]] = mapped_column(sa.String(1000))
     # the verified defect this one recurred after (same agent, intent and type within the window)
     recurrence_of_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agent_defects.id"))
+    # the item of the agent's responsibility list the defect concerns (optional)
+    item_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("responsibility_items.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_response_at: Mapped[Optional[datetime]]  # first transition out of `new`
     closed_at: Mapped[Optional[datetime]]  # fixed (or rejected / duplicate)

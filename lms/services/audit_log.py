@@ -81,6 +81,8 @@ SENTENCES = {
     "defect.log": _l("%(actor)s logged an agent defect"),
     "defect.co_report": _l("%(actor)s added their excerpt to an agent defect"),
     "defect.transition": _l("%(actor)s moved an agent defect in triage"),
+    "responsibility.add": _l("%(actor)s added an item to an agent's responsibility list"),
+    "responsibility.change": _l("%(actor)s saved a new version of an item of an agent's responsibility list"),
     "person.reviewer": _l("%(actor)s changed whether %(person)s triages agent defects"),
     "calendar.override": _l("%(actor)s changed the business calendar"),
 }

@@ -19,6 +19,7 @@ from lms.models import (
     DefectType,
     NotificationKind,
     Placement,
+    ResponsibilityItem,
 )
 from lms.models.base import utcnow
 from lms.services import Conflict, DomainError
@@ -87,12 +88,17 @@ def log_defect(session: Session, actor, placement: Placement, values: dict[str, 
         raise DomainError(str(_l("Choose a severity from the program's scale.")), field="severity")
     type_ = DefectType(values["type"])
     key = intent_key(values["intent"])
+    item_id = values.get("item_id")
+    if item_id and session.scalar(sa.select(ResponsibilityItem.agent_id).where(
+            ResponsibilityItem.id == item_id)) != placement.agent_id:
+        raise DomainError(str(_l("Choose an item of your agent's list.")), field="item_id")
     defect = AgentDefect(
         agent_id=placement.agent_id, reporter_id=actor.id, placement_id=placement.id,
         cohort_id=placement.enrollment.cohort_id, type=type_, intent=values["intent"].strip(), intent_key=key,
         platform=(values.get("platform") or "").strip() or placement.agent.platform,
         sku=(values.get("sku") or "").strip() or None, kb_entry=(values.get("kb_entry") or "").strip() or None,
-        reach=values.get("reach"), severity=severity["code"], complex=bool(severity.get("complex")),
+        item_id=item_id or None, reach=values.get("reach"), severity=severity["code"],
+        complex=bool(severity.get("complex")),
         seen_at=values.get("seen_at") or now, state=DefectState.NEW, created_at=now,
         recurrence_of_id=_recurrence_of(session, placement.agent_id, type_, key, now, settings),
         **{name: mask(values.get(name)) for name in TEXT_FIELDS},

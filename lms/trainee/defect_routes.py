@@ -12,7 +12,7 @@ from lms.defect_forms import MAX_SCREENSHOTS, SCREENSHOT_TYPES, CoReportForm, De
 from lms.extensions import db
 from lms.models.base import utcnow
 from lms.permissions import Action, may_co_report, may_log_defect, may_read_defect, require
-from lms.services import DomainError, defect_pages
+from lms.services import DomainError, defect_pages, responsibility
 from lms.services import defects as defect_service
 from lms.services import placement as placement_service
 from lms.services.business_calendar import UTC
@@ -38,6 +38,8 @@ def _settings() -> DefectSettings:
 def _form(scale: list[dict], placement) -> DefectForm:
     form = DefectForm()
     form.severity.choices = [(lv["code"], f"{localized(lv['title'])} — {localized(lv['meaning'])}") for lv in scale]
+    items = responsibility.current_list(db.session, placement.agent_id)
+    form.item_id.choices = [("", "—")] + [(str(r.item.id), r.item.title) for r in items]
     if not form.is_submitted():
         form.platform.data = placement.agent.platform
     return form
@@ -92,7 +94,7 @@ def defect_new():
         return render_template("defects/log.html", form=form, placement=placement, similar=[], scale=scale), 400
     values = {name: getattr(form, name).data for name in
               ("type", "intent", "platform", "sku", "kb_entry", "excerpt", "agent_said", "should_say", "reach",
-               "severity")}
+               "severity", "item_id")}
     values["seen_at"] = _seen_at(form.seen_at.data)
     outcome = commit_or_report(lambda: defect_service.log_defect(db.session, current_user, placement, values, scale,
                                                           settings, files=uploads), form=form)
