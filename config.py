@@ -193,6 +193,10 @@ class Config:
             "DEFECT_CLOCK": env.get("DEFECT_CLOCK") or "calendar",
             "DEFECT_RECURRENCE_DAYS": _int_env(env, "DEFECT_RECURRENCE_DAYS", 30),
             "DEFECT_SIMILAR_DAYS": _int_env(env, "DEFECT_SIMILAR_DAYS", 14),
+            # Agent迭代贡献奖: a measured contribution qualifies at this relative improvement (%)
+            # of response efficiency, or this relative fall of the error rate (%), as the courses teach.
+            "AWARD_EFFICIENCY_MIN_PCT": _int_env(env, "AWARD_EFFICIENCY_MIN_PCT", 5),
+            "AWARD_ERROR_MIN_PCT": _int_env(env, "AWARD_ERROR_MIN_PCT", 3),
             # Links in e-mails are built on this address, never on the request's Host header
             # (which a "forgot password" requester controls); unset: the request's own.
             "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/"),

@@ -3,8 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
+    DecimalField,
     HiddenField,
     IntegerField,
     MultipleFileField,
@@ -15,7 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms import labels
 from lms.converters import record_id
@@ -88,3 +90,40 @@ class ItemChangeForm(FlaskForm):
 class ItemForm(ItemChangeForm):
     title = StringField(_l("Item of work"), validators=[DataRequired(), Length(max=120)])
     submit = SubmitField(_l("Add the item"))
+
+
+class SuggestionForm(FlaskForm):
+    category = SelectField(_l("Category"), validators=[DataRequired(message=_l("Choose a category."))],
+                           choices=[SelectChoice("", "—")] + [SelectChoice(c, t) for c, t in
+                                                               labels.CONTRIBUTION_CATEGORIES.items()])
+    title = StringField(_l("Suggestion"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("What to change and why"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Submit the suggestion"))
+
+
+class MeasureForm(FlaskForm):
+    release_on = DateField(_l("Released on"), validators=[DataRequired()])
+    window_days = IntegerField(_l("Days in each window"), default=14, validators=[DataRequired(), NumberRange(1, 90)],
+                               description=_l("The same length before and after; the release week is left out."))
+    before_samples = IntegerField(_l("Conversations before"), validators=[DataRequired(), NumberRange(min=1)])
+    after_samples = IntegerField(_l("Conversations after"), validators=[DataRequired(), NumberRange(min=1)])
+    efficiency_before = DecimalField(_l("Response efficiency before"), places=None,
+                                     validators=[InputRequired(), NumberRange(min=0)])
+    efficiency_after = DecimalField(_l("Response efficiency after"), places=None,
+                                    validators=[InputRequired(), NumberRange(min=0)])
+    efficiency_higher_better = BooleanField(_l("Higher is better (e.g. conversations per hour); "
+                                               "leave unticked for a handle time"))
+    error_before = DecimalField(_l("Error rate before (%)"), places=None,
+                                validators=[InputRequired(), NumberRange(min=0)])
+    error_after = DecimalField(_l("Error rate after (%)"), places=None,
+                               validators=[InputRequired(), NumberRange(min=0)])
+    submit = SubmitField(_l("Record the effect"))
+
+
+class AwardForm(FlaskForm):
+    band_cny = SelectField(_l("Award band"), coerce=int)
+    submit = SubmitField(_l("Approve the award"))
+
+
+class StepForm(FlaskForm):
+    """A button with nothing to fill in (adopt, decline, paid): CSRF only."""

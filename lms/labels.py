@@ -61,6 +61,14 @@ DEFECT_STATE_BADGES = {"new": "text-bg-info", "confirmed": "text-bg-primary", "i
 # The responsibility list's owner modes (lms/models/responsibility.py).
 OWNER_MODES = {"ai_primary": _l("AI primary"), "ai_drafts": _l("AI drafts – human reviews"),
                "human_fallback": _l("Human fallback")}
+CONTRIBUTION_CATEGORIES = {"misanswer_attribution": _l("Attributing frequent wrong answers"),
+                           "kb_update": _l("Knowledge-base update"),
+                           "handoff_strategy": _l("Hand-off strategy"),
+                           "campaign_calibration": _l("Campaign scripts and rules calibration"),
+                           "exception_script": _l("Exception-order handling scripts")}
+CONTRIBUTION_STATES = {"submitted": _l("Submitted"), "adopted": _l("Adopted"), "measured": _l("Measured, qualifies"),
+                       "awarded": _l("Awarded"), "not_qualified": _l("Not qualified")}
+PAYOUTS = {"approved": _l("Approved, not paid yet"), "paid": _l("Paid")}
 # The button that moves a defect to a state.
 DEFECT_MOVES = {"confirmed": _l("Confirm"), "in_fix": _l("Start the fix"), "fixed": _l("Mark fixed"),
                 "verified": _l("Fix verified"), "rejected": _l("Reject"), "duplicate": _l("Duplicate of…")}
@@ -161,6 +169,21 @@ def defect_move(value) -> str:
 def owner_mode(value) -> str:
     code = _code(value)
     return str(OWNER_MODES[code]) if code in OWNER_MODES else "—"
+
+
+def contribution_category(value) -> str:
+    code = _code(value)
+    return str(CONTRIBUTION_CATEGORIES[code]) if code in CONTRIBUTION_CATEGORIES else "—"
+
+
+def contribution_state(value) -> str:
+    code = _code(value)
+    return str(CONTRIBUTION_STATES[code]) if code in CONTRIBUTION_STATES else "—"
+
+
+def payout(value) -> str:
+    code = _code(value)
+    return str(PAYOUTS[code]) if code in PAYOUTS else "—"
 
 
 def severity(scale, value) -> str:

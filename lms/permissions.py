@@ -54,6 +54,7 @@ class Action(enum.StrEnum):
     LEAD_HOME = "lead_home"  # a receiving team lead reads the buffer period of the people placed with them
     LOG_DEFECTS = "log_defects"  # a placed person logs their agent's defects and reads their own
     TRIAGE_DEFECTS = "triage_defects"  # the defect board and its transitions: admins and `reviewer` users
+    APPROVE_AWARDS = "approve_awards"  # approve a measured contribution's award and track its payout (admins)
     OPEN_DEFECT_FILE = "open_defect_file"  # a defect's screenshot (object policy: may_read_defect)
 
 
@@ -74,6 +75,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.REVIEW_GRADING,
             Action.MANAGE_PLACEMENTS,
             Action.TRIAGE_DEFECTS,
+            Action.APPROVE_AWARDS,
             Action.OPEN_DEFECT_FILE,
         }
     ),

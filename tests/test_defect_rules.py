@@ -122,7 +122,7 @@ def test_the_happy_path_and_a_failed_verification_back_to_in_fix(app, trainee_wi
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.action == "defect.transition")) == 6
         notes = db.session.scalars(sa.select(Notification).where(
-            Notification.user_id == trainee_with_mentors.trainee.id)).all()
+            Notification.user_id == trainee_with_mentors.trainee.id, Notification.kind == "defect_update")).all()
         assert len(notes) == 6 and notes[-1].params == {"defect_id": defect.id, "state": "verified"}
 
 

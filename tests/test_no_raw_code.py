@@ -19,10 +19,12 @@ from babel.messages.pofile import read_po
 from lms.cli_i18n import po_path
 from lms.extensions import db
 from lms.models import (
+    Agent,
     AgentDefect,
     Assessment,
     CapstoneGroup,
     Cohort,
+    Contribution,
     DefectState,
     DefectType,
     Enrollment,
@@ -133,6 +135,8 @@ def _ids(session) -> dict[str, list[int]]:
         "placement_id": [first(Placement)],
         "defect_id": [first(AgentDefect)],
         "file_id": [],  # screenshots are downloads
+        "contribution_id": [first(Contribution)],
+        "agent_id": [first(Agent)],
     }
 
 

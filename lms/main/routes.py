@@ -112,6 +112,8 @@ def notification_open(notification_id: int):
     db.session.commit()
     if note.kind == NotificationKind.DEFECT_UPDATE and current_user.is_trainee:
         return redirect(url_for("trainee.defect", defect_id=note.params.get("defect_id", 0)))
+    if note.kind == NotificationKind.CONTRIBUTION_UPDATE and current_user.is_trainee:
+        return redirect(url_for("trainee.contributions_mine"))
     if note.submission_id is None:
         return redirect(url_for("main.notifications"))
     submission = db.session.get(Submission, note.submission_id)

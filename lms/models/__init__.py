@@ -38,6 +38,7 @@ from lms.models.cohorts import (
     MentorAssignment,
     SourceRole,
 )
+from lms.models.contributions import Contribution, ContributionCategory, ContributionState, Payout
 from lms.models.defects import AgentDefect, DefectEvent, DefectFile, DefectReport, DefectState, DefectType
 from lms.models.diagnostics import Diagnostic, DiagnosticResult
 from lms.models.invitations import Invitation, LinkPurpose, LinkState, ResetRequest
@@ -47,6 +48,10 @@ from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFil
 from lms.models.responsibility import OwnerMode, ResponsibilityItem, ResponsibilityVersion
 
 __all__ = [
+    "Contribution",
+    "ContributionCategory",
+    "ContributionState",
+    "Payout",
     "OwnerMode",
     "ResponsibilityItem",
     "ResponsibilityVersion",

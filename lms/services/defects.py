@@ -178,6 +178,10 @@ def transition(session: Session, actor, defect: AgentDefect, target: str, note: 
     record(session, actor, "defect.transition", "defect", defect.id, before={"state": current.value},
            after={"state": target_state.value, "duplicate_of": defect.duplicate_of_id} if duplicate_of
            else {"state": target_state.value})
+    if target_state == DefectState.VERIFIED:
+        from lms.services.contributions import from_defect  # contributions build on defects
+
+        from_defect(session, actor, defect)
     for user_id in sorted(defect.reporter_ids - {getattr(actor, "id", None)}):
         notify(session, user_id, NotificationKind.DEFECT_UPDATE, defect_id=defect.id, state=target_state.value)
     session.flush()

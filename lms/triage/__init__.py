@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("triage", __name__, url_prefix="/triage")
 
-from lms.triage import responsibility_routes, routes  # noqa: E402,F401
+from lms.triage import contribution_routes, responsibility_routes, routes  # noqa: E402,F401
