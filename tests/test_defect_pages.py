@@ -179,3 +179,28 @@ def test_triage_board_statements_same_at_10_and_1000_defects(app, client, traine
 
 def test_excerpt_fixture_holds_personal_data():
     assert "138-1234-5678" in EXCERPT and "文三路" in EXCERPT
+
+
+def test_demo_defects_cover_every_state_two_breaches_a_recurrence_and_a_duplicate(app):
+    from lms.models import Contribution, ContributionState, ResponsibilityVersion
+    from lms.services import defect_pages
+    from lms.services.defect_rules import DefectSettings
+    from lms.services.demo_defects import ensure_demo_defects
+    from tests.demo_data import load_demo
+
+    load_demo(app)
+    with app.app_context():
+        ensure_demo_defects(db.session, app.config["PASSWORD_HASH_METHOD"], START)  # idempotent
+        rows = db.session.scalars(sa.select(AgentDefect)).all()
+        assert len(rows) == 12 and {d.state for d in rows} == set(DefectState)
+        from lms.models.base import utcnow
+
+        board = defect_pages.board(db.session, defect_pages.BoardFilters(), utcnow(), DefectSettings())
+        assert sum(r.breached for r in board) == 2
+        assert sum(1 for d in rows if d.recurrence_of_id) == 1
+        (dup,) = [d for d in rows if d.state == DefectState.DUPLICATE]
+        original = db.session.get(AgentDefect, dup.duplicate_of_id)
+        assert dup.reporter_id in original.reporter_ids and len(original.reporter_ids) == 2
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ResponsibilityVersion)) == 11
+        states = set(db.session.scalars(sa.select(Contribution.state)))
+        assert {ContributionState.AWARDED, ContributionState.NOT_QUALIFIED, ContributionState.SUBMITTED} <= states
