@@ -20,7 +20,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms import labels
-from lms.converters import record_id
+from lms.admin.cohort_forms import _sensible_date
+from lms.converters import INT_MAX, record_id
 
 SCREENSHOT_TYPES = [".png", ".jpg", ".jpeg"]
 MAX_SCREENSHOTS = 3
@@ -49,7 +50,7 @@ class DefectForm(FlaskForm):
                                     description=_l("PNG or JPEG, up to three."))
     item_id = SelectField(_l("Item of the responsibility list"), coerce=record_id, validate_choice=False,
                           validators=[Optional()])
-    checked = HiddenField()  # "1" once the similar open defects were shown
+    checked = HiddenField(validators=[Length(max=1)])  # "1" once the similar open defects were shown
     submit = SubmitField(_l("Log the defect"))
 
 
@@ -60,15 +61,15 @@ class CoReportForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    target = HiddenField(validators=[DataRequired()])
-    expected = HiddenField()
+    target = HiddenField(validators=[DataRequired(), Length(max=32)])
+    expected = HiddenField(validators=[Length(max=32)])
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)],
                          description=_l("Required when rejecting: the reporter reads it."))
-    duplicate_of = IntegerField(_l("Original defect number"), validators=[Optional(), NumberRange(min=1)])
+    duplicate_of = IntegerField(_l("Original defect number"), validators=[Optional(), NumberRange(min=1, max=INT_MAX)])
 
 
 class DuplicatesForm(FlaskForm):
-    original = IntegerField(_l("Original defect number"), validators=[DataRequired(), NumberRange(min=1)])
+    original = IntegerField(_l("Original defect number"), validators=[DataRequired(), NumberRange(min=1, max=INT_MAX)])
     submit = SubmitField(_l("Mark the selected as duplicates"))
 
 
@@ -82,7 +83,7 @@ class ItemChangeForm(FlaskForm):
                            description=_l("When the item leaves the agent, e.g. refund over 200 yuan."))
     approver = StringField(_l("Approver"), validators=[DataRequired(), Length(max=120)])
     escalation = StringField(_l("Exception escalation channel"), validators=[Length(max=200)])
-    review_on = DateField(_l("Next quarterly review"), validators=[DataRequired()])
+    review_on = DateField(_l("Next quarterly review"), validators=[DataRequired(), _sensible_date])
     why = TextAreaField(_l("Why"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Save a new version"))
 
@@ -102,11 +103,13 @@ class SuggestionForm(FlaskForm):
 
 
 class MeasureForm(FlaskForm):
-    release_on = DateField(_l("Released on"), validators=[DataRequired()])
+    release_on = DateField(_l("Released on"), validators=[DataRequired(), _sensible_date])
     window_days = IntegerField(_l("Days in each window"), default=14, validators=[DataRequired(), NumberRange(1, 90)],
                                description=_l("The same length before and after; the release week is left out."))
-    before_samples = IntegerField(_l("Conversations before"), validators=[DataRequired(), NumberRange(min=1)])
-    after_samples = IntegerField(_l("Conversations after"), validators=[DataRequired(), NumberRange(min=1)])
+    before_samples = IntegerField(_l("Conversations before"),
+                                  validators=[DataRequired(), NumberRange(min=1, max=100_000_000)])
+    after_samples = IntegerField(_l("Conversations after"),
+                                 validators=[DataRequired(), NumberRange(min=1, max=100_000_000)])
     efficiency_before = DecimalField(_l("Response efficiency before"), places=None,
                                      validators=[InputRequired(), NumberRange(min=0)])
     efficiency_after = DecimalField(_l("Response efficiency after"), places=None,
