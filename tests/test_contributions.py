@@ -135,3 +135,16 @@ def test_pages_measure_and_award_through_forms(app, client, trainee_with_mentors
     client._token = None
     mine = client.get("/me/contributions").get_data(as_text=True)
     assert "1000 CNY" in mine and "adoption rate 100%" in mine
+
+
+def test_the_cohort_page_shows_contributions_and_the_adoption_rate(app, client, trainee_with_mentors, make_user):
+    from tests.conftest import login
+
+    admin = make_user("admin")
+    with app.test_request_context():
+        c, _, _ = _measured(app, trainee_with_mentors, make_user)
+        db.session.commit()
+        cohort_id = c.cohort_id
+    login(client, admin)
+    page = client.get(f"/admin/cohorts/{cohort_id}").get_data(as_text=True)
+    assert "1 contribution, 1 adopted, 0 awarded; adoption rate 100%" in page

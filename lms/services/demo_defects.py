@@ -131,10 +131,10 @@ def ensure_demo_defects(session: Session, hash_method: str, today: date, now: da
             continue
         for target, note, after in moves:
             defects.transition(session, reviewer, defect, target, note, now=at + timedelta(hours=after))
-    _contributions(session, reviewer, admin, placement)
+    _contributions(session, reviewer, admin, placement, today)
 
 
-def _contributions(session: Session, reviewer: User, admin: User, placement: Placement) -> None:
+def _contributions(session: Session, reviewer: User, admin: User, placement: Placement, today: date) -> None:
     from lms.models import Contribution, ContributionState
 
     adopted = list(session.scalars(sa.select(Contribution).where(Contribution.state == ContributionState.ADOPTED)
@@ -142,13 +142,13 @@ def _contributions(session: Session, reviewer: User, admin: User, placement: Pla
     rule = AwardSettings()
     if adopted:
         contributions.measure(session, reviewer, adopted[0], {
-            "release_on": date.today() - timedelta(days=40), "window_days": 14, "before_samples": 1240,
+            "release_on": today - timedelta(days=40), "window_days": 14, "before_samples": 1240,
             "after_samples": 1198, "efficiency_before": "41.5", "efficiency_after": "38.2",
             "efficiency_higher_better": False, "error_before": "6.2", "error_after": "4.9"}, rule)
         contributions.approve_award(session, admin, adopted[0], 1000)
     if len(adopted) > 1:
         contributions.measure(session, reviewer, adopted[1], {
-            "release_on": date.today() - timedelta(days=30), "window_days": 14, "before_samples": 860,
+            "release_on": today - timedelta(days=30), "window_days": 14, "before_samples": 860,
             "after_samples": 845, "efficiency_before": "40", "efficiency_after": "39.5",
             "efficiency_higher_better": False, "error_before": "5.0", "error_after": "4.9"}, rule)
     trainee = placement.trainee

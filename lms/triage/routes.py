@@ -44,7 +44,7 @@ def _load(defect_id: int) -> AgentDefect:
 
 def _page(row: AgentDefect, form: MoveForm, status: int = 200):
     settings = _settings()
-    return render_template("triage/defect.html", defect=row, form=form, moves=sorted(ALLOWED[row.state]),
+    return render_template("triage/defect.html", defect=row, form=form, triage=True, moves=sorted(ALLOWED[row.state]),
                            scale=defect_pages.scale_for(db.session), settings=settings,
                            clock=defect_pages.clocks(db.session, row, utcnow(), settings)), status
 
