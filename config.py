@@ -184,6 +184,19 @@ class Config:
             "WORKDAY_END": env.get("WORKDAY_END") or "18:00",
             # Placed people a mentor coaches through the buffer, apart from their training capacity.
             "BUFFER_COACH_CAPACITY": _int_env(env, "BUFFER_COACH_CAPACITY", 8),
+            # Agent defects (step 11): triage service levels (first response; a complex defect
+            # fixed or closed), DEFECT_CLOCK calendar or working_hours (the business calendar above);
+            # a report this many days after a verified fix is a recurrence; similar open defects
+            # shown before saving reach back DEFECT_SIMILAR_DAYS.
+            "DEFECT_RESPONSE_MINUTES": _int_env(env, "DEFECT_RESPONSE_MINUTES", 30),
+            "DEFECT_CLOSE_HOURS": _int_env(env, "DEFECT_CLOSE_HOURS", 24),
+            "DEFECT_CLOCK": env.get("DEFECT_CLOCK") or "calendar",
+            "DEFECT_RECURRENCE_DAYS": _int_env(env, "DEFECT_RECURRENCE_DAYS", 30),
+            "DEFECT_SIMILAR_DAYS": _int_env(env, "DEFECT_SIMILAR_DAYS", 14),
+            # Agent迭代贡献奖: a measured contribution qualifies at this relative improvement (%)
+            # of response efficiency, or this relative fall of the error rate (%), as the courses teach.
+            "AWARD_EFFICIENCY_MIN_PCT": _int_env(env, "AWARD_EFFICIENCY_MIN_PCT", 5),
+            "AWARD_ERROR_MIN_PCT": _int_env(env, "AWARD_ERROR_MIN_PCT", 3),
             # Links in e-mails are built on this address, never on the request's Host header
             # (which a "forgot password" requester controls); unset: the request's own.
             "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/"),

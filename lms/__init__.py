@@ -82,6 +82,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from lms.main import bp as main_bp
     from lms.mentor import bp as mentor_bp
     from lms.trainee import bp as trainee_bp
+    from lms.triage import bp as triage_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -90,6 +91,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(mentor_bp)
     app.register_blueprint(trainee_bp)
     app.register_blueprint(lead_bp)
+    app.register_blueprint(triage_bp)
 
     from lms.errors import register_error_handlers
 

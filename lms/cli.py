@@ -135,11 +135,16 @@ def demo() -> None:
     placed = ensure_demo_buffer(db.session, current_program(db.session), today_in(
         current_app.config["BABEL_DEFAULT_TIMEZONE"]), current_app.config["UPLOAD_FOLDER"], _hash_method(),
         BufferSettings.from_config(current_app.config))
+    from lms.services.demo_defects import ensure_demo_defects
+
+    ensure_demo_defects(db.session, _hash_method(), today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     db.session.commit()
     click.echo(f"Catalogue: {report.summary()}")
     click.echo(f"Cohort {cohort.code}: started {cohort.start_date.isoformat()}, 6 trainees, 2 mentors")
     click.echo(f"Cohort {placed.code}: started {placed.start_date.isoformat()}, 2 placed in the buffer period "
                "(trainee7 mid-buffer, trainee8 completed), trainee9 not placed; team lead lead@example.com")
+    click.echo("Agent defects: a dozen across every triage state, the agent's responsibility list, contributions "
+               "and one approved award; reviewer ops@example.com triages")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for user in accounts:
         kind = f" ({user.mentor_kind.value})" if user.mentor_kind else ""

@@ -55,6 +55,29 @@ BUFFER_OUTCOMES = {"completed": _l("Buffer completed"), "extended": _l("Buffer e
                    "redeployed": _l("Redeployed elsewhere"), "left": _l("Left the company")}
 DAY_KINDS = {"workday": _l("Workday"), "holiday": _l("Holiday")}
 YES_NO = {"yes": _l("Yes"), "no": _l("No")}
+# Agent defects (lms/models/defects.py); the glossary's names.
+DEFECT_TYPES = {"wrong_answer": _l("Wrong answer"), "missed_answer": _l("Missed answer"),
+                "slow_response": _l("Slow response"), "bad_handoff": _l("Bad hand-off to a person"),
+                "misleading_promo": _l("Misleading promotion or SKU"), "other": _l("Other")}
+DEFECT_STATES = {"new": _l("New"), "confirmed": _l("Confirmed"), "in_fix": _l("Being fixed"), "fixed": _l("Fixed"),
+                 "verified": _l("Fix verified"), "rejected": _l("Rejected"), "duplicate": _l("Duplicate")}
+DEFECT_STATE_BADGES = {"new": "text-bg-info", "confirmed": "text-bg-primary", "in_fix": "text-bg-warning",
+                       "fixed": "text-bg-success", "verified": "text-bg-success", "rejected": "text-bg-secondary",
+                       "duplicate": "text-bg-secondary"}
+# The responsibility list's owner modes (lms/models/responsibility.py).
+OWNER_MODES = {"ai_primary": _l("AI primary"), "ai_drafts": _l("AI drafts – human reviews"),
+               "human_fallback": _l("Human fallback")}
+CONTRIBUTION_CATEGORIES = {"misanswer_attribution": _l("Attributing frequent wrong answers"),
+                           "kb_update": _l("Knowledge-base update"),
+                           "handoff_strategy": _l("Hand-off strategy"),
+                           "campaign_calibration": _l("Campaign scripts and rules calibration"),
+                           "exception_script": _l("Exception-order handling scripts")}
+CONTRIBUTION_STATES = {"submitted": _l("Submitted"), "adopted": _l("Adopted"), "measured": _l("Measured, qualifies"),
+                       "awarded": _l("Awarded"), "not_qualified": _l("Not qualified")}
+PAYOUTS = {"approved": _l("Approved, not paid yet"), "paid": _l("Paid")}
+# The button that moves a defect to a state.
+DEFECT_MOVES = {"confirmed": _l("Confirm"), "in_fix": _l("Start the fix"), "fixed": _l("Mark fixed"),
+                "verified": _l("Fix verified"), "rejected": _l("Reject"), "duplicate": _l("Duplicate of…")}
 
 
 def _code(value):
@@ -131,6 +154,53 @@ def buffer_outcome(value) -> str:
 def day_kind(value) -> str:
     code = _code(value)
     return str(DAY_KINDS[code]) if code in DAY_KINDS else "—"
+
+
+def defect_type(value) -> str:
+    code = _code(value)
+    return str(DEFECT_TYPES[code]) if code in DEFECT_TYPES else "—"
+
+
+def defect_state(value) -> Markup:
+    code = _code(value)
+    text = str(DEFECT_STATES[code]) if code in DEFECT_STATES else "—"
+    return Markup('<span class="badge {}">{}</span>').format(DEFECT_STATE_BADGES.get(code, "text-bg-light"), text)
+
+
+def defect_move(value) -> str:
+    code = _code(value)
+    return str(DEFECT_MOVES[code]) if code in DEFECT_MOVES else "—"
+
+
+def owner_mode(value) -> str:
+    code = _code(value)
+    return str(OWNER_MODES[code]) if code in OWNER_MODES else "—"
+
+
+def contribution_category(value) -> str:
+    code = _code(value)
+    return str(CONTRIBUTION_CATEGORIES[code]) if code in CONTRIBUTION_CATEGORIES else "—"
+
+
+def contribution_state(value) -> str:
+    code = _code(value)
+    return str(CONTRIBUTION_STATES[code]) if code in CONTRIBUTION_STATES else "—"
+
+
+def payout(value) -> str:
+    code = _code(value)
+    return str(PAYOUTS[code]) if code in PAYOUTS else "—"
+
+
+def severity(scale, value) -> str:
+    """A severity level by the program's own title (never its code)."""
+    from lms.templating import localized
+
+    code = _code(value)
+    for level in scale or []:
+        if level["code"] == code:
+            return localized(level["title"])
+    return "—"
 
 
 def target_role(program, code) -> str:

@@ -52,6 +52,10 @@ class Action(enum.StrEnum):
     COACH_BUFFER = "coach_buffer"  # weekly check-ins with placed people (mentors: those they coach)
     BUFFER_HOME = "buffer_home"  # a placed person's own buffer page and notes on their check-ins
     LEAD_HOME = "lead_home"  # a receiving team lead reads the buffer period of the people placed with them
+    LOG_DEFECTS = "log_defects"  # a placed person logs their agent's defects and reads their own
+    TRIAGE_DEFECTS = "triage_defects"  # the defect board and its transitions: admins and `reviewer` users
+    APPROVE_AWARDS = "approve_awards"  # approve a measured contribution's award and track its payout (admins)
+    OPEN_DEFECT_FILE = "open_defect_file"  # a defect's screenshot (object policy: may_read_defect)
 
 
 PUBLIC = "public"
@@ -70,6 +74,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VIEW_TRAINEE,
             Action.REVIEW_GRADING,
             Action.MANAGE_PLACEMENTS,
+            Action.TRIAGE_DEFECTS,
+            Action.APPROVE_AWARDS,
+            Action.OPEN_DEFECT_FILE,
         }
     ),
     Role.MENTOR: frozenset(
@@ -84,8 +91,14 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.TRAINEE: frozenset({Action.USE_ACCOUNT, Action.TRAINEE_HOME, Action.LEARN, Action.SUBMIT_WORK,
-                             Action.TAKE_DIAGNOSTIC, Action.BUFFER_HOME}),
+                             Action.TAKE_DIAGNOSTIC, Action.BUFFER_HOME, Action.LOG_DEFECTS,
+                             Action.OPEN_DEFECT_FILE}),
     Role.LEAD: frozenset({Action.USE_ACCOUNT, Action.LEAD_HOME}),
+}
+
+# Capabilities a user carries on top of their role (boolean columns on User).
+CAPABILITY_ACTIONS: dict[str, frozenset[Action]] = {
+    "reviewer": frozenset({Action.TRIAGE_DEFECTS, Action.OPEN_DEFECT_FILE}),
 }
 
 # Endpoints served by extensions, not by our views.
@@ -96,7 +109,9 @@ def can(user, action: Action) -> bool:
     """True when an authenticated, active user's role allows `action`."""
     if not _signed_in(user):
         return False
-    return action in ROLE_ACTIONS.get(user.role, frozenset())
+    if action in ROLE_ACTIONS.get(user.role, frozenset()):
+        return True
+    return any(getattr(user, name, False) and action in actions for name, actions in CAPABILITY_ACTIONS.items())
 
 
 def _signed_in(user) -> bool:
@@ -254,6 +269,34 @@ def may_see_checkin_private(user, placement) -> bool:
 def may_note_checkin(user, checkin) -> bool:
     """Only the placed person adds their own note to a check-in."""
     return _signed_in(user) and checkin.placement.trainee_id == user.id
+
+
+def may_log_defect(user, placement) -> bool:
+    """The placed person logs defects of the agent they are paired with, while the buffer runs."""
+    return (_signed_in(user) and user.role == Role.TRAINEE and placement is not None
+            and placement.trainee_id == user.id and not placement.closed)
+
+
+def may_triage(user) -> bool:
+    """The intelligent-operations team: admins and users with the reviewer capability."""
+    return can(user, Action.TRIAGE_DEFECTS)
+
+
+def may_read_defect(user, defect) -> bool:
+    """A defect's details (excerpts, screenshots, history): its reporter and co-reporters, and
+    triage. Anyone else sees it only redacted (type, intent, state), as the similar-defect list shows."""
+    if not _signed_in(user):
+        return False
+    return user.id in defect.reporter_ids or may_triage(user)
+
+
+def may_co_report(user, defect, placement) -> bool:
+    """Add oneself to an open defect of one's own agent as a co-reporter (not twice)."""
+    from lms.models import DefectState
+
+    return (may_log_defect(user, placement) and defect.agent_id == placement.agent_id
+            and defect.state not in (DefectState.VERIFIED, DefectState.REJECTED, DefectState.DUPLICATE)
+            and user.id not in defect.reporter_ids)
 
 
 def tier_open(states, tier_id: int) -> bool:

@@ -25,5 +25,9 @@ def load_demo(app) -> int:
         ensure_demo_buffer(db.session, current_program(db.session), today_in(app.config["BABEL_DEFAULT_TIMEZONE"]),
                            app.config["UPLOAD_FOLDER"], app.config["PASSWORD_HASH_METHOD"],
                            BufferSettings.from_config(app.config))
+        from lms.services.demo_defects import ensure_demo_defects
+
+        ensure_demo_defects(db.session, app.config["PASSWORD_HASH_METHOD"],
+                            today_in(app.config["BABEL_DEFAULT_TIMEZONE"]))
         db.session.commit()
         return cohort.id

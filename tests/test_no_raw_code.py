@@ -19,9 +19,14 @@ from babel.messages.pofile import read_po
 from lms.cli_i18n import po_path
 from lms.extensions import db
 from lms.models import (
+    Agent,
+    AgentDefect,
     Assessment,
     CapstoneGroup,
     Cohort,
+    Contribution,
+    DefectState,
+    DefectType,
     Enrollment,
     EnrollmentStatus,
     GraderKind,
@@ -97,7 +102,8 @@ def english_words() -> set[str]:
 
 def codes() -> set[str]:
     """One-word codes of the domain (role, mentor kind, state, check kind …)."""
-    enums = [Role, MentorKind, GraderKind, SubmissionState, EnrollmentStatus, TierCode, Phase]
+    enums = [Role, MentorKind, GraderKind, SubmissionState, EnrollmentStatus, TierCode, Phase, DefectState,
+             DefectType]
     return {str(v) for e in enums for v in e} | set(CHECK_KINDS) | set(FIELD_TYPES)
 
 
@@ -127,6 +133,10 @@ def _ids(session) -> dict[str, list[int]]:
         "submission_id": submissions,
         "token": [_invitation_token(session)],
         "placement_id": [first(Placement)],
+        "defect_id": [first(AgentDefect)],
+        "file_id": [],  # screenshots are downloads
+        "contribution_id": [first(Contribution)],
+        "agent_id": [first(Agent)],
     }
 
 

@@ -6,7 +6,7 @@ from alembic import command
 from flask import current_app
 
 from lms.extensions import db
-from lms.models import Placement, Role, User
+from lms.models import AgentDefect, Placement, Role, User
 
 
 def test_create_admin(app):
@@ -28,9 +28,11 @@ def test_demo_is_idempotent(app):
     assert first.exit_code == 0 and "trainee6@example.com" in first.output
     assert runner.invoke(args=["lms", "demo"]).exit_code == 0
     with app.app_context():
-        # 9 accounts of the training demo; the placed demo cohort adds 2 mentors, 3 trainees and a team lead
-        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 15
+        # 9 accounts of the training demo; the placed demo cohort adds 2 mentors, 3 trainees and a team lead;
+        # the defect demo a reviewer
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 16
         assert db.session.scalar(sa.select(sa.func.count(Placement.id))) == 2
+        assert db.session.scalar(sa.select(sa.func.count(AgentDefect.id))) == 12
 
 
 def test_healthz(client):

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from lms.models import Role
-from lms.permissions import PUBLIC, ROLE_ACTIONS, Action, can, public, require
+from lms.permissions import CAPABILITY_ACTIONS, PUBLIC, ROLE_ACTIONS, Action, can, public, require
 from tests.conftest import login
 
 DUMMY_ARGS = {"int": "1", "default": "x", "string": "x", "path": "x/y"}
@@ -44,12 +44,13 @@ def test_an_undeclared_route_is_caught_and_refused(app):
     assert other.test_client().get("/forgotten").status_code == 403
 
 
-def _expected(action, role) -> set[int]:
+def _expected(action, role, reviewer: bool = False) -> set[int]:
     if action == PUBLIC:
         return {"allowed"}
     if role is None:
         return {"login"}
-    return {"allowed"} if action in ROLE_ACTIONS[role] else {"forbidden"}
+    capable = reviewer and action in CAPABILITY_ACTIONS["reviewer"]
+    return {"allowed"} if action in ROLE_ACTIONS[role] or capable else {"forbidden"}
 
 
 def _outcome(response) -> str:
@@ -62,10 +63,11 @@ def _outcome(response) -> str:
     return "allowed"
 
 
-@pytest.mark.parametrize("role", [None, Role.TRAINEE, Role.MENTOR, Role.ADMIN, Role.LEAD])
-def test_route_access_matches_the_permission_table(app, client, make_user, role):
+@pytest.mark.parametrize("role,reviewer", [(None, False), (Role.TRAINEE, False), (Role.MENTOR, False),
+                                           (Role.MENTOR, True), (Role.ADMIN, False), (Role.LEAD, False)])
+def test_route_access_matches_the_permission_table(app, client, make_user, role, reviewer):
     if role is not None:
-        login(client, make_user(role.value))
+        login(client, make_user(role.value, reviewer=reviewer))
     token = client.csrf_token()
     from lms.permissions import required_action
 
@@ -78,12 +80,12 @@ def test_route_access_matches_the_permission_table(app, client, make_user, role)
             response = client.get(url)
         else:
             response = client.post(url, data={"csrf_token": token})
-        assert _outcome(response) in _expected(action, role), (
+        assert _outcome(response) in _expected(action, role, reviewer), (
             f"{rule.endpoint} {url} as {role}: {response.status_code}"
         )
         checked += 1
         if role is not None and rule.endpoint == "auth.logout":
-            login(client, make_user(role.value))  # the walk logged us out; carry on
+            login(client, make_user(role.value, reviewer=reviewer))  # the walk logged us out; carry on
             client._token = None  # logging out dropped the CSRF secret
             token = client.csrf_token()
     assert checked == len(list(app.url_map.iter_rules()))
@@ -118,3 +120,10 @@ def test_trainee_cannot_open_admin_people(login_as):
 def test_mentor_cannot_open_trainee_home(login_as):
     client, _ = login_as("mentor")
     assert client.get("/me/").status_code == 403
+
+
+def test_the_reviewer_capability_adds_triage_to_a_mentor_only(make_user):
+    mentor, reviewer = make_user("mentor"), make_user("mentor", reviewer=True)
+    assert not can(mentor, Action.TRIAGE_DEFECTS)
+    assert can(reviewer, Action.TRIAGE_DEFECTS) and not can(reviewer, Action.APPROVE_AWARDS)
+    assert can(make_user("admin"), Action.TRIAGE_DEFECTS)

@@ -19,6 +19,7 @@ from lms.models import Cohort, Enrollment, EnrollmentStatus, MentorAssignment, R
 from lms.permissions import Action, may_record_training_outcome, require
 from lms.services import admin_pages, clock, dashboards, invitations, mentoring
 from lms.services import cohorts as cohort_service
+from lms.services import contributions as contribution_service
 from lms.services import placement as placement_service
 from lms.services.placement import cohort_buffer_until
 from lms.services.progress import current_program
@@ -115,6 +116,7 @@ def _cohort_page(cohort: Cohort, enroll_form=None, csv_form=None, report=None, u
         phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks,
                           cohort_buffer_until(db.session, cohort.id)),
         missing=dashboards.missing_mentors(db.session, cohort), q=q,
+        contributions=contribution_service.summary(db.session, cohort_id=cohort.id),
         candidates=admin_pages.enrollment_candidates(db.session, cohort, q),
         enroll_form=enroll_form or _enroll_form(cohort, formdata=None),
         csv_form=csv_form or EnrollCsvForm(formdata=None), report=report, upload=upload,

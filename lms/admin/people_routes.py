@@ -138,6 +138,19 @@ def person_set_active(user_id: int):
     return redirect(url_for("admin.person_edit", user_id=user.id))
 
 
+@bp.route("/people/<int:user_id>/reviewer", methods=["POST"])
+@require(Action.MANAGE_PEOPLE)
+def person_set_reviewer(user_id: int):
+    """Give or take the reviewer capability (defect triage); audited."""
+    user = _person_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if commit_or_report(lambda: people_service.set_reviewer(db.session, current_user, user,
+                                                            request.args.get("to") == "on")).ok:
+        flash(_("Saved."), "success")
+    return redirect(url_for("admin.person_edit", user_id=user.id))
+
+
 @bp.route("/people/<int:user_id>/password", methods=["POST"])
 @require(Action.MANAGE_PEOPLE)
 def person_set_password(user_id: int):

@@ -12,7 +12,7 @@ from lms.extensions import db
 from lms.loaders import load_file
 from lms.login import navbar_facts
 from lms.main import bp
-from lms.models import Notification, Role, Submission
+from lms.models import Notification, NotificationKind, Role, Submission
 from lms.permissions import Action, may_read_submission, public, require, submission_coaches
 from lms.safe_redirect import is_safe_path, safe_next
 from lms.services import notifications as notification_service
@@ -110,6 +110,10 @@ def notification_open(notification_id: int):
         abort(404)
     notification_service.mark_read(db.session, current_user.id, note.id)
     db.session.commit()
+    if note.kind == NotificationKind.DEFECT_UPDATE and current_user.is_trainee:
+        return redirect(url_for("trainee.defect", defect_id=note.params.get("defect_id", 0)))
+    if note.kind == NotificationKind.CONTRIBUTION_UPDATE and current_user.is_trainee:
+        return redirect(url_for("trainee.contributions_mine"))
     if note.submission_id is None:
         return redirect(url_for("main.notifications"))
     submission = db.session.get(Submission, note.submission_id)

@@ -38,13 +38,29 @@ from lms.models.cohorts import (
     MentorAssignment,
     SourceRole,
 )
+from lms.models.contributions import Contribution, ContributionCategory, ContributionState, Payout
+from lms.models.defects import AgentDefect, DefectEvent, DefectFile, DefectReport, DefectState, DefectType
 from lms.models.diagnostics import Diagnostic, DiagnosticResult
 from lms.models.invitations import Invitation, LinkPurpose, LinkState, ResetRequest
 from lms.models.notifications import Notification, NotificationKind
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
+from lms.models.responsibility import OwnerMode, ResponsibilityItem, ResponsibilityVersion
 
 __all__ = [
+    "Contribution",
+    "ContributionCategory",
+    "ContributionState",
+    "Payout",
+    "OwnerMode",
+    "ResponsibilityItem",
+    "ResponsibilityVersion",
+    "AgentDefect",
+    "DefectEvent",
+    "DefectFile",
+    "DefectReport",
+    "DefectState",
+    "DefectType",
     "CapstoneGroup",
     "CapstoneMember",
     "ContributionStatement",

@@ -69,6 +69,8 @@ class Program(CatalogRow, db.Model):
     # role packages: {role: {"title", "description": Text, "duties": [...], "competencies": {code: %},
     #                        "tiers": [tier codes], "tracks": ["<tier>/<track>"], "promotion": {next, requires}}}
     roles: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # the one defect severity scale: [{"code", "title": Text, "meaning": Text, "complex": bool}], highest first
+    defect_severity: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list, server_default="[]")
 
     tiers: Mapped[list["Tier"]] = relationship(
         back_populates="program", order_by="Tier.position"
@@ -213,6 +215,6 @@ class CatalogSync(db.Model):
     updated: Mapped[int] = mapped_column(default=0)
     unchanged: Mapped[int] = mapped_column(default=0)
     archived: Mapped[int] = mapped_column(default=0)
-    errors: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    errors: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
 
     actor = relationship("User")

@@ -16,6 +16,8 @@ class NotificationKind(enum.StrEnum):
     SUBMISSION_WAITING = "submission_waiting"  # to a mentor: a submission needs your grade
     GRADED = "graded"  # to a trainee: your submission has its final result
     GRADE_AMENDED = "grade_amended"  # to a trainee: a grade of yours was amended
+    CONTRIBUTION_UPDATE = "contribution_update"  # to a contributor: adopted, measured, awarded (contribution_id, state)
+    DEFECT_UPDATE = "defect_update"  # to a reporter: a defect you reported moved (params: defect_id, state)
 
 
 class Notification(db.Model):

@@ -54,6 +54,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # holds across concurrent workers on SQLite and PostgreSQL alike.
     mentor_load: Mapped[int] = mapped_column(default=0, server_default="0")
     locale: Mapped[str] = mapped_column(sa.String(8), default="zh_CN")
+    # The intelligent-operations team's capability: triage agent defects (admins always may).
+    reviewer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[Optional[datetime]]
     # Flask-Login's "alternative token": the session and the remember cookie carry

@@ -78,6 +78,18 @@ SENTENCES = {
     "coach.capacity": _l("%(actor)s changed the buffer capacity of %(person)s"),
     "agent.create": _l("%(actor)s added an agent"),
     "handoff.import": _l("%(actor)s imported hand-off events"),
+    "defect.log": _l("%(actor)s logged an agent defect"),
+    "defect.co_report": _l("%(actor)s added their excerpt to an agent defect"),
+    "defect.transition": _l("%(actor)s moved an agent defect in triage"),
+    "responsibility.add": _l("%(actor)s added an item to an agent's responsibility list"),
+    "responsibility.change": _l("%(actor)s saved a new version of an item of an agent's responsibility list"),
+    "contribution.suggest": _l("%(actor)s suggested an improvement to an agent"),
+    "contribution.adopt": _l("%(actor)s adopted a contribution"),
+    "contribution.decline": _l("%(actor)s found a contribution does not qualify"),
+    "contribution.measure": _l("%(actor)s recorded the measured effect of a contribution"),
+    "contribution.award": _l("%(actor)s approved a contribution award"),
+    "contribution.paid": _l("%(actor)s marked a contribution award paid"),
+    "person.reviewer": _l("%(actor)s changed whether %(person)s triages agent defects"),
     "calendar.override": _l("%(actor)s changed the business calendar"),
 }
 GENERIC = _l("%(actor)s changed %(subject)s")

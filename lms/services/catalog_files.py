@@ -18,6 +18,7 @@ from lms.services.catalog_facts import Facts, line_problems, read_facts
 from lms.services.catalog_group import group_block
 from lms.services.catalog_leaks import answer_leaks
 from lms.services.catalog_roles import check_roles, role_package, schedule_roles
+from lms.services.catalog_severity import fill_lesson, read_scale
 from lms.services.catalog_specs import (
     LOCALES,
     TIER_ORDER,
@@ -89,7 +90,9 @@ class _Loader:
         if f is None:
             return None
         d = f.data
-        f.keys(d, {"code", "title", "weeks", "attainment_threshold", "blind_second_grading", "schedule", "roles"})
+        f.keys(d, {"code", "title", "weeks", "attainment_threshold", "blind_second_grading", "schedule", "roles",
+                   "defect_severity"})
+        self.severity = read_scale(f)
         spec = ProgramSpec(
             code=f.code(d, "code"),
             title=f.text(d, "title"),
@@ -97,6 +100,7 @@ class _Loader:
             attainment_threshold=f.integer(d, "attainment_threshold", 1, 100),
             blind_second_grading=f.boolean(d, "blind_second_grading", False),
             roles=self.roles(f),
+            defect_severity=self.severity,
         )
         tiers = [self.tier(code) for code in TIER_ORDER if (self.root / code).is_dir()]
         spec.tiers = [t for t in tiers if t is not None]
@@ -232,6 +236,9 @@ class _Loader:
                 for locale in LOCALES:
                     text = self.read_markdown(folder / "lessons" / f"{slug}.{locale}.md", f, f"{prefix}slug")
                     if text is not None:
+                        text, found = fill_lesson(text, locale, getattr(self, "severity", []))
+                        path = folder / "lessons" / f"{slug}.{locale}.md"
+                        self.problems.extend(Problem(self.display(path), "severity", p) for p in found)
                         body[locale] = text
             out.append(LessonSpec(slug, f.text(item, "title", prefix),
                                   f.integer(item, "minutes", 1, 240, prefix), body))

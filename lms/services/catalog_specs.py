@@ -101,6 +101,7 @@ class ProgramSpec:
     attainment_threshold: int
     roles: dict  # role → {title, description, duties, competencies, tiers, tracks, promotion}
     blind_second_grading: bool = False
+    defect_severity: list = field(default_factory=list)  # catalog_severity.read_scale
     tiers: list[TierSpec] = field(default_factory=list)
     diagnostic: Optional[Any] = None  # catalog_diagnostic.DiagnosticSpec; None: the program has none
 

@@ -129,6 +129,18 @@ def update_person(session: Session, actor: Optional[User], user: User, values: d
     return True
 
 
+def set_reviewer(session: Session, actor: Optional[User], user: User, on: bool) -> bool:
+    """The reviewer capability (defect triage) for a mentor; admins always triage. Audited."""
+    if user.role != Role.MENTOR:
+        raise DomainError(_l("Only a mentor account carries the reviewer capability; admins always triage."))
+    if user.reviewer == on:
+        return False
+    record(session, actor, "person.reviewer", "user", user.id, before={"reviewer": user.reviewer},
+           after={"reviewer": on})
+    user.reviewer = on
+    return True
+
+
 def set_active(session: Session, actor: User, user: User, active: bool) -> list:
     """Deactivate (never delete) or reactivate a person.
 

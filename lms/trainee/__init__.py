@@ -8,6 +8,8 @@ from lms.trainee import (  # noqa: E402,F401
     assessment_routes,
     buffer_routes,
     capstone_routes,
+    contribution_routes,
+    defect_routes,
     diagnostic_routes,
     routes,
 )

@@ -9,7 +9,7 @@ from lms.buffer_forms import NoteForm
 from lms.extensions import db
 from lms.models import CheckIn
 from lms.permissions import Action, may_note_checkin, may_see_checkin_private, require
-from lms.services import buffer_pages, checkins, clock
+from lms.services import buffer_pages, checkins, clock, responsibility
 from lms.services import placement as placement_service
 from lms.services.buffer_clock import BufferSettings
 from lms.trainee import bp
@@ -21,13 +21,15 @@ from lms.transactions import commit_or_report
 def buffer():
     today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     found = placement_service.current_placement(db.session, current_user.id)
-    view, private = None, False
+    view, private, items = None, False, []
     if found is not None:
+        items = responsibility.current_list(db.session, found.agent_id)
         placement = buffer_pages.load_placement(db.session, found.id)
         view = buffer_pages.placement_view(db.session, placement, today,
                                            BufferSettings.from_config(current_app.config))
         private = may_see_checkin_private(current_user, placement)
-    return render_template("buffer/trainee.html", view=view, note_form=NoteForm(formdata=None), private=private)
+    return render_template("buffer/trainee.html", view=view, note_form=NoteForm(formdata=None), private=private,
+                           items=items)
 
 
 @bp.route("/buffer/checkins/<int:checkin_id>/note", methods=["POST"])

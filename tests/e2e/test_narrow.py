@@ -14,12 +14,14 @@ WIDTH = 390
 PAGES = {
     "admin@example.com": ["/admin/", "/admin/cohorts/{cohort}", "/admin/cohorts", "/admin/people", "/admin/audit",
                           "/admin/enrollments/{enrollment}", "/catalog/", "/catalog/assessments/{assessment}",
-                          "/admin/placements", "/admin/agents", "/admin/handoffs", "/admin/calendar"],
+                          "/admin/placements", "/admin/agents", "/admin/handoffs", "/admin/calendar",
+                          "/triage/", "/triage/contributions"],
     "mentor.ai@example.com": ["/mentor/", "/mentor/queue", "/mentor/trainees/{enrollment}",
                               "/mentor/submissions/{submission}"],
     "mentor.biz@example.com": ["/mentor/", "/mentor/queue", "/mentor/buffer"],
     "trainee1@example.com": ["/me/", "/me/catalog", "/me/lessons/{lesson}", "/me/assessments/{assessment}"],
-    "trainee7@example.com": ["/me/", "/me/buffer"],
+    "trainee7@example.com": ["/me/", "/me/buffer", "/me/buffer/defects/new", "/me/buffer/defects",
+                             "/me/contributions"],
 }
 
 
