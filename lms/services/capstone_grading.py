@@ -53,6 +53,7 @@ def _group_queue() -> sa.Select:
         .join(Assessment, Assessment.id == Submission.assessment_id)
         .join(CapstoneGroup, CapstoneGroup.id == Submission.group_id)
         .join(Cohort, Cohort.id == CapstoneGroup.cohort_id)
-        .where(Submission.state == SubmissionState.SUBMITTED,
+        .where(Submission.group_id.isnot(None),  # first: the EXISTS below runs only for group work
+               Submission.state == SubmissionState.SUBMITTED,
                Assessment.grader.in_(sa.bindparam("graders", expanding=True)), coaches_a_member, ~has_my_grade)
     )
