@@ -230,3 +230,35 @@ def test_a_report_within_30_days_of_a_verified_fix_is_a_recurrence(app, trainee_
         rate = defects.recurrence_rates(db.session)[fixed.agent_id]
         assert (rate.verified, rate.recurrences) == (1, 1 if recurs else 0)
         assert db.session.get(AgentDefect, again.id).recurrence_of_id == (fixed.id if recurs else None)
+
+
+REVIEW_EXCERPT = ("客户张伟 手机 138 1234 5678，收货地址 浙江省杭州市西湖区文三路 90 号 3 单元 502 室，"
+                  "订单 T202611200107。收件人：李娜")
+
+
+def test_masking_hides_names_after_customer_labels_and_whole_address_runs_with_house_numbers():
+    assert mask(REVIEW_EXCERPT) == "客户** 手机 138****5678，收货地址 [地址已隐去]，订单 T202611200107。收件人：**"
+    assert mask("收件人是李娜") == "收件人是**"
+    assert mask("地址 北京朝阳区建国路88号SOHO现代城A座1203") == "地址 [地址已隐去]"
+    assert mask("联系人欧阳娜娜手机13812345678") == "联系人**手机138****5678"
+    assert mask("顾客王小明来电，买家：赵六") == "顾客**来电，买家：**"
+    assert mask("住址：上海市浦东新区张江路 100 弄 5 号 1201 室。") == "住址：[地址已隐去]。"
+    assert mask("送货地址浙江省杭州市滨江区江南大道 3 号") == "送货地址[地址已隐去]"
+    assert mask("客户说想退货，顾客：我要退货") == "客户说想退货，顾客：我要退货"  # words, not names
+
+
+def test_masking_applies_to_intent_sku_kb_entry_and_platform_before_the_row_is_written(app, trainee_with_mentors):
+    pid = placed(app, trainee_with_mentors)
+    with app.app_context():
+        defect = log(db.session, pid, T0, intent="客户张伟 138 1234 5678 退款", sku="收件人李娜 TC-500-BLU",
+                     kb_entry="联系人王芳 13912345678", platform="千牛 顾客赵六")
+        db.session.commit()
+        row = db.session.execute(sa.text("SELECT intent, sku, kb_entry, platform, intent_key FROM agent_defects "
+                                         "WHERE id = :i"), {"i": defect.id}).one()
+        stored = " ".join(row)
+        for secret in ("张伟", "1234 5678", "李娜", "王芳", "13912345678", "赵六"):
+            assert secret not in stored
+        assert "TC-500-BLU" in row.sku and "138****5678" in row.intent
+        found = defects.similar(db.session, defect.agent_id, "misleading_promo", "客户张伟 138 1234 5678 退款",
+                                T0, DefectSettings())
+        assert [s.id for s in found] == [defect.id] and "张伟" not in found[0].intent

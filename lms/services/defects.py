@@ -30,6 +30,14 @@ from lms.services.masking import mask
 from lms.services.notifications import notify
 
 TEXT_FIELDS = ("excerpt", "agent_said", "should_say")
+# Every free-text field is masked before the row is written: intent is shown to colleagues
+# and in the similar-defects list, SKU / campaign, knowledge-base entry and platform are typed
+# by hand and may carry a customer's phone number or name just as the excerpt does.
+SHORT_TEXT_FIELDS = ("intent", "platform", "sku", "kb_entry")
+
+
+def _masked(value) -> str:
+    return mask((value or "").strip())
 
 
 def intent_key(intent: str) -> str:
@@ -58,7 +66,7 @@ def similar(session: Session, agent_id: int, type_: str, intent: str, now: datet
         sa.select(AgentDefect.id, AgentDefect.type, AgentDefect.intent, AgentDefect.severity, AgentDefect.state,
                   AgentDefect.created_at, count)
         .where(AgentDefect.agent_id == agent_id, AgentDefect.type == DefectType(type_),
-               AgentDefect.intent_key == intent_key(intent), AgentDefect.state.in_(OPEN_STATES),
+               AgentDefect.intent_key == intent_key(mask(intent)), AgentDefect.state.in_(OPEN_STATES),
                AgentDefect.created_at >= now - timedelta(days=settings.similar_days))
         .order_by(AgentDefect.created_at.desc()))
     return [SimilarDefect(r[0], r[1], r[2], r[3], r[4], r[5], 1 + r[6]) for r in rows]
@@ -87,16 +95,17 @@ def log_defect(session: Session, actor, placement: Placement, values: dict[str, 
     if severity is None:
         raise DomainError(str(_l("Choose a severity from the program's scale.")), field="severity")
     type_ = DefectType(values["type"])
-    key = intent_key(values["intent"])
+    short = {name: _masked(values.get(name)) for name in SHORT_TEXT_FIELDS}
+    key = intent_key(short["intent"])
     item_id = values.get("item_id")
     if item_id and session.scalar(sa.select(ResponsibilityItem.agent_id).where(
             ResponsibilityItem.id == item_id)) != placement.agent_id:
         raise DomainError(str(_l("Choose an item of your agent's list.")), field="item_id")
     defect = AgentDefect(
         agent_id=placement.agent_id, reporter_id=actor.id, placement_id=placement.id,
-        cohort_id=placement.enrollment.cohort_id, type=type_, intent=values["intent"].strip(), intent_key=key,
-        platform=(values.get("platform") or "").strip() or placement.agent.platform,
-        sku=(values.get("sku") or "").strip() or None, kb_entry=(values.get("kb_entry") or "").strip() or None,
+        cohort_id=placement.enrollment.cohort_id, type=type_, intent=short["intent"], intent_key=key,
+        platform=short["platform"] or placement.agent.platform,
+        sku=short["sku"] or None, kb_entry=short["kb_entry"] or None,
         item_id=item_id or None, reach=values.get("reach"), severity=severity["code"],
         complex=bool(severity.get("complex")),
         seen_at=values.get("seen_at") or now, state=DefectState.NEW, created_at=now,
@@ -151,7 +160,7 @@ def transition(session: Session, actor, defect: AgentDefect, target: str, note: 
         raise Conflict(str(_l("Someone moved this defect meanwhile; look at it again.")))
     if not allowed(current, target_state):
         raise DomainError(str(_l("This defect cannot move from its current state to that one.")))
-    note = (note or "").strip()
+    note = mask((note or "").strip())
     if target_state == DefectState.REJECTED and not note:
         raise DomainError(str(_l("Say why the defect is rejected.")), field="note")
     if target_state == DefectState.DUPLICATE:
