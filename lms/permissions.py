@@ -55,7 +55,7 @@ class Action(enum.StrEnum):
     LOG_DEFECTS = "log_defects"  # a placed person logs their agent's defects and reads their own
     TRIAGE_DEFECTS = "triage_defects"  # the defect board and its transitions: admins and `reviewer` users
     APPROVE_AWARDS = "approve_awards"  # approve a measured contribution's award and track its payout (admins)
-    OPEN_DEFECT_FILE = "open_defect_file"  # a defect's screenshot (object policy: may_read_defect)
+    OPEN_DEFECT_FILE = "open_defect_file"  # a defect's screenshot (object policy: may_open_defect_file)
 
 
 PUBLIC = "public"
@@ -283,11 +283,30 @@ def may_triage(user) -> bool:
 
 
 def may_read_defect(user, defect) -> bool:
-    """A defect's details (excerpts, screenshots, history): its reporter and co-reporters, and
-    triage. Anyone else sees it only redacted (type, intent, state), as the similar-defect list shows."""
+    """A defect's page in full (facts, state, history): its reporter and co-reporters, and
+    triage. Each reporter's excerpt and screenshots are further limited to their author
+    (`may_read_report`, `may_open_defect_file`). Anyone else sees the defect only redacted
+    (type, intent, state), as the similar-defect list shows."""
     if not _signed_in(user):
         return False
     return user.id in defect.reporter_ids or may_triage(user)
+
+
+def may_read_report(user, defect, owner_id: int) -> bool:
+    """One reporter's conversation excerpt (the defect's own, `owner_id` its reporter, or a
+    co-reporter's): its author and triage only. Co-reporting does not unlock the other
+    reporters' customers, however the placement stands."""
+    if not _signed_in(user):
+        return False
+    return user.id == owner_id or may_triage(user)
+
+
+def may_open_defect_file(user, stored) -> bool:
+    """A defect's screenshot: the reporter who uploaded it and triage; the other reporters of
+    the same defect see that one exists, not what it shows."""
+    if not _signed_in(user):
+        return False
+    return may_triage(user) or (user.id == stored.uploader_id and user.id in stored.defect.reporter_ids)
 
 
 def may_co_report(user, defect, placement) -> bool:

@@ -75,7 +75,12 @@ def id_url(endpoint: str, arg: str, **values) -> str:
 
 
 def init_templating(app) -> None:
+    from lms.permissions import may_open_defect_file, may_read_report
+
     app.jinja_env.globals["id_url"] = id_url
+    # Object policies a shared template asks per row (a defect's reports and screenshots).
+    app.jinja_env.globals["may_read_report"] = may_read_report
+    app.jinja_env.globals["may_open_defect_file"] = may_open_defect_file
     app.jinja_env.filters["t"] = localized
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["join_names"] = join_names  # "甲、乙" / "A, B"

@@ -86,7 +86,7 @@ def test_similar_defects_are_shown_redacted_and_a_colleague_joins_as_co_reporter
         assert page.status_code == 200 and f"#{first_id}" in text
         assert "TC-500-BLU 参加满300减50吗" not in text  # the other reporter's excerpt is not shown
         redacted = client.get(f"/me/buffer/defects/{first_id}").get_data(as_text=True)
-        assert "参加满300自动减50" not in redacted and "Add my excerpt" in redacted
+        assert "满300自动减50" not in redacted and "Add my excerpt" in redacted
         joined = client.post_form(f"/me/buffer/defects/{first_id}/join", {"excerpt": "[10:02] 同样的问题"},
                                   follow_redirects=True)
         assert "co-reporter" in joined.get_data(as_text=True)
@@ -204,3 +204,42 @@ def test_demo_defects_cover_every_state_two_breaches_a_recurrence_and_a_duplicat
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ResponsibilityVersion)) == 11
         states = set(db.session.scalars(sa.select(Contribution.state)))
         assert {ContributionState.AWARDED, ContributionState.NOT_QUALIFIED, ContributionState.SUBMITTED} <= states
+
+
+def test_a_co_reporter_reads_their_own_excerpt_but_not_the_original_reporters_excerpt_or_screenshot(
+        app, client, trainee_with_mentors, make_cohort, make_user):
+    from pathlib import Path
+
+    from lms.models import DefectFile
+
+    make_user("mentor", mentor_kind="ai", capacity=5), make_user("mentor", mentor_kind="business", capacity=5)
+    pid = placed(app, trainee_with_mentors)
+    reviewer = make_user("mentor", reviewer=True)
+    with app.app_context():
+        first = log(db.session, pid, datetime(2026, 3, 9, 1, 0))
+        Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+        (Path(app.config["UPLOAD_FOLDER"]) / "fix13-shot.png").write_bytes(b"\x89PNG\r\n\x1a\nsecret")
+        shot = DefectFile(defect_id=first.id, uploader_id=first.reporter_id, original_name="客户截图.png",
+                          stored_name="fix13-shot.png", content_type="image/png", size=14)
+        db.session.add(shot)
+        db.session.commit()
+        first_id, shot_id = first.id, shot.id
+    colleague = _colleague(app, make_cohort)
+    with time_machine.travel(NOW, tick=False):
+        login(client, colleague)
+        client.post_form(f"/me/buffer/defects/{first_id}/join", {"excerpt": "[10:02] 我这边也一样"})
+        page = client.get(f"/me/buffer/defects/{first_id}").get_data(as_text=True)
+        assert "我这边也一样" in page  # their own excerpt, in full
+        assert "满300自动减50" not in page and "TC-500-BLU 参加满300减50吗" not in page  # not the original's
+        assert "客户截图.png" not in page
+        assert client.get(f"/triage/files/{shot_id}").status_code == 404
+        login(client, trainee_with_mentors.trainee)
+        client._token = None
+        own = client.get(f"/me/buffer/defects/{first_id}").get_data(as_text=True)
+        assert "满300自动减50" in own and "我这边也一样" not in own  # and not the co-reporter's
+        assert client.get(f"/triage/files/{shot_id}").status_code == 200
+        login(client, reviewer)
+        client._token = None
+        full = client.get(f"/triage/defects/{first_id}").get_data(as_text=True)
+        assert "满300自动减50" in full and "我这边也一样" in full
+        assert client.get(f"/triage/files/{shot_id}").status_code == 200

@@ -10,7 +10,7 @@ from lms.defect_forms import DuplicatesForm, MoveForm
 from lms.extensions import db
 from lms.models import AgentDefect, DefectFile, DefectState, DefectType
 from lms.models.base import utcnow
-from lms.permissions import Action, may_read_defect, require
+from lms.permissions import Action, may_open_defect_file, require
 from lms.services import defect_pages
 from lms.services import defects as defect_service
 from lms.services.defect_rules import ALLOWED, DefectSettings
@@ -100,7 +100,7 @@ def duplicates():
 @require(Action.OPEN_DEFECT_FILE)
 def defect_file(file_id: int):
     stored = db.session.get(DefectFile, file_id)
-    if stored is None or not may_read_defect(current_user, stored.defect):
+    if stored is None or not may_open_defect_file(current_user, stored):
         abort(404)
     path = Path(current_app.config["UPLOAD_FOLDER"]) / stored.stored_name
     if not path.is_file():
