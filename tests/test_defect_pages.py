@@ -243,3 +243,17 @@ def test_a_co_reporter_reads_their_own_excerpt_but_not_the_original_reporters_ex
         full = client.get(f"/triage/defects/{first_id}").get_data(as_text=True)
         assert "满300自动减50" in full and "我这边也一样" in full
         assert client.get(f"/triage/files/{shot_id}").status_code == 200
+
+
+def test_log_a_defect_link_is_shown_only_while_the_placement_runs(app, client, trainee_with_mentors):
+    from lms.models.buffer import BufferOutcome
+
+    pid = placed(app, trainee_with_mentors)
+    with time_machine.travel(NOW, tick=False):
+        login(client, trainee_with_mentors.trainee)
+        assert "Log a defect" in client.get("/me/buffer/defects").get_data(as_text=True)
+        with app.app_context():
+            db.session.get(Placement, pid).outcome = BufferOutcome.COMPLETED
+            db.session.commit()
+        assert "Log a defect" not in client.get("/me/buffer/defects").get_data(as_text=True)
+        assert client.get("/me/buffer/defects/new").status_code == 404  # the form's policy agrees

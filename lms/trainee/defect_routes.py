@@ -57,8 +57,10 @@ def _seen_at(value):
 @require(Action.LOG_DEFECTS)
 def defects():
     rows = defect_pages.mine(db.session, current_user.id)
+    # The link to the form only when the form's own policy lets the user in (placement running).
+    placement = placement_service.current_placement(db.session, current_user.id)
     return render_template("defects/mine.html", rows=rows, scale=defect_pages.scale_for(db.session),
-                           placed=placement_service.current_placement(db.session, current_user.id) is not None)
+                           can_log=may_log_defect(current_user, placement))
 
 
 @bp.route("/buffer/defects/new", methods=["GET", "POST"])
