@@ -73,7 +73,8 @@ CONTRIBUTION_CATEGORIES = {"misanswer_attribution": _l("Attributing frequent wro
                            "campaign_calibration": _l("Campaign scripts and rules calibration"),
                            "exception_script": _l("Exception-order handling scripts")}
 CONTRIBUTION_STATES = {"submitted": _l("Submitted"), "adopted": _l("Adopted"), "measured": _l("Measured, qualifies"),
-                       "awarded": _l("Awarded"), "not_qualified": _l("Not qualified")}
+                       "awarded": _l("Awarded"), "not_qualified": _l("Declined"),
+                       "below_threshold": _l("Measured: effect below threshold")}
 PAYOUTS = {"approved": _l("Approved, not paid yet"), "paid": _l("Paid")}
 # The button that moves a defect to a state.
 DEFECT_MOVES = {"confirmed": _l("Confirm"), "in_fix": _l("Start the fix"), "fixed": _l("Mark fixed"),

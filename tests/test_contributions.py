@@ -97,6 +97,31 @@ def test_adoption_rate_per_cohort_and_trainee(app, trainee_with_mentors, make_us
         assert contributions.summary(db.session, contributor_id=c.contributor_id)["total"] == 3
 
 
+def test_adoption_rate_counts_a_contribution_adopted_then_measured_below_threshold_as_adopted(
+        app, trainee_with_mentors, make_user):
+    from lms.labels import CONTRIBUTION_STATES
+    from lms.services import contribution_pages
+
+    with app.test_request_context():
+        ops = db.session.get(User, make_user("admin").id)
+        pid = placed(app, trainee_with_mentors)
+        placement = db.session.get(Placement, pid)
+        low = contributions.suggest(db.session, placement.trainee, placement, "kb_update", "建议甲", "补充知识库")
+        declined = contributions.suggest(db.session, placement.trainee, placement, "kb_update", "建议乙", "补充")
+        contributions.adopt(db.session, ops, low, True)
+        contributions.adopt(db.session, ops, declined, False)
+        contributions.measure(db.session, ops, low, {
+            "release_on": date(2026, 3, 16), "window_days": 14, "before_samples": 1200, "after_samples": 1180,
+            "efficiency_before": "100", "efficiency_after": "101", "efficiency_higher_better": True,
+            "error_before": "10", "error_after": "10"}, RULE)
+        db.session.commit()
+        assert low.state == ContributionState.BELOW_THRESHOLD and declined.state == ContributionState.NOT_QUALIFIED
+        assert str(CONTRIBUTION_STATES[low.state.value]) != str(CONTRIBUTION_STATES[declined.state.value])
+        summary = contributions.summary(db.session, cohort_id=low.cohort_id)
+        assert (summary["total"], summary["adopted"], summary["rate"]) == (2, 1, 0.5)
+        assert [(r["total"], r["adopted"]) for r in contribution_pages.per_cohort(db.session)] == [(2, 1)]
+
+
 def test_pages_measure_and_award_through_forms(app, client, trainee_with_mentors, make_user):
     from tests.conftest import login
 

@@ -27,7 +27,8 @@ class ContributionState(enum.StrEnum):
     ADOPTED = "adopted"
     MEASURED = "measured"  # measured and qualifies: waits for the award
     AWARDED = "awarded"
-    NOT_QUALIFIED = "not_qualified"
+    NOT_QUALIFIED = "not_qualified"  # declined: never adopted
+    BELOW_THRESHOLD = "below_threshold"  # adopted, measured, effect below the threshold
 
 
 class Payout(enum.StrEnum):

@@ -7,8 +7,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from lms.models import Cohort, Contribution, ContributionState
 
-ADOPTED = (ContributionState.ADOPTED, ContributionState.MEASURED, ContributionState.AWARDED)
-
 
 def all_rows(session: Session, contributor_id: int | None = None) -> list[Contribution]:
     query = sa.select(Contribution).options(joinedload(Contribution.contributor)).order_by(
@@ -22,7 +20,8 @@ def per_cohort(session: Session) -> list[dict]:
     """Per cohort: contributions, adoptions, awards, award total and the adoption rate (one statement)."""
     rows = session.execute(
         sa.select(Cohort.code, sa.func.count(Contribution.id),
-                  sa.func.count().filter(Contribution.state.in_(ADOPTED)),
+                  # Adopted at any point: a contribution measured below the threshold was still adopted.
+                  sa.func.count().filter(Contribution.adopted_at.is_not(None)),
                   sa.func.count().filter(Contribution.state == ContributionState.AWARDED),
                   sa.func.coalesce(sa.func.sum(Contribution.band_cny), 0))
         .join(Cohort, Cohort.id == Contribution.cohort_id).group_by(Cohort.code).order_by(Cohort.code))

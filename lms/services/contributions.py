@@ -113,7 +113,7 @@ def measure(session: Session, actor, c: Contribution, values: dict[str, Any], se
     c.efficiency_higher_better = higher
     c.result = result.as_dict(settings)
     c.measured_by_id, c.measured_at = actor.id, now or utcnow()
-    c.state = S.MEASURED if result.qualifies else S.NOT_QUALIFIED
+    c.state = S.MEASURED if result.qualifies else S.BELOW_THRESHOLD
     _audit(session, actor, c, "measure", before, **c.result)
     return c.result
 
@@ -144,10 +144,10 @@ def mark_paid(session: Session, actor, c: Contribution) -> None:
 
 
 def summary(session: Session, cohort_id: Optional[int] = None, contributor_id: Optional[int] = None) -> dict:
-    """Contributions, adoptions (adopted or later), awards and the adoption rate (one statement)."""
-    adopted = (S.ADOPTED, S.MEASURED, S.AWARDED)
+    """Contributions, adoptions (adopted at any point, whatever the measurement found later),
+    awards and the adoption rate (one statement)."""
     query = sa.select(sa.func.count(Contribution.id),
-                      sa.func.count().filter(Contribution.state.in_(adopted)),
+                      sa.func.count().filter(Contribution.adopted_at.is_not(None)),
                       sa.func.count().filter(Contribution.state == S.AWARDED),
                       sa.func.coalesce(sa.func.sum(Contribution.band_cny), 0))
     if cohort_id is not None:
