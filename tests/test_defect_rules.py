@@ -262,3 +262,26 @@ def test_masking_applies_to_intent_sku_kb_entry_and_platform_before_the_row_is_w
         found = defects.similar(db.session, defect.agent_id, "misleading_promo", "客户张伟 138 1234 5678 退款",
                                 T0, DefectSettings())
         assert [s.id for s in found] == [defect.id] and "张伟" not in found[0].intent
+
+
+def test_a_repeat_of_a_verified_fix_is_a_recurrence_not_a_duplicate_and_the_rate_counts_standing_recurrences(
+        app, trainee_with_mentors, make_user):
+    admin = make_user("admin")
+    with app.test_request_context():
+        fixed = _defect(app, trainee_with_mentors)
+        actor = db.session.get(User, admin.id)
+        for target in ("confirmed", "in_fix", "fixed", "verified"):
+            defects.transition(db.session, actor, fixed, target, now=T0 + timedelta(hours=1))
+        first, second, third = (log(db.session, fixed.placement_id, T0 + timedelta(days=n)) for n in (2, 3, 4))
+        assert first.recurrence_of_id == second.recurrence_of_id == third.recurrence_of_id == fixed.id
+        with pytest.raises(DomainError) as refused:
+            defects.transition(db.session, actor, first, "duplicate", duplicate_of=fixed)
+        assert "recurrence" in refused.value.message and refused.value.field == "duplicate_of"
+        with pytest.raises(DomainError):
+            defects.mark_duplicates(db.session, actor, [first.id], fixed.id)
+        assert first.state == S.NEW
+        defects.transition(db.session, actor, second, "duplicate", duplicate_of=first)
+        defects.transition(db.session, actor, third, "rejected", note="不是同一个问题")
+        db.session.commit()
+        rate = defects.recurrence_rates(db.session)[fixed.agent_id]
+        assert (rate.verified, rate.recurrences) == (1, 1)

@@ -168,6 +168,10 @@ def transition(session: Session, actor, defect: AgentDefect, target: str, note: 
                 or duplicate_of.state == DefectState.DUPLICATE):
             raise DomainError(str(_l("Name the original: another defect of the same agent that is not a duplicate "
                                      "itself.")), field="duplicate_of")
+        if duplicate_of.state == DefectState.VERIFIED:
+            raise DomainError(str(_l("#%(id)d was fixed and verified: a repeat after a verified fix is a recurrence, "
+                                     "not a duplicate. Keep it open as a recurrence.", id=duplicate_of.id)),
+                              field="duplicate_of")
         defect.duplicate_of_id = duplicate_of.id
         _credit(session, duplicate_of, defect)
     if target_state == DefectState.REJECTED:
@@ -224,10 +228,12 @@ class RecurrenceRate:
 
 
 def recurrence_rates(session: Session) -> dict[int, RecurrenceRate]:
-    """Per agent: verified fixes and the reports that recurred after one (one query)."""
+    """Per agent: verified fixes and the reports that recurred after one and stand (one query)."""
     rows = session.execute(
         sa.select(AgentDefect.agent_id,
                   sa.func.count().filter(AgentDefect.state == DefectState.VERIFIED),
-                  sa.func.count().filter(AgentDefect.recurrence_of_id.is_not(None)))
+                  # A recurrence later rejected or closed as a duplicate did not recur.
+                  sa.func.count().filter(AgentDefect.recurrence_of_id.is_not(None),
+                                         AgentDefect.state.not_in((DefectState.REJECTED, DefectState.DUPLICATE))))
         .group_by(AgentDefect.agent_id))
     return {r[0]: RecurrenceRate(r[0], r[1], r[2]) for r in rows}
