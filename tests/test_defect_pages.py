@@ -257,3 +257,18 @@ def test_log_a_defect_link_is_shown_only_while_the_placement_runs(app, client, t
             db.session.commit()
         assert "Log a defect" not in client.get("/me/buffer/defects").get_data(as_text=True)
         assert client.get("/me/buffer/defects/new").status_code == 404  # the form's policy agrees
+
+
+def test_time_seen_cannot_be_in_the_future_nor_before_the_placement_start(app, client, trainee_with_mentors):
+    placed(app, trainee_with_mentors)  # the placement starts on 2026-03-02
+    with time_machine.travel(NOW, tick=False):
+        login(client, trainee_with_mentors.trainee)
+        future = client.post_form("/me/buffer/defects/new", _form(seen_at="2026-03-09T11:00"))
+        assert future.status_code == 400 and "The time seen cannot be in the future." in future.get_data(as_text=True)
+        early = client.post_form("/me/buffer/defects/new", _form(seen_at="2026-03-01T23:30"))
+        assert early.status_code == 400
+        assert "cannot be before your placement started (2026-03-02)" in early.get_data(as_text=True)
+        done = client.post_form("/me/buffer/defects/new", _form(seen_at="2026-03-02T00:10"), follow_redirects=True)
+        assert done.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AgentDefect)) == 1

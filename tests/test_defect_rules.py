@@ -276,7 +276,7 @@ def test_a_repeat_of_a_verified_fix_is_a_recurrence_not_a_duplicate_and_the_rate
         assert first.recurrence_of_id == second.recurrence_of_id == third.recurrence_of_id == fixed.id
         with pytest.raises(DomainError) as refused:
             defects.transition(db.session, actor, first, "duplicate", duplicate_of=fixed)
-        assert "recurrence" in refused.value.message and refused.value.field == "duplicate_of"
+        assert "复发" in refused.value.message and refused.value.field == "duplicate_of"  # zh: "a recurrence"
         with pytest.raises(DomainError):
             defects.mark_duplicates(db.session, actor, [first.id], fixed.id)
         assert first.state == S.NEW

@@ -25,7 +25,7 @@ from lms.models.base import utcnow
 from lms.services import Conflict, DomainError
 from lms.services.audit import record
 from lms.services.catalog_severity import level
-from lms.services.defect_rules import OPEN_STATES, DefectSettings, allowed, is_recurrence
+from lms.services.defect_rules import OPEN_STATES, DefectSettings, allowed, is_recurrence, local_day
 from lms.services.masking import mask
 from lms.services.notifications import notify
 
@@ -94,6 +94,12 @@ def log_defect(session: Session, actor, placement: Placement, values: dict[str, 
     severity = level(scale, values.get("severity"))
     if severity is None:
         raise DomainError(str(_l("Choose a severity from the program's scale.")), field="severity")
+    seen_at = values.get("seen_at")
+    if seen_at is not None and seen_at > now:
+        raise DomainError(str(_l("The time seen cannot be in the future.")), field="seen_at")
+    if seen_at is not None and local_day(seen_at, settings.hours.timezone) < placement.start_date:
+        raise DomainError(str(_l("The time seen cannot be before your placement started (%(day)s).",
+                                 day=placement.start_date.isoformat())), field="seen_at")
     type_ = DefectType(values["type"])
     short = {name: _masked(values.get(name)) for name in SHORT_TEXT_FIELDS}
     key = intent_key(short["intent"])
@@ -108,7 +114,7 @@ def log_defect(session: Session, actor, placement: Placement, values: dict[str, 
         sku=short["sku"] or None, kb_entry=short["kb_entry"] or None,
         item_id=item_id or None, reach=values.get("reach"), severity=severity["code"],
         complex=bool(severity.get("complex")),
-        seen_at=values.get("seen_at") or now, state=DefectState.NEW, created_at=now,
+        seen_at=seen_at or now, state=DefectState.NEW, created_at=now,
         recurrence_of_id=_recurrence_of(session, placement.agent_id, type_, key, now, settings),
         **{name: mask(values.get(name)) for name in TEXT_FIELDS},
     )
