@@ -272,3 +272,26 @@ def test_time_seen_cannot_be_in_the_future_nor_before_the_placement_start(app, c
         assert done.status_code == 200
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AgentDefect)) == 1
+
+
+def test_own_defect_offers_no_add_my_excerpt_and_english_counts_are_plural_aware(app, client, trainee_with_mentors,
+                                                                                 make_user):
+    pid = placed(app, trainee_with_mentors)
+    reviewer = make_user("mentor", reviewer=True)
+    with app.app_context():
+        first = log(db.session, pid, datetime(2026, 3, 9, 1, 0))
+        second = log(db.session, pid, datetime(2026, 3, 9, 1, 30))
+        db.session.commit()
+        first_id, second_id = first.id, second.id
+    with time_machine.travel(NOW, tick=False):
+        login(client, trainee_with_mentors.trainee)
+        page = client.post_form("/me/buffer/defects/new", _form()).get_data(as_text=True)
+        assert f"#{first_id}" in page and f"Add my excerpt to #{first_id}" not in page
+        assert "You reported this one." in page
+        login(client, reviewer)
+        client._token = None
+        done = client.post_form("/triage/duplicates", {"ids": str(second_id), "original": str(first_id)},
+                                follow_redirects=True).get_data(as_text=True)
+        assert f"1 defect marked as a duplicate of #{first_id}." in done
+        assert "High" in client.get(f"/triage/defects/{first_id}").get_data(as_text=True)
+        assert "0 recurrences after 0 verified fixes" in client.get("/triage/").get_data(as_text=True)

@@ -53,6 +53,14 @@ def load(session: Session, defect_id: int) -> Optional[AgentDefect]:
                  selectinload(AgentDefect.events).joinedload(DefectEvent.actor)))
 
 
+def load_many(session: Session, ids: list[int]) -> dict[int, AgentDefect]:
+    """Defects by id with their reports (for the co-report policy), in two statements."""
+    if not ids:
+        return {}
+    return {d.id: d for d in session.scalars(
+        sa.select(AgentDefect).where(AgentDefect.id.in_(ids)).options(selectinload(AgentDefect.reports)))}
+
+
 @dataclass
 class BoardRow:
     defect: AgentDefect

@@ -79,8 +79,11 @@ def defect_new():
                                   settings)
         if similar:
             form.checked.data = "1"
+            # "Add my excerpt" only where the co-report policy allows it (not on one's own defect).
+            rows = defect_pages.load_many(db.session, [s.id for s in similar])
+            joinable = {s.id for s in similar if s.id in rows and may_co_report(current_user, rows[s.id], placement)}
             return render_template("defects/log.html", form=form, placement=placement, similar=similar, scale=scale,
-                                   co_form=CoReportForm(formdata=None, excerpt=form.excerpt.data))
+                                   joinable=joinable, co_form=CoReportForm(formdata=None, excerpt=form.excerpt.data))
     folder = current_app.config["UPLOAD_FOLDER"]
     uploads = []
     files = [f for f in (form.screenshots.data or []) if getattr(f, "filename", "")]

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.defect_forms import DuplicatesForm, MoveForm
@@ -91,7 +92,8 @@ def duplicates():
     outcome = commit_or_report(lambda: defect_service.mark_duplicates(db.session, current_user, ids,
                                                                       form.original.data))
     if outcome.ok:
-        flash(_("%(n)d defects marked as duplicates of #%(id)d.", n=outcome.result, id=form.original.data),
+        flash(ngettext("%(num)d defect marked as a duplicate of #%(id)d.",
+                       "%(num)d defects marked as duplicates of #%(id)d.", outcome.result, id=form.original.data),
               "success")
     return redirect(url_for("triage.board"))
 
