@@ -212,13 +212,14 @@ def may_rate_baseline(user, enrollment: Enrollment) -> bool:
     return may_view_enrollment(user, enrollment)
 
 
-def may_take_diagnostic(user, enrollment: Enrollment, taken: bool) -> bool:
+def may_take_diagnostic(user, enrollment: Enrollment, taken: bool, rated: Optional[bool] = None) -> bool:
     """A trainee takes the intake diagnostic of their own active enrollment in an open cohort,
     once (`taken`: a result exists), and only while no baseline is recorded: a mentor's rating
-    confirms the baseline and closes it."""
+    confirms the baseline and closes it. `rated`: whether a baseline exists, when the caller
+    asked already (else the enrollment's baselines are read)."""
     return (_signed_in(user) and user.role == Role.TRAINEE and enrollment.trainee_id == user.id
             and enrollment.status == EnrollmentStatus.ACTIVE and enrollment.cohort_open
-            and not taken and not enrollment.baselines)
+            and not taken and not (enrollment.baselines if rated is None else rated))
 
 
 def may_see_pay_band(user) -> bool:

@@ -63,6 +63,33 @@ def diagnostic_state(session: Session, trainee: User, enrollment: Optional[Enrol
                            diagnostic is not None and may_take_diagnostic(trainee, enrollment, result is not None))
 
 
+@dataclass(frozen=True, slots=True)
+class HomeDiagnostic:
+    """What the trainee's home shows of the diagnostic: a prompt while it is open, a link once taken."""
+
+    open: bool
+    result: bool  # taken: a result exists
+
+
+# The home runs this on every request: one statement of three EXISTS, built once (the full
+# diagnostic and result rows carry every item and answer as JSON, which the home never shows).
+_HOME = sa.select(
+    sa.exists().where(Diagnostic.program_id == sa.bindparam("program_id", type_=sa.Integer),
+                      Diagnostic.archived_at.is_(None)),
+    sa.exists().where(DiagnosticResult.enrollment_id == sa.bindparam("enrollment_id", type_=sa.Integer)),
+    sa.exists().where(BaselineRating.enrollment_id == sa.bindparam("enrollment_id", type_=sa.Integer)),
+)
+
+
+def home_diagnostic(session: Session, trainee: User, enrollment: Optional[Enrollment]) -> HomeDiagnostic:
+    if enrollment is None:
+        return HomeDiagnostic(False, False)
+    live, taken, rated = session.execute(
+        _HOME, {"program_id": enrollment.cohort.program_id, "enrollment_id": enrollment.id}).one()
+    return HomeDiagnostic(bool(live) and may_take_diagnostic(trainee, enrollment, bool(taken), bool(rated)),
+                          bool(taken))
+
+
 def all_fields(diagnostic: Diagnostic) -> list[dict]:
     return [spec for item in diagnostic.items for spec in item["fields"]]
 

@@ -5,11 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from lms.extensions import db
+from lms.login import navbar_facts
 from lms.models import Lesson
 from lms.permissions import Action, require
 from lms.services import buffer_clock, clock, dashboards, outline, progress
 from lms.services.cohorts import current_program_and_role
-from lms.services.diagnostic import diagnostic_state
+from lms.services.diagnostic import home_diagnostic
 from lms.services.outline import OutlineAssessment
 from lms.services.placement import current_placement
 from lms.trainee import bp
@@ -24,10 +25,11 @@ class LessonDoneForm(FlaskForm):
 def home():
     today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     home = dashboards.trainee_home(db.session, current_user, today)
-    placement = current_placement(db.session, current_user.id)  # placed: the buffer period comes first
+    # placed: the buffer period comes first (whether they were placed came with the user)
+    placement = current_placement(db.session, current_user.id) if navbar_facts(current_user)["placed"] else None
     return render_template(
         "trainee/home.html", home=home, placement=placement,
-        diagnostic=diagnostic_state(db.session, current_user, home.enrollment),
+        diagnostic=home_diagnostic(db.session, current_user, home.enrollment),
         buffer_day=buffer_clock.day_of(placement.start_date, today) if placement else None,
         buffer_length=buffer_clock.length(placement.start_date, placement.buffer_end) if placement else None)
 
