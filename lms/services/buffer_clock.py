@@ -5,7 +5,7 @@ the buffer's collaboration rules, read once from the app config."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from lms.services.business_calendar import WorkingHours
 from lms.services.clock import BUFFER_DAYS
@@ -27,9 +27,7 @@ class BufferSettings:
             response_minutes=int(config.get("BUFFER_RESPONSE_MINUTES", 30)),
             complex_close_hours=int(config.get("BUFFER_COMPLEX_CLOSE_HOURS", 24)),
             working_hours=config.get("BUFFER_CLOCK", "calendar") == "working_hours",
-            hours=WorkingHours(config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
-                               time.fromisoformat(config.get("WORKDAY_START", "09:00")),
-                               time.fromisoformat(config.get("WORKDAY_END", "18:00"))),
+            hours=WorkingHours.from_config(config),
             coach_capacity=int(config.get("BUFFER_COACH_CAPACITY", 8)),
         )
 

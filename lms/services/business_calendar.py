@@ -35,6 +35,13 @@ class WorkingHours:
     start: time = time(9)
     end: time = time(18)
 
+    @classmethod
+    def from_config(cls, config: Mapping) -> "WorkingHours":
+        """The program's time zone and WORKDAY_START–WORKDAY_END (one business day for every clock)."""
+        return cls(config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+                   time.fromisoformat(config.get("WORKDAY_START", "09:00")),
+                   time.fromisoformat(config.get("WORKDAY_END", "18:00")))
+
 
 class Calendar:
     """Workdays with the admin's overrides (loaded once; pass it to every call of one job)."""

@@ -3,7 +3,7 @@ the settings (config.py: DEFECT_*), the SLA clocks and the recurrence window."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Optional
 from zoneinfo import ZoneInfo
 
@@ -46,9 +46,7 @@ class DefectSettings:
             response_minutes=int(config.get("DEFECT_RESPONSE_MINUTES", 30)),
             close_hours=int(config.get("DEFECT_CLOSE_HOURS", 24)),
             working_hours=config.get("DEFECT_CLOCK", "calendar") == "working_hours",
-            hours=WorkingHours(config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
-                               time.fromisoformat(config.get("WORKDAY_START", "09:00")),
-                               time.fromisoformat(config.get("WORKDAY_END", "18:00"))),
+            hours=WorkingHours.from_config(config),
             recurrence_days=int(config.get("DEFECT_RECURRENCE_DAYS", 30)),
             similar_days=int(config.get("DEFECT_SIMILAR_DAYS", 14)),
         )
