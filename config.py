@@ -44,6 +44,20 @@ def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {env[name]!r}") from None
 
 
+def _upload_storage(env: Mapping[str, str]) -> str:
+    kind = (env.get("UPLOAD_STORAGE") or "local").lower()
+    if kind not in {"local", "database"}:
+        raise ConfigError(f"UPLOAD_STORAGE must be local or database, not {env['UPLOAD_STORAGE']!r}")
+    return kind
+
+
+def _retention_days(env: Mapping[str, str]) -> int:
+    days = _int_env(env, "RETENTION_DAYS", 180)
+    if days < 0:
+        raise ConfigError(f"RETENTION_DAYS must be 0 (keep everything) or more, not {days}")
+    return days
+
+
 def instance_secret_key(folder: Path) -> str:
     """The key in `folder/secret_key`, generated on first use (mode 0600) and reused after.
 
@@ -153,6 +167,12 @@ class Config:
             "SECRET_KEY": cls.secret_key(env, folder),
             "SQLALCHEMY_DATABASE_URI": cls.database_url(env, folder),
             "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or str(folder / "uploads"),
+            # Where uploaded files' bytes live: `local` (UPLOAD_FOLDER, one app host) or
+            # `database` (a table of their own, so every host behind a load balancer has them).
+            "UPLOAD_STORAGE": _upload_storage(env),
+            # PIPL: defect excerpts and screenshots, and the files of graded work, are deleted
+            # this many days after their last use (`lms retention purge`); 0 keeps them.
+            "RETENTION_DAYS": _retention_days(env),
             # Flask answers a larger request body with 413 before any view runs.
             "MAX_CONTENT_LENGTH": _int_env(env, "MAX_UPLOAD_MB", 10) * 1024 * 1024,
             "COURSES_DIR": env.get("COURSES_DIR") or str(BASE_DIR / "courses"),

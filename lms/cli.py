@@ -124,16 +124,17 @@ def demo() -> None:
     from lms.services.demo_activity import ensure_demo_activity
     from lms.services.demo_capstone import ensure_demo_capstone
     from lms.services.progress import current_program
+    from lms.storage import current_storage
 
     cohort = ensure_demo_cohort(db.session, current_program(db.session),
                                 today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-    ensure_demo_activity(db.session, cohort, current_app.config["UPLOAD_FOLDER"])
+    ensure_demo_activity(db.session, cohort, current_storage())
     ensure_demo_capstone(db.session, cohort)
     from lms.services.buffer_clock import BufferSettings
     from lms.services.demo_buffer import ensure_demo_buffer
 
     placed = ensure_demo_buffer(db.session, current_program(db.session), today_in(
-        current_app.config["BABEL_DEFAULT_TIMEZONE"]), current_app.config["UPLOAD_FOLDER"], _hash_method(),
+        current_app.config["BABEL_DEFAULT_TIMEZONE"]), current_storage(), _hash_method(),
         BufferSettings.from_config(current_app.config))
     from lms.services.demo_defects import ensure_demo_defects
 

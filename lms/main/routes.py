@@ -1,13 +1,13 @@
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from lms.downloads import send_stored
 from lms.extensions import db
 from lms.loaders import load_file
 from lms.login import navbar_facts
@@ -83,15 +83,7 @@ def download(file_id: int):
 
     Anyone else gets 404, so the existence of a file is not revealed.
     """
-    stored = load_file(file_id)
-    path = Path(current_app.config["UPLOAD_FOLDER"]) / stored.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=stored.content_type, as_attachment=True,
-                         download_name=stored.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored(load_file(file_id))
 
 
 @bp.route("/notifications")

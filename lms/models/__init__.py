@@ -46,6 +46,7 @@ from lms.models.notifications import Notification, NotificationKind
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
 from lms.models.responsibility import OwnerMode, ResponsibilityItem, ResponsibilityVersion
+from lms.models.uploads import UploadChunk
 
 __all__ = [
     "Contribution",
@@ -76,6 +77,7 @@ __all__ = [
     "ReasonCode",
     "TrainingOutcome",
     "TrainingOutcomeKind",
+    "UploadChunk",
     "BaselineRating",
     "BaselineSource",
     "Diagnostic",

@@ -73,6 +73,9 @@ class AgentDefect(db.Model):
     first_response_at: Mapped[Optional[datetime]]  # first transition out of `new`
     closed_at: Mapped[Optional[datetime]]  # fixed (or rejected / duplicate)
     verified_at: Mapped[Optional[datetime]]
+    # Set when the retention purge blanked the excerpts and said / should texts and deleted
+    # the screenshots (PIPL: personal information kept no longer than needed).
+    purged_at: Mapped[Optional[datetime]]
 
     agent: Mapped[Agent] = relationship()
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])

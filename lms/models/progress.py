@@ -97,6 +97,9 @@ class SubmissionFile(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the retention purge deleted the bytes (RETENTION_DAYS after grading): the
+    # name stays, so the attempt still shows what was handed in.
+    purged_at: Mapped[Optional[datetime]]
 
     submission: Mapped[Submission] = relationship(back_populates="files")
 

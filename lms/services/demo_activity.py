@@ -13,6 +13,7 @@ from lms.services.autochecks import blocked
 from lms.services.demo_answers import DEMO_ANSWERS, STRONG, WEAK
 from lms.services.submissions import grader_kinds, save_attempt
 from lms.services.uploads import store_upload
+from lms.storage import Storage
 
 # Small valid files for each kind a course may ask for.
 SAMPLE_FILES = {
@@ -34,7 +35,8 @@ def _fallback(spec: dict) -> str:
     return "1" if spec["type"] == "number" else "已核对。"
 
 
-def _submit(session: Session, trainee: User, assessment: Assessment, folder: str, quality: str) -> Submission:
+def _submit(session: Session, trainee: User, assessment: Assessment, storage: Storage | str,
+            quality: str) -> Submission:
     """Hand in the `quality` answers through the same service as the web form."""
     written = DEMO_ANSWERS.get(assessment.code, {}).get(quality, {})
     answers = {f["name"]: written.get(f["name"]) or _fallback(f) for f in assessment.fields if f["type"] != "file"}
@@ -42,8 +44,8 @@ def _submit(session: Session, trainee: User, assessment: Assessment, folder: str
     for spec in assessment.fields:
         ext = next((e for e in spec.get("accept", []) if e in SAMPLE_FILES), None)
         if spec["type"] == "file" and ext and (spec.get("required") or quality == STRONG):
-            uploads[spec["name"]] = store_upload(folder, io.BytesIO(SAMPLE_FILES[ext]), SAMPLE_NAMES[ext], [ext])
-    submission, results = save_attempt(session, trainee, assessment, answers, uploads, folder, submit=True)
+            uploads[spec["name"]] = store_upload(storage, io.BytesIO(SAMPLE_FILES[ext]), SAMPLE_NAMES[ext], [ext])
+    submission, results = save_attempt(session, trainee, assessment, answers, uploads, storage, submit=True)
     if blocked(results):  # the demo answers are written to pass the format checks
         raise RuntimeError(f"demo answers for {assessment.code} are blocked: {results}")
     return submission
@@ -57,7 +59,7 @@ def _grade_all(session: Session, submission: Submission, mentors: dict, level: i
         grading.grade(session, mentors[kind], submission, submission.version, points, feedback)
 
 
-def ensure_demo_activity(session: Session, cohort: Cohort, upload_folder: str) -> None:
+def ensure_demo_activity(session: Session, cohort: Cohort, storage: Storage | str) -> None:
     """Idempotent: does nothing once any demo trainee has a submission."""
     trainees = [people_service.find_by_email(session, f"trainee{i}@example.com") for i in range(1, 7)]
     if session.scalar(sa.select(Submission.id).where(Submission.trainee_id.in_([t.id for t in trainees]))):
@@ -71,18 +73,18 @@ def ensure_demo_activity(session: Session, cohort: Cohort, upload_folder: str) -
 
     # trainee1: strong, every foundation assessment passed (advanced unlocked), lessons read.
     for assessment in foundation:
-        _grade_all(session, _submit(session, trainees[0], assessment, upload_folder, STRONG), mentors, 3,
+        _grade_all(session, _submit(session, trainees[0], assessment, storage, STRONG), mentors, 3,
                    "结构清晰，数据核对到位。")
     for lesson in lessons[:14]:
         session.add(LessonProgress(trainee_id=trainees[0].id, lesson_id=lesson.id))
     # trainee2: a weak first attempt failed; the retake fixed what the feedback asked and waits.
     first = foundation[0]
-    _grade_all(session, _submit(session, trainees[1], first, upload_folder, WEAK), mentors, 1,
+    _grade_all(session, _submit(session, trainees[1], first, storage, WEAK), mentors, 1,
                "缺陷类型和客户回复都需要改：写清智能体说了什么、应该怎么说；回复要道歉、说明差价补偿并给出取消订单的选项。")
-    _submit(session, trainees[1], first, upload_folder, STRONG)
+    _submit(session, trainees[1], first, storage, STRONG)
     # trainee3 … trainee6: strong and weak work waiting in the mentors' queues; one dual sign-off half graded.
     for index, (trainee, assessment) in enumerate(zip(trainees[2:], foundation, strict=False)):
-        submission = _submit(session, trainee, assessment, upload_folder, STRONG if index % 2 == 0 else WEAK)
+        submission = _submit(session, trainee, assessment, storage, STRONG if index % 2 == 0 else WEAK)
         if assessment.grader.value == "both":
             session.refresh(submission)
             points = {c.code: 2 for c in assessment.criteria}

@@ -20,6 +20,7 @@ from lms.services.buffer_clock import BufferSettings
 from lms.services.demo import DEMO_PASSWORD
 from lms.services.demo_activity import _grade_all, _submit
 from lms.services.demo_answers import STRONG
+from lms.storage import Storage
 
 DEMO_BUFFER_COHORT = "DEMO-2026-A"
 # Their own mentors in training: the first cohort's mentors are full.
@@ -54,7 +55,7 @@ def _person(session: Session, values: dict, hash_method: str):
     return user
 
 
-def _pass_role_tiers(session: Session, enrollment: Enrollment, mentors: dict, folder: str) -> None:
+def _pass_role_tiers(session: Session, enrollment: Enrollment, mentors: dict, storage: Storage | str) -> None:
     """Strong, graded work on every required assessment of the tiers the role needs."""
     role = enrollment.target_role.value
     tiers = progress.role_outline(session, enrollment.cohort.program, role)
@@ -65,7 +66,7 @@ def _pass_role_tiers(session: Session, enrollment: Enrollment, mentors: dict, fo
             continue
         for item in progress.required_assessments(tier):
             if item.id not in passed:
-                _grade_all(session, _submit(session, enrollment.trainee, session.get(Assessment, item.id), folder,
+                _grade_all(session, _submit(session, enrollment.trainee, session.get(Assessment, item.id), storage,
                                             STRONG), mentors, 3, "思路清晰，案例处理到位。")
 
 
@@ -89,7 +90,7 @@ def _events(email: str, agent: str, start: date, days: int, zone: ZoneInfo) -> l
     return out
 
 
-def ensure_demo_buffer(session: Session, program: Program, today: date, upload_folder: str,
+def ensure_demo_buffer(session: Session, program: Program, today: date, storage: Storage | str,
                        hash_method: str, settings: BufferSettings) -> Cohort:
     cohort = session.scalar(sa.select(Cohort).where(Cohort.code == DEMO_BUFFER_COHORT))
     if cohort is None:
@@ -121,7 +122,7 @@ def ensure_demo_buffer(session: Session, program: Program, today: date, upload_f
             if enrollment.current_mentor(mentor.mentor_kind) is None:
                 mentoring.assign(session, None, enrollment, mentor, "演示数据 demo")
         session.flush()
-        _pass_role_tiers(session, enrollment, mentors, upload_folder)
+        _pass_role_tiers(session, enrollment, mentors, storage)
         start = today - timedelta(days=days)
         placement = placement_service.place(session, None, enrollment, {
             "team": ("售前一组", "售后二组")[index], "lead_name": ("黄蕾", "宋佳")[index],

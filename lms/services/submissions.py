@@ -6,10 +6,8 @@ starts only after the previous one has its final result. A retake starts from th
 previous attempt's answers and files (copied, so each attempt keeps its own).
 """
 
-import secrets
-import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
+from os import PathLike
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -35,6 +33,7 @@ from lms.services.cohorts import current_enrollment
 from lms.services.notifications import notify
 from lms.services.progress import ensure_tier_open
 from lms.services.uploads import StoredFile
+from lms.storage import Storage, as_storage
 
 CHANGED_ELSEWHERE = _l("This attempt was changed in another window at the same moment. Reload the page to see it.")
 
@@ -138,8 +137,9 @@ def _write_draft(session: Session, submission: Submission, **values: Any) -> Non
 
 
 def save_draft(session: Session, submission: Submission, answers: dict[str, Any],
-               uploads: dict[str, StoredFile], upload_folder: str) -> None:
+               uploads: dict[str, StoredFile], storage: Storage | str | PathLike) -> None:
     """Store answers and new files on a draft; a new file replaces the field's old one."""
+    storage = as_storage(storage)
     if submission.state != SubmissionState.DRAFT:
         raise DomainError(_l("This attempt was already submitted."))
     names = {f["name"] for f in submission.assessment.fields if f["type"] != "file"}
@@ -149,7 +149,7 @@ def save_draft(session: Session, submission: Submission, answers: dict[str, Any]
         for old in [f for f in submission.files if f.field == field_name]:
             submission.files.remove(old)
             session.delete(old)
-            (Path(upload_folder) / old.stored_name).unlink(missing_ok=True)
+            storage.delete(old.stored_name)
         submission.files.append(SubmissionFile(field=field_name, original_name=stored.original_name,
                                                stored_name=stored.stored_name, content_type=stored.content_type,
                                                size=stored.size))
@@ -191,19 +191,17 @@ def submit(session: Session, trainee: User, submission: Submission) -> list[Chec
 _submit_draft = submit  # save_attempt's `submit` flag shadows the function's name
 
 
-def _carry_files(session: Session, draft: Submission, previous: Optional[Submission], upload_folder: str) -> None:
+def _carry_files(session: Session, draft: Submission, previous: Optional[Submission], storage: Storage) -> None:
     """Copy the previous attempt's file of each field the draft has none for: a retake
     keeps its files unless replaced, and deleting a draft's file never touches a
-    submitted attempt's."""
+    submitted attempt's. A file removed after the retention period is not carried."""
     if previous is None:
         return
     have = {f.field for f in draft.files}
-    folder = Path(upload_folder)
     for old in previous.files:
-        if old.field in have or not (folder / old.stored_name).exists():
+        if old.field in have or old.purged_at is not None or not storage.exists(old.stored_name):
             continue
-        stored_name = secrets.token_hex(16)
-        shutil.copyfile(folder / old.stored_name, folder / stored_name)
+        stored_name = storage.copy(old.stored_name)
         draft.files.append(SubmissionFile(field=old.field, original_name=old.original_name, stored_name=stored_name,
                                           content_type=old.content_type, size=old.size))
         have.add(old.field)
@@ -211,18 +209,20 @@ def _carry_files(session: Session, draft: Submission, previous: Optional[Submiss
 
 
 def save_attempt(session: Session, trainee: User, assessment: Assessment, answers: dict[str, Any],
-                 uploads: dict[str, StoredFile], upload_folder: str,
+                 uploads: dict[str, StoredFile], storage: Storage | str | PathLike,
                  submit: bool) -> tuple[Submission, list[CheckResult]]:
     """Open (or reuse) the draft, store answers and files, and submit it if asked.
 
     The one way an attempt is made (web form, demo data, tests). Returns the draft
     or submission and the check results (empty when only saved). The caller
-    commits, or rolls back and discards `uploads` on DomainError.
+    commits, or rolls back and discards `uploads` on DomainError. `storage` holds the
+    files (a folder path: the local store of that folder).
     """
+    storage = as_storage(storage)
     previous = attempts(session, trainee.id, assessment).last_submitted
     draft = open_draft(session, trainee, assessment)
-    save_draft(session, draft, answers, uploads, upload_folder)
-    _carry_files(session, draft, previous, upload_folder)
+    save_draft(session, draft, answers, uploads, storage)
+    _carry_files(session, draft, previous, storage)
     if not submit:
         return draft, []
     return draft, _submit_draft(session, trainee, draft)

@@ -1,14 +1,17 @@
 """Uploaded files: type-checked by extension and by content, stored under random
-names outside the static folder. Size is capped by MAX_CONTENT_LENGTH (413)."""
+keys in the configured store (lms/storage: a folder outside static, or the database).
+Size is capped by MAX_CONTENT_LENGTH (413)."""
 
-import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
 from lms.services import DomainError
+from lms.storage import Storage, as_storage, read_chunks
 
 # extension → (content type we serve it as, check of the first bytes)
 _ZIP = b"PK\x03\x04"
@@ -52,31 +55,30 @@ def extension(filename: str) -> str:
     return Path(filename or "").suffix.lower()
 
 
-def store_upload(folder: str | Path, stream: BinaryIO, filename: str, allowed: list[str]) -> StoredFile:
+def store_upload(storage: Storage | str | PathLike, stream: BinaryIO, filename: str,
+                 allowed: list[str]) -> StoredFile:
     """Check the file against `allowed` extensions and its real content; save it.
 
-    Raises DomainError (user-facing) for a wrong type or an empty file.
+    Raises DomainError (user-facing) for a wrong type or an empty file, before anything is stored.
     """
     ext = extension(filename)
     if ext not in allowed or ext not in KNOWN_TYPES:
         raise DomainError(_l("Allowed file types: %(types)s", types=", ".join(allowed)))
-    data = stream.read()
-    if not data:
+    head = stream.read(2048)
+    if not head:
         raise DomainError(_l("The file is empty."))
     content_type, looks_right = KNOWN_TYPES[ext]
-    if not looks_right(data[:2048]):
+    if not looks_right(head):
         raise DomainError(_l("The file's content is not a real %(ext)s file.", ext=ext))
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(16)
-    (folder / stored_name).write_bytes(data)
+    stored_name, size = as_storage(storage).save(read_chunks(stream, head))
     name = Path(filename).name
     # Shorten the stem, never the extension: the download keeps its type.
     original = (name[: 255 - len(ext)] + ext) if len(name) > 255 else (name or f"upload{ext}")
-    return StoredFile(original, stored_name, content_type, len(data))
+    return StoredFile(original, stored_name, content_type, size)
 
 
-def discard_uploads(folder: str | Path, stored) -> None:
+def discard_uploads(storage: Storage | str | PathLike, stored: Iterable[StoredFile]) -> None:
     """Delete files stored for a request that was then refused."""
+    storage = as_storage(storage)
     for item in stored:
-        (Path(folder) / item.stored_name).unlink(missing_ok=True)
+        storage.delete(item.stored_name)

@@ -11,6 +11,7 @@ from lms.services import DomainError, clock, grading, progress
 from lms.services import submissions as submission_service
 from lms.services.cohorts import current_enrollment
 from lms.services.uploads import discard_uploads, store_upload
+from lms.storage import current_storage
 from lms.trainee import bp
 from lms.trainee.assessment_forms import answer_form, answers_from, length_limits, mark_failed_checks
 from lms.trainee.routes import locked_page
@@ -71,24 +72,24 @@ def assessment_save(assessment_id: int):
     form = answer_form(assessment)  # Flask-WTF reads request.form and request.files
     if not form.validate_on_submit():
         return _page(assessment, form, 400)
-    folder = current_app.config["UPLOAD_FOLDER"]
+    storage = current_storage()
     uploads = {}
     for spec in assessment.fields:
         upload = form[f"f_{spec['name']}"].data if spec["type"] == "file" else None
         if not getattr(upload, "filename", ""):
             continue
         try:
-            uploads[spec["name"]] = store_upload(folder, upload.stream, upload.filename, spec["accept"])
+            uploads[spec["name"]] = store_upload(storage, upload.stream, upload.filename, spec["accept"])
         except DomainError as error:
             form[f"f_{spec['name']}"].errors = [error.message]
     if any(form[f"f_{spec['name']}"].errors for spec in assessment.fields):  # keep nothing of a half-accepted form
-        discard_uploads(folder, uploads.values())
+        discard_uploads(storage, uploads.values())
         return _page(assessment, form, 400)
     submit = request.form.get("action") == "submit"
     outcome = commit_or_report(lambda: submission_service.save_attempt(
-        db.session, current_user, assessment, answers_from(form, assessment), uploads, folder, submit))
+        db.session, current_user, assessment, answers_from(form, assessment), uploads, storage, submit))
     if not outcome.ok:
-        discard_uploads(folder, uploads.values())
+        discard_uploads(storage, uploads.values())
         if outcome.status == 409:  # lost a race: show what won, keep this form's answers
             return _page(assessment, form, 409)
         return redirect(url_for("trainee.assessment", assessment_id=assessment.id))

@@ -18,6 +18,7 @@ from lms.services import placement as placement_service
 from lms.services.business_calendar import UTC
 from lms.services.defect_rules import DefectSettings
 from lms.services.uploads import discard_uploads, store_upload
+from lms.storage import current_storage
 from lms.templating import localized
 from lms.trainee import bp
 from lms.transactions import commit_or_report
@@ -84,18 +85,18 @@ def defect_new():
             joinable = {s.id for s in similar if s.id in rows and may_co_report(current_user, rows[s.id], placement)}
             return render_template("defects/log.html", form=form, placement=placement, similar=similar, scale=scale,
                                    joinable=joinable, co_form=CoReportForm(formdata=None, excerpt=form.excerpt.data))
-    folder = current_app.config["UPLOAD_FOLDER"]
+    storage = current_storage()
     uploads = []
     files = [f for f in (form.screenshots.data or []) if getattr(f, "filename", "")]
     if len(files) > MAX_SCREENSHOTS:
         form.screenshots.errors = [_("Up to three screenshots.")]
     for upload in files[:MAX_SCREENSHOTS]:
         try:
-            uploads.append(store_upload(folder, upload.stream, upload.filename, SCREENSHOT_TYPES))
+            uploads.append(store_upload(storage, upload.stream, upload.filename, SCREENSHOT_TYPES))
         except DomainError as error:
             form.screenshots.errors = [error.message]
     if form.screenshots.errors:
-        discard_uploads(folder, uploads)
+        discard_uploads(storage, uploads)
         return render_template("defects/log.html", form=form, placement=placement, similar=[], scale=scale), 400
     values = {name: getattr(form, name).data for name in
               ("type", "intent", "platform", "sku", "kb_entry", "excerpt", "agent_said", "should_say", "reach",
@@ -104,7 +105,7 @@ def defect_new():
     outcome = commit_or_report(lambda: defect_service.log_defect(db.session, current_user, placement, values, scale,
                                                           settings, files=uploads), form=form)
     if not outcome.ok:
-        discard_uploads(folder, uploads)
+        discard_uploads(storage, uploads)
         return render_template("defects/log.html", form=form, placement=placement, similar=[], scale=scale), 400
     flash(_("Defect logged. The operations team answers within %(minutes)d minutes.",
             minutes=settings.response_minutes), "success")

@@ -1,13 +1,13 @@
 """Triage pages: views parse, call lms/services/defects.py, and render."""
 
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.defect_forms import DuplicatesForm, MoveForm
+from lms.downloads import send_stored
 from lms.extensions import db
 from lms.models import AgentDefect, DefectFile, DefectState, DefectType
 from lms.models.base import utcnow
@@ -104,11 +104,4 @@ def defect_file(file_id: int):
     stored = db.session.get(DefectFile, file_id)
     if stored is None or not may_open_defect_file(current_user, stored):
         abort(404)
-    path = Path(current_app.config["UPLOAD_FOLDER"]) / stored.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=stored.content_type, as_attachment=True,
-                         download_name=stored.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored(stored)
