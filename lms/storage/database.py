@@ -19,6 +19,7 @@ _PIECE = sa.select(UploadChunk.data).where(UploadChunk.stored_name == sa.bindpar
                                            UploadChunk.seq == sa.bindparam("seq"))
 _FIRST = sa.select(UploadChunk.seq).where(UploadChunk.stored_name == sa.bindparam("key"),
                                           UploadChunk.seq == 0)
+_LAST = sa.select(sa.func.max(UploadChunk.seq)).where(UploadChunk.stored_name == sa.bindparam("key"))
 
 
 class DatabaseStorage:
@@ -37,9 +38,10 @@ class DatabaseStorage:
 
     def open(self, key: str) -> BinaryIO:
         """The committed content (a download runs after the request's transaction)."""
-        if not self.exists(key):
+        last = self.session.scalar(_LAST, {"key": key})
+        if last is None:
             raise FileNotFoundError(key)
-        return _PieceReader(self.session.get_bind(), key)
+        return _PieceReader(self.session.get_bind(), key, last)
 
     def exists(self, key: str) -> bool:
         return self.session.scalar(_FIRST, {"key": key}) is not None
@@ -64,21 +66,20 @@ class DatabaseStorage:
 class _PieceReader(io.RawIOBase):
     """The pieces of one file as a raw stream; each piece is fetched when the previous one is used up."""
 
-    def __init__(self, engine: Engine, key: str):
-        self.engine, self.key, self.seq = engine, key, 0
+    def __init__(self, engine: Engine, key: str, last: int):
+        self.engine, self.key, self.seq, self.last = engine, key, 0, last
         self.piece = memoryview(b"")
-        self.done = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        while not self.piece and not self.done:
+        while not self.piece and self.seq <= self.last:
             with self.engine.connect() as conn:
                 data = conn.scalar(_PIECE, {"key": self.key, "seq": self.seq})
             self.seq += 1
-            if data is None:
-                self.done = True
+            if data is None:  # deleted since the download began: the response ends short
+                self.seq = self.last + 1
             else:
                 self.piece = memoryview(bytes(data))
         count = min(len(buffer), len(self.piece))
