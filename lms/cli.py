@@ -161,4 +161,9 @@ def register_cli(app) -> None:
     from lms.cli_invitations import invitation_links_command
 
     lms_cli.add_command(invitation_links_command)
+    from lms.cli_data import backup_command, restore_command, retention_cli
+
+    lms_cli.add_command(backup_command)
+    lms_cli.add_command(restore_command)
+    lms_cli.add_command(retention_cli)
     app.cli.add_command(lms_cli)

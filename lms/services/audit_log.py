@@ -91,6 +91,8 @@ SENTENCES = {
     "contribution.paid": _l("%(actor)s marked a contribution award paid"),
     "person.reviewer": _l("%(actor)s changed whether %(person)s triages agent defects"),
     "calendar.override": _l("%(actor)s changed the business calendar"),
+    "retention.purge": _l("%(actor)s deleted defect excerpts, screenshots and uploaded files past the retention "
+                          "period"),
 }
 GENERIC = _l("%(actor)s changed %(subject)s")
 
@@ -109,6 +111,7 @@ SUBJECT_TYPES = {
     "agent": _l("Agent"),
     "handoff_import": _l("Hand-off events"),
     "calendar": _l("Business calendar"),
+    "retention": _l("Retention period"),
 }
 
 
