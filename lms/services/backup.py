@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import URL, Engine
 
 from lms.models import DefectFile, SubmissionFile
@@ -30,7 +31,7 @@ UPLOADS = "uploads"
 
 
 class BackupError(Exception):
-    """Why a backup or restore cannot go ahead; nothing was changed."""
+    """Why a backup or restore cannot go ahead (translated, for the operator); nothing was changed."""
 
 
 @dataclass
@@ -44,7 +45,7 @@ class BackupReport:
 
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:":
-        raise BackupError("an in-memory SQLite database cannot be backed up")
+        raise BackupError(_l("an in-memory SQLite database cannot be backed up"))
     return Path(url.database)
 
 
@@ -65,9 +66,9 @@ def _run(command: list[str], env: dict[str, str]) -> None:
     try:
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # nosec B603
     except FileNotFoundError:
-        raise BackupError(f"{command[0]} is not installed (PostgreSQL client tools)") from None
+        raise BackupError(_l("%(tool)s is not installed (PostgreSQL client tools)", tool=command[0])) from None
     if done.returncode != 0:
-        raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")
+        raise BackupError(_l("%(tool)s failed: %(output)s", tool=command[0], output=done.stderr.strip()))
 
 
 def _revision(conn) -> str | None:
@@ -89,11 +90,11 @@ def backup(engine: Engine, storage: Storage, storage_kind: str, path: Path, now:
     """Copy the database, and the files of the local store, into the new folder `path`."""
     path = Path(path)
     if not _is_empty_folder(path):
-        raise BackupError(f"{path} exists and is not empty: name a new folder")
+        raise BackupError(_l("%(path)s exists and is not empty: name a new folder", path=path))
     url = engine.url
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
-        raise BackupError(f"cannot back up a {backend} database")
+        raise BackupError(_l("cannot back up a %(backend)s database", backend=backend))
     path.mkdir(parents=True, exist_ok=True)
     if backend == "sqlite":
         source = sqlite3.connect(_sqlite_path(url), timeout=30)
@@ -138,9 +139,11 @@ def read_manifest(path: Path) -> dict:
     try:
         manifest = json.loads((Path(path) / MANIFEST).read_text())
     except (OSError, ValueError):
-        raise BackupError(f"{path} is not a backup made by `lms backup` (no readable {MANIFEST})") from None
+        raise BackupError(_l("%(path)s is not a backup made by `lms backup` (no readable %(file)s)", path=path,
+                              file=MANIFEST)) from None
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"{path}: backup format {manifest.get('format')!r} is not supported")
+        raise BackupError(_l("%(path)s: backup format %(format)s is not supported", path=path,
+                              format=manifest.get("format")))
     return manifest
 
 
@@ -167,9 +170,10 @@ def restore(engine: Engine, path: Path, tables, force: bool) -> RestoreReport:
     url = engine.url
     backend = url.get_backend_name()
     if manifest["database"] != backend:
-        raise BackupError(f"{path} holds a {manifest['database']} database; this installation uses {backend}")
+        raise BackupError(_l("%(path)s holds a %(theirs)s database; this installation uses %(ours)s", path=path,
+                              theirs=manifest["database"], ours=backend))
     if not force and holds_data(engine, tables):
-        raise BackupError("the database holds data: restoring would replace it (add --force to do so)")
+        raise BackupError(_l("the database holds data: restoring would replace it (add --force to do so)"))
     engine.dispose()  # no pooled connection keeps the old content
     if backend == "sqlite":
         source = sqlite3.connect(path / SQLITE_FILE)
