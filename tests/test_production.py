@@ -32,7 +32,7 @@ BIN = Path(sys.executable).parent
 # A PostgreSQL URL nothing listens on: building the app creates the engine, it does not connect.
 UNUSED_POSTGRES = "postgresql+psycopg://reskill@127.0.0.1:9/reskill"
 ENV_READ_BY_CONFIG = ["LMS_CONFIG", "SECRET_KEY", "DATABASE_URL", "FLASK_DEBUG", "LMS_INSECURE_COOKIES",
-                      "LMS_PROXY_FIX", "UPLOAD_FOLDER"]
+                      "LMS_PROXY_FIX", "UPLOAD_FOLDER", "UPLOAD_STORAGE", "RETENTION_DAYS"]
 
 
 @pytest.fixture

@@ -204,3 +204,19 @@ def test_the_cli_purges_at_the_current_time(app, trainee_with_mentors):
     with app.app_context():
         assert db.session.get(AgentDefect, defect_id).purged_at == datetime(2026, 9, 6, 2, 0)
     assert not _exists(app, "local", keys[0])
+
+
+def test_the_daily_job_reads_the_installation_settings(app, trainee_with_mentors):
+    from lms.services.retention import purge_job
+
+    pid = placed(app, trainee_with_mentors)
+    old, (old_key,) = _defect(app, "database", pid, datetime(2026, 3, 9, 1, 0))
+    recent, _ = _defect(app, "database", pid, datetime(2026, 3, 20, 1, 0))
+    config = {"RETENTION_DAYS": 30, "UPLOAD_STORAGE": "database", "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"]}
+    with time_machine.travel(datetime(2026, 4, 10, 2, 0), tick=False), app.app_context():
+        report = purge_job(db.session, config)
+        db.session.commit()
+        assert report.counts == {"defects": 1, "screenshots": 1, "submission_files": 0}
+        assert db.session.get(AgentDefect, old).purged_at == datetime(2026, 4, 10, 2, 0)
+        assert db.session.get(AgentDefect, recent).purged_at is None
+    assert not _exists(app, "database", old_key)

@@ -45,6 +45,10 @@ class PurgeReport:
     def total(self) -> int:
         return self.defects + self.screenshots + self.submission_files
 
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"defects": self.defects, "screenshots": self.screenshots, "submission_files": self.submission_files}
+
 
 def _expired_defects(cutoff: datetime) -> sa.Select:
     """Defects not yet purged with no activity since `cutoff`: reported, co-reported or triaged before it."""
@@ -95,12 +99,14 @@ def purge_expired(session: Session, storage: Storage, now: datetime, settings: R
         session.execute(sa.update(SubmissionFile).where(SubmissionFile.id.in_(ids)).values(purged_at=now))
     session.expire_all()  # loaded rows must not show what was just removed
     record(session, None, "retention.purge", "retention", None,
-           after={"days": settings.days, "cutoff": cutoff.isoformat(timespec="seconds"), "defects": report.defects,
-                  "screenshots": report.screenshots, "submission_files": report.submission_files})
+           after={"days": settings.days, "cutoff": cutoff.isoformat(timespec="seconds"), **report.counts})
     session.flush()
     return report
 
 
-def purge_job(session: Session, storage: Storage, config: Mapping, now: Optional[datetime] = None) -> PurgeReport:
-    """The daily job: `purge_expired` with the installation's RETENTION_DAYS at the current time."""
-    return purge_expired(session, storage, now or utcnow(), RetentionSettings.from_config(config))
+def purge_job(session: Session, config: Mapping, now: Optional[datetime] = None) -> PurgeReport:
+    """The daily job: `purge_expired` with the installation's RETENTION_DAYS and upload store
+    at the current time. The caller commits (and may record `report.counts`)."""
+    from lms.storage import storage_for
+
+    return purge_expired(session, storage_for(config, session), now or utcnow(), RetentionSettings.from_config(config))
