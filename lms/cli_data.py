@@ -56,7 +56,10 @@ def restore_command(path: Path, force: bool) -> None:
         report = backup_service.restore(db.engine, path, db.metadata.sorted_tables, force)
     except backup_service.BackupError as error:
         fail(_("Restore refused: %(reason)s", reason=str(error)))
-    files = backup_service.restore_files(path, current_storage())
+    storage = current_storage()
+    files = backup_service.restore_files(path, storage)
+    if current_app.config["UPLOAD_STORAGE"] == "local":  # a backup of a database store: into the folder
+        files += backup_service.files_to_folder(db.session, storage)
     db.session.commit()
     click.echo(_("Restored from %(path)s: the database (schema revision %(revision)s) and %(files)s.",
                  path=path, revision=report.revision or "—",

@@ -139,7 +139,7 @@ def test_a_backup_restores_into_a_database_store_on_a_new_installation(app, trai
 
 
 def test_a_backup_of_the_database_store_carries_the_files_in_the_database_copy(app, trainee_with_mentors,
-                                                                                tmp_path):
+                                                                                tmp_path, fresh_database_url):
     pid = placed(app, trainee_with_mentors)
     _defect_id, (key,) = _defect(app, "database", pid, datetime(2026, 3, 9, 1, 0))
     database = create_app("testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -158,6 +158,19 @@ def test_a_backup_of_the_database_store_carries_the_files_in_the_database_copy(a
         with copy.connect() as conn:
             assert conn.scalar(sa.select(UploadChunk.data).where(UploadChunk.stored_name == key)) == PNG
         copy.dispose()
+    # restored where files live in a folder, they move out of the database into it
+    folder = tmp_path / "files"
+    target = create_app("testing", {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "UPLOAD_FOLDER": str(folder)})
+    try:
+        result = target.test_cli_runner().invoke(args=["lms", "restore", str(tmp_path / "b"), "--lang", "en"])
+        assert result.exit_code == 0 and "1 uploaded file" in result.output, result.output
+        with target.app_context():
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(UploadChunk)) == 0
+            assert db.session.scalar(sa.select(DefectFile.stored_name)) == key
+    finally:
+        with target.app_context():
+            db.engine.dispose()
+    assert (folder / key).read_bytes() == PNG
 
 
 def test_restore_refuses_what_is_not_a_backup(app, tmp_path):

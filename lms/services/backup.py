@@ -19,8 +19,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.orm import Session
 
-from lms.models import DefectFile, SubmissionFile
+from lms.models import DefectFile, SubmissionFile, UploadChunk
 from lms.storage import Storage, read_chunks
 
 FORMAT = 1
@@ -204,4 +205,18 @@ def restore_files(path: Path, storage: Storage) -> int:
                 storage.save(read_chunks(source), key=item.name)
             count += 1
     return count
+
+
+def files_to_folder(session: Session, storage: Storage) -> int:
+    """Move files the restored database holds (a backup of a database store) into `storage`,
+    the local folder this installation uses; the caller commits (their rows go)."""
+    from lms.storage.database import DatabaseStorage
+
+    database = DatabaseStorage(session)
+    keys = list(database.keys())
+    for key in keys:
+        with database.open(key) as source:
+            storage.save(read_chunks(source), key=key)
+    session.execute(sa.delete(UploadChunk))
+    return len(keys)
 
