@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lms.models import AgentDefect, DefectEvent, DefectFile, DefectReport, Submission, SubmissionFile
 from lms.models.base import utcnow
 from lms.services.audit import record
-from lms.storage import Storage
+from lms.storage import Storage, storage_for
 
 BATCH = 500  # ids per IN list: well under every database's parameter limit
 
@@ -107,6 +107,4 @@ def purge_expired(session: Session, storage: Storage, now: datetime, settings: R
 def purge_job(session: Session, config: Mapping, now: Optional[datetime] = None) -> PurgeReport:
     """The daily job: `purge_expired` with the installation's RETENTION_DAYS and upload store
     at the current time. The caller commits (and may record `report.counts`)."""
-    from lms.storage import storage_for
-
     return purge_expired(session, storage_for(config, session), now or utcnow(), RetentionSettings.from_config(config))
