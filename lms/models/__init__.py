@@ -1,5 +1,6 @@
 """All models, imported here so Alembic's autogenerate sees every table."""
 
+from lms.models.api_tokens import ApiToken, TokenScope
 from lms.models.audit import AuditEvent
 from lms.models.buffer import (
     Agent,
@@ -48,6 +49,8 @@ from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFil
 from lms.models.responsibility import OwnerMode, ResponsibilityItem, ResponsibilityVersion
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "Contribution",
     "ContributionCategory",
     "ContributionState",

@@ -91,6 +91,8 @@ SENTENCES = {
     "contribution.paid": _l("%(actor)s marked a contribution award paid"),
     "person.reviewer": _l("%(actor)s changed whether %(person)s triages agent defects"),
     "calendar.override": _l("%(actor)s changed the business calendar"),
+    "api_token.create": _l("%(actor)s made an API token held by %(person)s"),
+    "api_token.revoke": _l("%(actor)s revoked an API token held by %(person)s"),
 }
 GENERIC = _l("%(actor)s changed %(subject)s")
 
