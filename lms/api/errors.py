@@ -22,7 +22,7 @@ TITLES = {
     400: _l("Bad request"),
     401: _l("Token required"),
     403: _l("Not allowed"),
-    404: _l("Not found"),
+    404: _l("No such resource"),
     405: _l("Method not allowed"),
     409: _l("Conflict"),
     413: _l("Request too large"),
@@ -111,14 +111,14 @@ def from_http_exception(error: HTTPException):
 
 def rows_problem(errors: list[RowError], field: str, first_line: int):
     """An import's row errors (nothing was written) as 422, keyed `field.index.column`, where
-    index counts the request's list from 0 (line `first_line` is index 0)."""
+    index counts the request's list from 0 (row `first_line` is index 0)."""
     by_key: dict[str, list] = {}
     for e in errors:
-        index = e.line - first_line
-        if e.column == "file":  # about the list as a whole (no rows, too many)
+        index = e.row - first_line
+        if e.field == "file":  # about the list as a whole (no rows, too many)
             key = field
         else:
-            key = f"{field}.{index}.{e.column}" if index >= 0 else str(e.column)
+            key = f"{field}.{index}.{e.field}" if index >= 0 else str(e.field)
         by_key.setdefault(key, []).append(e.message)
     return problem(422, _l("Nothing was written: fix the rows listed in errors and send them all again."),
                    by_key, "rows")

@@ -34,17 +34,25 @@ class ApiSchema(ma.Schema):
     error_messages = {"type": _l("must be a JSON object"), "unknown": _l("is not a field of this request")}
 
 
+class Translated:
+    """Field messages are lazy strings, put into words (and their {placeholders} filled) when an
+    error is raised, in the request's language; marshmallow formats only plain str messages."""
+
+    def make_error(self, key: str, **kwargs) -> ma.ValidationError:
+        return ma.ValidationError(str(self.error_messages[key]).format(**kwargs))
+
+
 def _no_control_chars(value: str) -> None:
     if has_control_chars(value):
-        raise ma.ValidationError(_l("contains a control character"))
+        raise ma.ValidationError(str(_l("contains a control character")))
 
 
 def _not_blank(value: str) -> None:
     if not value.strip():
-        raise ma.ValidationError(_COMMON["required"])
+        raise ma.ValidationError(str(_COMMON["required"]))
 
 
-class Text(fields.String):
+class Text(Translated, fields.String):
     """A string of at most `max_length` characters; `blank=False`: not empty or only spaces."""
 
     default_error_messages = {**_COMMON, "invalid": _l("must be a string")}
@@ -57,20 +65,20 @@ class Text(fields.String):
         super().__init__(validate=validators, **kwargs)
 
 
-class Int(fields.Integer):
+class Int(Translated, fields.Integer):
     default_error_messages = {**_COMMON, "invalid": _l("must be a whole number"),
                               "too_large": _l("is too large")}
 
 
-class Bool(fields.Boolean):
+class Bool(Translated, fields.Boolean):
     default_error_messages = {**_COMMON, "invalid": _l("must be true or false")}
 
 
-class Day(fields.Date):
+class Day(Translated, fields.Date):
     default_error_messages = {**_COMMON, "invalid": _l("must be a date like 2026-03-02")}
 
 
-class Choice(fields.Enum):
+class Choice(Translated, fields.Enum):
     """An enum by its code (the value), as stored."""
 
     default_error_messages = {**_COMMON, "unknown": _l("must be one of: {choices}")}
@@ -79,15 +87,15 @@ class Choice(fields.Enum):
         super().__init__(enum, by_value=True, **kwargs)
 
 
-class Items(fields.List):
+class Items(Translated, fields.List):
     default_error_messages = {**_COMMON, "invalid": _l("must be a list")}
 
 
-class Obj(fields.Nested):
+class Obj(Translated, fields.Nested):
     default_error_messages = {**_COMMON, "type": _l("must be a JSON object")}
 
 
-class Moment(fields.DateTime):
+class Moment(Translated, fields.DateTime):
     """A time as stored (naive UTC) ⇄ ISO 8601. Written with an offset or Z, or without one for
     the program's time zone (LMS_TIMEZONE), like the hand-off files; always answered in UTC."""
 
@@ -111,7 +119,7 @@ def encode_cursor(after_id: int) -> str:
     return base64.urlsafe_b64encode(f"v1:{after_id}".encode()).decode().rstrip("=")
 
 
-class Cursor(fields.String):
+class Cursor(Translated, fields.String):
     """The opaque `next_cursor` of a page ⇄ the id the next page starts after."""
 
     default_error_messages = {**_COMMON, "invalid": _l("is not a cursor this API gave")}

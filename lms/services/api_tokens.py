@@ -92,6 +92,22 @@ def touch(session: Session, token: ApiToken, now: Optional[datetime] = None) -> 
     return True
 
 
+def state(token: ApiToken, now: datetime) -> str:
+    """active, revoked or expired (for the token pages; `permissions.token_valid` decides use)."""
+    if token.revoked_at is not None:
+        return "revoked"
+    return "expired" if token.expired(now) else "active"
+
+
+def expiry(day, timezone: str) -> datetime:
+    """A token that works through `day` (the program's calendar) ends at the next local midnight (naive UTC)."""
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    local = datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(timezone))
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
 def listing(owner_id: Optional[int] = None) -> sa.Select:
     """Tokens with their holders, newest first (every token, or one holder's)."""
     query = sa.select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.id.desc())
