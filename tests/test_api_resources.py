@@ -278,6 +278,6 @@ def test_the_reference_page_works_offline_in_both_languages(app, client):
     with client.session_transaction() as sess:
         sess["locale"] = "zh_CN"
     html = client.get("/api/v1/docs").get_data(as_text=True)
-    assert "招收学员" in html
+    assert "学员报名" in html
     document = json.loads(client.get("/api/v1/openapi.json", headers={"Accept-Language": "zh-CN"}).data)
     assert document["paths"]["/api/v1/cohorts"]["get"]["summary"] == "批次列表"

@@ -32,8 +32,10 @@ def _json_bodies_only():
 
 def init_api(app) -> None:
     from lms.api import awards, cohorts, defects, handoffs, openapi, placements, trainees  # noqa: F401
+    from lms.api.reference import codeify
     from lms.extensions import csrf
 
     openapi.HrApi(app).register_blueprint(bp)
+    app.jinja_env.filters["codeify"] = codeify
     app.register_blueprint(docs_bp)
     csrf.exempt(bp)  # bearer tokens only: a browser's cookies never authenticate these routes

@@ -53,7 +53,7 @@ def _listing(by_cohort: bool, by_payout: bool) -> sa.Select:
 @bp.route("/awards")
 @require_token(Action.APPROVE_AWARDS, scope=TokenScope.READ)
 @bp.arguments(AwardArgs, location="query")
-@bp.response(200, AwardPage)
+@bp.response(200, AwardPage, description=_l("A page of awards."))
 @bp.doc(summary=_l("List contribution awards"), description=_l(
     "Approved awards (band in CNY, promotion points) and whether they are paid, oldest first."), tags=["awards"])
 def list_awards(args):

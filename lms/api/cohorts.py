@@ -188,7 +188,7 @@ _HEAD_COUNTS = (
 @bp.route("/cohorts")
 @require_token(Action.MANAGE_COHORTS, scope=TokenScope.READ)
 @bp.arguments(PageArgs, location="query")
-@bp.response(200, CohortPage)
+@bp.response(200, CohortPage, description=_l("A page of cohorts."))
 @bp.doc(summary=_l("List cohorts"), description=_l("Every cohort, oldest first, with its head counts."),
         tags=["cohorts"])
 def list_cohorts(args):
@@ -203,9 +203,9 @@ def list_cohorts(args):
 
 @bp.route("/cohorts/<int:cohort_id>")
 @require_token(Action.MANAGE_COHORTS, scope=TokenScope.READ)
-@bp.response(200, CohortDetail)
+@bp.response(200, CohortDetail, description=_l("The cohort and its figures."))
 @bp.doc(summary=_l("A cohort's figures"), description=_l(
-    "Head counts, placement and outcomes, transition success beside the 83% reference, contributions."),
+    "Head counts, placement and outcomes, transition success (the source program reported 83%), contributions."),
     tags=["cohorts"])
 def get_cohort(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
@@ -232,7 +232,7 @@ def _roster(by_status: bool) -> sa.Select:
 @bp.route("/cohorts/<int:cohort_id>/trainees")
 @require_token(Action.MANAGE_COHORTS, scope=TokenScope.READ)
 @bp.arguments(TraineeArgs, location="query")
-@bp.response(200, TraineeProgressPage)
+@bp.response(200, TraineeProgressPage, description=_l("A page of the cohort's trainees."))
 @bp.doc(summary=_l("A cohort's trainees and their progress"), description=_l(
     "Per enrollment: lessons done of the target role's, work due this week, overdue and waiting for a grade, "
     "last activity and attainment per competency."), tags=["cohorts"])
@@ -269,7 +269,7 @@ HEADER = ["email", "name", "target_role", "source_role"]
 @bp.route("/cohorts/<int:cohort_id>/enrollments", methods=["POST"])
 @require_token(Action.MANAGE_COHORTS, scope=TokenScope.WRITE)
 @bp.arguments(EnrollBody)
-@bp.response(200, EnrollResult)
+@bp.response(200, EnrollResult, description=_l("Every row was good: what was written."))
 @bp.doc(summary=_l("Enroll trainees"), description=_l(
     "The rules of the CSV enrollment import: roles as codes, labels or synonyms; missing trainee accounts "
     "are created; all rows good or nothing written (422 names each bad row as trainees.index.field); the same "

@@ -126,7 +126,7 @@ def _out(row, reader) -> dict:
 @bp.route("/defects")
 @require_token(Action.LOG_DEFECTS, Action.TRIAGE_DEFECTS, scope=TokenScope.READ)
 @bp.arguments(DefectArgs, location="query")
-@bp.response(200, DefectPage)
+@bp.response(200, DefectPage, description=_l("A page of defects."))
 @bp.doc(summary=_l("List agent defects"), description=_l(
     "A placed person's token: the defects they reported or co-reported. A token of the operations team "
     "(admins): every defect. Oldest first."), tags=["defects"])
@@ -142,7 +142,7 @@ def list_defects(args):
 @bp.route("/defects", methods=["POST"])
 @require_token(Action.LOG_DEFECTS, Action.MANAGE_PLACEMENTS, scope=TokenScope.WRITE)
 @bp.arguments(DefectIn)
-@bp.response(201, DefectOut)
+@bp.response(201, DefectOut, description=_l("The defect as stored (masked)."))
 @bp.doc(summary=_l("Log an agent defect"), description=_l(
     "A defect of the agent the placed person is paired with, while their buffer period runs. "
     "The same rules as the log form: masked before it is stored, severity from the program's scale, "

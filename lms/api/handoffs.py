@@ -43,7 +43,7 @@ class HandoffBatch(ApiSchema):
 @bp.route("/handoff-events", methods=["POST"])
 @require_token(Action.MANAGE_PLACEMENTS, scope=TokenScope.WRITE)
 @bp.arguments(HandoffBatch)
-@bp.response(200, CountsSchema)
+@bp.response(200, CountsSchema, description=_l("Every event was good: how many were new, changed or the same."))
 @bp.doc(summary=_l("Send hand-off events"), description=_l(
     "Up to 2,000 events a request. All good or nothing written: 422 names each bad event as "
     "events.index.field. Response and close times are worked out when stored, for the buffer-period "

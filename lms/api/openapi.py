@@ -12,10 +12,11 @@ import json
 import re
 
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 
 from lms.api import bp, docs_bp
-from lms.api.errors import PROBLEM_JSON, TYPES
+from lms.api.errors import PROBLEM_JSON, TITLES, TYPES
 from lms.api.schemas import ProblemSchema
 from lms.converters import BoundedIntConverter
 from lms.permissions import TokenRule, public
@@ -49,11 +50,13 @@ class HrApi(Api):
         """Error responses (and `default`) as problem+json, each registered when first referenced."""
         for status in http.HTTPStatus:
             if status >= 400:
-                self.spec.components.response(status.name, _problem_response(status.phrase), lazy=True)
-        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, _problem_response("Error"), lazy=True)
+                self.spec.components.response(status.name, _problem_response(TITLES.get(status, status.phrase)),
+                                              lazy=True)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, _problem_response(_l("Any other error")),
+                                      lazy=True)
 
 
-def _problem_response(description: str, ref: bool = False) -> dict:
+def _problem_response(description, ref: bool = False) -> dict:
     """An error response; `ref`: already in the document's terms (a $ref, not the schema class)."""
     schema = {"$ref": "#/components/schemas/Problem"} if ref else ProblemSchema
     return {"description": description, "content": {PROBLEM_JSON: {"schema": schema}}}
@@ -87,7 +90,7 @@ def document() -> dict:
             responses = operation.setdefault("responses", {})
             for status in (http.HTTPStatus.UNAUTHORIZED, http.HTTPStatus.FORBIDDEN):
                 responses.setdefault(str(status.value), {"$ref": f"#/components/responses/{status.name}"})
-                spec["components"]["responses"].setdefault(status.name, _problem_response(status.phrase, ref=True))
+                spec["components"]["responses"].setdefault(status.name, _problem_response(TITLES[status], ref=True))
     spec["components"]["schemas"].pop("PaginationMetadata", None)  # flask-smorest's page numbers: not used
     spec["tags"] = [{"name": name} for name in sorted({t for item in spec["paths"].values()
                                                         for op in item.values() if isinstance(op, dict)

@@ -65,7 +65,7 @@ def _listing(by_cohort: bool) -> sa.Select:
 @bp.route("/placements")
 @require_token(Action.MANAGE_PLACEMENTS, scope=TokenScope.READ)
 @bp.arguments(PlacementArgs, location="query")
-@bp.response(200, PlacementPage)
+@bp.response(200, PlacementPage, description=_l("A page of placements."))
 @bp.doc(summary=_l("List placements"), description=_l("Every placement, oldest first; ?cohort_id= for one cohort."),
         tags=["placements"])
 def list_placements(args):

@@ -1,10 +1,24 @@
 """The OpenAPI document as the reference page reads it: operations in path order, each with its
 parameters, request body and responses, schemas flattened to rows (`items[].trainee.email`)."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from markupsafe import Markup, escape
+
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
+IDENTIFIER = re.compile(r"(\?\w+=|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b)")
+
+
+def codeify(text) -> Markup:
+    """Prose with the API's identifiers (next_cursor, ?cohort_id=) set as code (a Jinja filter)."""
+    if isinstance(text, Markup):  # translated in a template: already escaped; mark up its plain parts only
+        text = text.unescape()
+    parts = IDENTIFIER.split(str(text))  # odd items are the identifiers
+    return Markup("").join(Markup("<code>{}</code>").format(p) if i % 2 else escape(p) for i, p in enumerate(parts))
+
+
 MAX_DEPTH = 5
 
 

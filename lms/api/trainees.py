@@ -94,7 +94,7 @@ def _mentor(user) -> dict | None:
 
 @bp.route("/trainees/<int:trainee_id>")
 @require_token(Action.VIEW_TRAINEE, scope=TokenScope.READ)
-@bp.response(200, TraineeProgress)
+@bp.response(200, TraineeProgress, description=_l("The trainee's progress."))
 @bp.doc(summary=_l("A trainee's progress"), description=_l(
     "Their current enrollment (else the latest): phase and week, mentors, lessons, tiers, work due, attainment "
     "beside the intake baseline, readiness for the target role and the placement."), tags=["trainees"])
