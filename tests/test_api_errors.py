@@ -138,3 +138,27 @@ def test_the_checker_catches_a_body_that_breaks_the_document(api, openapi_docume
     response.status_code = 418
     with pytest.raises(AssertionError):
         openapi_document.check(response)
+
+
+def test_json_nested_too_deep_is_400_not_500(api, admin_token):
+    response = api.post("/api/v1/handoff-events", admin_token, data="[" * 100_000,
+                        headers={"Content-Type": "application/json"})
+    _problem(response, 400)
+    response = api.post("/api/v1/handoff-events", admin_token, data=b'\xff\xfe{"events"',
+                        headers={"Content-Type": "application/json"})
+    _problem(response, 400)
+
+
+def test_times_past_the_calendars_ends_are_field_errors(api, admin_token):
+    for moment in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        response = api.post("/api/v1/handoff-events", admin_token, {"events": [
+            {"external_id": "E1", "trainee": "a@example.com", "agent": "bot", "flagged_at": moment,
+             "complex": False, "cross_team": False}]})
+        assert "events.0.flagged_at" in _problem(response, 422)["errors"]
+        response = api.post("/api/v1/defects", admin_token, {"seen_at": moment})
+        assert "seen_at" in _problem(response, 422)["errors"]
+
+
+def test_ids_past_integer_are_field_errors(api, admin_token):
+    body = _problem(api.get("/api/v1/defects?cohort_id=99999999999", admin_token), 422)
+    assert body["errors"] == {"cohort_id": ["must be between 1 and 2147483647"]}

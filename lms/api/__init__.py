@@ -13,7 +13,10 @@ from flask import Blueprint as FlaskBlueprint
 from flask import request
 from flask_smorest import Blueprint
 
+from lms.api.errors import ApiParser
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.ARGUMENTS_PARSER = ApiParser()  # before the resource modules declare their arguments
 # The document and its reference page: public, not part of what they document.
 docs_bp = FlaskBlueprint("api_docs", __name__, url_prefix="/api/v1")
 

@@ -4,11 +4,11 @@ import functools
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from lms.api import bp
 from lms.api.paging import fetch, keyset
-from lms.api.schemas import ApiSchema, Choice, Int, Moment, PageArgs, TraineeRef, page_schema
+from lms.api.schemas import ApiSchema, Choice, Moment, PageArgs, TraineeRef, page_schema, record_id
 from lms.extensions import db
 from lms.models import Contribution, ContributionCategory, ContributionState, Payout, TokenScope, User
 from lms.permissions import Action, require_token
@@ -32,7 +32,7 @@ AwardPage = page_schema(AwardOut, "AwardPage")
 
 
 class AwardArgs(PageArgs):
-    cohort_id = Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    cohort_id = record_id(load_default=None)
     payout = Choice(Payout, load_default=None, metadata={"description": _l("approved (not paid yet) or paid.")})
 
 

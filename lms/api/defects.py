@@ -13,7 +13,7 @@ from lms.api import bp
 from lms.api.auth import holder
 from lms.api.errors import domain_problem, problem
 from lms.api.paging import fetch, keyset
-from lms.api.schemas import ApiSchema, Choice, Int, Moment, PageArgs, Text, page_schema
+from lms.api.schemas import ApiSchema, Choice, Int, Moment, PageArgs, Text, page_schema, record_id
 from lms.extensions import db
 from lms.models import Agent, AgentDefect, DefectReport, DefectState, DefectType, TokenScope
 from lms.permissions import Action, may_log_defect_for, may_read_report, may_triage, require_token
@@ -42,8 +42,7 @@ class DefectIn(ApiSchema):
     reach = Int(load_default=None, allow_none=True, validate=validate.Range(
         min=0, max=1_000_000, error=_l("must be between {min} and {max}")))
     seen_at = Moment(load_default=None, allow_none=True, metadata={"description": _l("Empty: now.")})
-    item_id = Int(load_default=None, allow_none=True, validate=validate.Range(
-        min=1, max=2**31 - 1, error=_l("must be between {min} and {max}")), metadata={
+    item_id = record_id(load_default=None, allow_none=True, metadata={
         "description": _l("An item of the agent's responsibility list.")})
     reporter = Text(254, load_default=None, allow_none=True, metadata={"description": _l(
         "The placed person's e-mail when an admin's write token logs the defect for them; "
@@ -88,7 +87,7 @@ DefectPage = page_schema(DefectOut, "DefectPage")
 
 class DefectArgs(PageArgs):
     state = Choice(DefectState, load_default=None)
-    cohort_id = Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    cohort_id = record_id(load_default=None)
 
 
 _COLUMNS = (AgentDefect.id, AgentDefect.agent_id, Agent.code.label("agent_code"), Agent.name.label("agent_name"),

@@ -8,6 +8,7 @@ from typing import Optional
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from webargs.flaskparser import FlaskParser, abort
 from werkzeug.exceptions import HTTPException
 
 from lms.services import Conflict, DomainError
@@ -44,6 +45,20 @@ DETAILS = {
     429: _l("Slow down and try again in a few minutes."),
     500: _l("The error is logged. Try again; if it persists, tell your program admin."),
 }
+
+
+class ApiParser(FlaskParser):
+    """webargs' parser, answering 400 in the reader's language for a body that is not JSON,
+    nested too deep for Python's decoder included (a RecursionError would be a 500)."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:
+            return self._handle_invalid_json_error(error, req)
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(400, exc=error, messages={"json": [str(_l("The body is not valid JSON."))]})
 
 
 def is_api_request() -> bool:
@@ -100,7 +115,7 @@ def from_http_exception(error: HTTPException):
             if list(flat) == ["_body"]:
                 flat = {location: flat["_body"]}
             errors.update(flat)
-        if code == 400:  # webargs answers 400 only for a body that is not JSON
+        if code == 400:  # webargs answers 400 only for a body that is not JSON (ApiParser)
             detail = _l("The body is not valid JSON.")
         else:
             kind = "validation"

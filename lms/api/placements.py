@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import fields
 from sqlalchemy.orm import aliased
 
 from lms.api import bp
 from lms.api.auth import holder
 from lms.api.paging import fetch, keyset
-from lms.api.schemas import ApiSchema, Choice, Int, PageArgs, TraineeRef, page_schema
+from lms.api.schemas import ApiSchema, Choice, PageArgs, TraineeRef, page_schema, record_id
 from lms.extensions import db
 from lms.models import Agent, BufferOutcome, Enrollment, Placement, ReasonCode, TargetRole, TokenScope, User
 from lms.permissions import Action, may_see_pay_band, require_token
@@ -43,7 +43,7 @@ PlacementPage = page_schema(PlacementOut, "PlacementPage")
 
 
 class PlacementArgs(PageArgs):
-    cohort_id = Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    cohort_id = record_id(load_default=None)
 
 
 @functools.lru_cache(maxsize=2)

@@ -70,6 +70,11 @@ class Int(Translated, fields.Integer):
                               "too_large": _l("is too large")}
 
 
+def record_id(**kwargs) -> "Int":
+    """An id in a query or a body: a positive INTEGER (a larger number never reaches a query)."""
+    return Int(validate=validate.Range(min=1, max=2**31 - 1, error=_l("must be between {min} and {max}")), **kwargs)
+
+
 class Bool(Translated, fields.Boolean):
     default_error_messages = {**_COMMON, "invalid": _l("must be true or false")}
 
