@@ -74,9 +74,11 @@ def _type(spec: dict, schema: dict) -> str:
     schema = _resolve(spec, schema)
     kind = schema.get("type", "object" if "properties" in schema else "")
     kinds = [k for k in (kind if isinstance(kind, list) else [kind]) if k != "null"]
+    if "enum" in schema:  # the values are the type
+        values = schema["enum"]
+        text = " | ".join(str(v) for v in values if v is not None) + (" | null" if None in values else "")
+        return text
     text = " | ".join(kinds) or "any"
-    if "enum" in schema:
-        text += ": " + ", ".join(str(v) for v in schema["enum"] if v is not None)
     if schema.get("format"):
         text += f" ({schema['format']})"
     if isinstance(kind, list) and "null" in kind:
