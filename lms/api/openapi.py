@@ -42,6 +42,9 @@ class HrApi(Api):
                 "description": "A token from People → API tokens (admins) or My buffer period → API token."}}},
         })
         self.register_converter(BoundedIntConverter, _int_param)
+        # flask-smorest's `flask openapi` would print the texts untranslated (they are lazy): the
+        # document is served at /api/v1/openapi.json, in the language the client asks for.
+        app.cli.commands.pop("openapi", None)
 
     def _register_error_handlers(self):
         pass  # lms/errors.py: one handler for the whole app, problem+json under /api/
