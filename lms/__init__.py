@@ -93,6 +93,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(lead_bp)
     app.register_blueprint(triage_bp)
 
+    from lms.api import init_api
+
+    init_api(app)
+
     from lms.errors import register_error_handlers
 
     register_error_handlers(app)

@@ -1,4 +1,4 @@
-"""Localized, styled error pages (JSON for the API and health check)."""
+"""Localized, styled error pages (problem+json under /api/, JSON for the health check)."""
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from lms.api import errors as api_errors
 from lms.extensions import db
 
 CSRF_MESSAGE = _l(
@@ -30,10 +31,12 @@ MESSAGES = {
 def _render(code: int, detail: str | None = None):
     from flask import current_app
 
+    if api_errors.is_api_request():
+        return api_errors.problem(code, detail)
     title, text = MESSAGES.get(code, MESSAGES[500])
     mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     text = detail or str(text) % {"mb": mb}
-    if request.path.startswith("/api/") or request.path == "/healthz":
+    if request.path == "/healthz":
         return {"error": str(title), "detail": text}, code
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
@@ -45,6 +48,8 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if api_errors.is_api_request():  # with the fields webargs found wrong, the methods a 405 allows
+            return api_errors.from_http_exception(error)
         return _render(error.code or 500)
 
     @app.errorhandler(IntegrityError)

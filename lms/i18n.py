@@ -1,4 +1,5 @@
-"""Locale choice: the user's saved preference, else the session's, else zh_CN.
+"""Locale choice: the user's saved preference, else the session's, else zh_CN; the token API
+(/api/, not its HTML reference page) speaks the client's Accept-Language, else zh_CN.
 
 Templates translate through the current locale's catalogue, looked up once per
 locale: Flask-Babel's own Jinja callables look it up again on every `_()` (a third
@@ -8,7 +9,7 @@ of a 200-row page's time).
 import functools
 
 from babel import Locale
-from flask import current_app, g, has_request_context, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
@@ -16,6 +17,10 @@ from flask_login import current_user
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if has_request_context():
+        if request.path.startswith("/api/") and request.blueprint != "api_docs":
+            # Never the session: a token client has none, and the cookie must not count here.
+            best = request.accept_languages.best_match(list(languages))
+            return best or current_app.config["BABEL_DEFAULT_LOCALE"]
         if current_user and current_user.is_authenticated and current_user.locale in languages:
             return current_user.locale
         if session.get("locale") in languages:

@@ -168,6 +168,23 @@ def defect_state(value) -> Markup:
     return Markup('<span class="badge {}">{}</span>').format(DEFECT_STATE_BADGES.get(code, "text-bg-light"), text)
 
 
+# HR API tokens (lms/models/api_tokens.py; state from services/api_tokens.state).
+TOKEN_SCOPES = {"read": _l("Read only"), "write": _l("Read and write")}
+TOKEN_STATES = {"active": _l("Active"), "revoked": _l("Revoked"), "expired": _l("Expired")}
+TOKEN_STATE_BADGES = {"active": "text-bg-success", "revoked": "text-bg-secondary", "expired": "text-bg-warning"}
+
+
+def token_scope(value) -> str:
+    code = _code(value)
+    return str(TOKEN_SCOPES[code]) if code in TOKEN_SCOPES else "—"
+
+
+def token_state(value) -> Markup:
+    code = _code(value)
+    text = str(TOKEN_STATES[code]) if code in TOKEN_STATES else "—"
+    return Markup('<span class="badge {}">{}</span>').format(TOKEN_STATE_BADGES.get(code, "text-bg-light"), text)
+
+
 def defect_move(value) -> str:
     code = _code(value)
     return str(DEFECT_MOVES[code]) if code in DEFECT_MOVES else "—"

@@ -8,6 +8,8 @@ nothing is refused (fail closed), and `tests/test_route_permissions.py` walks
 
 import enum
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
@@ -28,6 +30,7 @@ from lms.models import (
     Submission,
     SubmissionFile,
     SubmissionState,
+    TokenScope,
 )
 
 
@@ -56,6 +59,7 @@ class Action(enum.StrEnum):
     TRIAGE_DEFECTS = "triage_defects"  # the defect board and its transitions: admins and `reviewer` users
     APPROVE_AWARDS = "approve_awards"  # approve a measured contribution's award and track its payout (admins)
     OPEN_DEFECT_FILE = "open_defect_file"  # a defect's screenshot (object policy: may_open_defect_file)
+    MANAGE_API_TOKENS = "manage_api_tokens"  # every HR API token: create one's own, revoke any (admins)
 
 
 PUBLIC = "public"
@@ -77,6 +81,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.TRIAGE_DEFECTS,
             Action.APPROVE_AWARDS,
             Action.OPEN_DEFECT_FILE,
+            Action.MANAGE_API_TOKENS,
         }
     ),
     Role.MENTOR: frozenset(
@@ -319,6 +324,57 @@ def may_co_report(user, defect, placement) -> bool:
             and user.id not in defect.reporter_ids)
 
 
+# --- the HR API's bearer tokens ------------------------------------------------------
+# A token carries its holder's rights (the role table above and the object policies), cut
+# down to its scope. Only admins and trainees hold tokens: a trainee's is for their own
+# defects, which the role table already limits them to.
+
+TOKEN_ROLES = frozenset({Role.ADMIN, Role.TRAINEE})
+
+
+@dataclass(frozen=True)
+class TokenRule:
+    """What an API endpoint needs: a token of `scope` whose holder's role allows one of `actions`."""
+
+    actions: frozenset
+    scope: TokenScope
+
+
+def may_hold_token(user) -> bool:
+    return _signed_in(user) and user.role in TOKEN_ROLES
+
+
+def may_create_token(user, placement) -> bool:
+    """Admins make tokens for HR systems; a placed person makes their own to log defects while
+    their buffer runs (`placement`: their current one, or None)."""
+    return can(user, Action.MANAGE_API_TOKENS) or may_log_defect(user, placement)
+
+
+def may_revoke_token(user, token) -> bool:
+    """Admins revoke any token; everyone else their own."""
+    return _signed_in(user) and (can(user, Action.MANAGE_API_TOKENS) or token.user_id == user.id)
+
+
+def token_valid(token, holder, now: datetime) -> bool:
+    """Not revoked, not expired, and held by an active admin or trainee (a deactivated holder
+    or one whose role changed ends the token with the account)."""
+    return token.revoked_at is None and not token.expired(now) and may_hold_token(holder)
+
+
+def token_permits(token, holder, rule: TokenRule) -> bool:
+    """A write token also reads; the holder's role must allow one of the rule's actions."""
+    scope_ok = token.scope == TokenScope.WRITE or rule.scope == TokenScope.READ
+    return scope_ok and any(can(holder, action) for action in rule.actions)
+
+
+def may_log_defect_for(holder, reporter, placement) -> bool:
+    """Through the API a placed person logs their own defects with their own token, or an
+    admin's write token logs one for them (a service-platform console acting for the agent's
+    partner); either way the placed person must be allowed to log it themself."""
+    return may_log_defect(reporter, placement) and (
+        holder.id == reporter.id or (_signed_in(holder) and holder.role == Role.ADMIN))
+
+
 def tier_open(states, tier_id: int) -> bool:
     """Whether the tier is unlocked, given `progress.tier_states` of the trainee."""
     return any(s.tier.id == tier_id and s.unlocked for s in states)
@@ -329,6 +385,18 @@ def require(action: Action) -> Callable:
 
     def decorate(view):
         view.required_action = action
+        return view
+
+    return decorate
+
+
+def require_token(*actions: Action, scope: TokenScope) -> Callable:
+    """Declare an API view: a bearer token (never the session cookie) whose holder may do one
+    of `actions`, of at least `scope`; `enforce` checks it through lms/api/auth.py."""
+    rule = TokenRule(frozenset(actions), scope)
+
+    def decorate(view):
+        view.required_action = rule
         return view
 
     return decorate
@@ -359,6 +427,10 @@ def enforce():
         abort(403)
     if action == PUBLIC:
         return None
+    if isinstance(action, TokenRule):
+        from lms.api.auth import authenticate  # bearer tokens only: a session cookie is not asked
+
+        return authenticate(action)
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not can(current_user, action):

@@ -45,7 +45,9 @@ def init_security_headers(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = f"max-age={hsts}; includeSubDomains"
         # Pages built for a logged-in person must not be kept by a browser or a
         # shared proxy (the back button after logout, a shared office PC).
-        if request.endpoint not in ("static", "bootstrap.static") and current_user.is_authenticated:
+        # The API's answers too (a token's data), without asking the session who is logged in.
+        if request.path.startswith("/api/") or (
+                request.endpoint not in ("static", "bootstrap.static") and current_user.is_authenticated):
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response

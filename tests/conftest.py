@@ -19,6 +19,8 @@ from lms.services import outline
 from lms.services import people as people_service
 
 PASSWORD = "correct-horse-42"
+# The HR API's fixtures: `api`, a client checking every answer against the OpenAPI document.
+pytest_plugins = ["tests.api_helpers"]
 
 
 def _reset_postgres(url: str) -> None:

@@ -158,6 +158,8 @@ def _urls(app, ids) -> list[str]:
         if "GET" not in rule.methods or rule.endpoint in ("static", "bootstrap.static", "main.download",
                                                           "main.notification_open", "main.healthz"):
             continue
+        if rule.endpoint.startswith("api.") or rule.endpoint == "api_docs.openapi_json":
+            continue  # the HR API answers JSON to tokens, not pages (its reference page is walked)
         args = list(rule.arguments)
         if not args:
             urls.append(rule.rule)

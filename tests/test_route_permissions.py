@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from lms.models import Role
-from lms.permissions import CAPABILITY_ACTIONS, PUBLIC, ROLE_ACTIONS, Action, can, public, require
+from lms.permissions import CAPABILITY_ACTIONS, PUBLIC, ROLE_ACTIONS, Action, TokenRule, can, public, require
 from tests.conftest import login
 
 DUMMY_ARGS = {"int": "1", "default": "x", "string": "x", "path": "x/y"}
@@ -47,6 +47,8 @@ def test_an_undeclared_route_is_caught_and_refused(app):
 def _expected(action, role, reviewer: bool = False) -> set[int]:
     if action == PUBLIC:
         return {"allowed"}
+    if isinstance(action, TokenRule):  # the HR API: a bearer token or nothing, whoever is logged in
+        return {"token_required"}
     if role is None:
         return {"login"}
     capable = reviewer and action in CAPABILITY_ACTIONS["reviewer"]
@@ -54,6 +56,9 @@ def _expected(action, role, reviewer: bool = False) -> set[int]:
 
 
 def _outcome(response) -> str:
+    if (response.status_code == 401 and response.content_type == "application/problem+json"
+            and response.headers.get("WWW-Authenticate", "").startswith("Bearer")):
+        return "token_required"
     # Flask-Login's redirect carries ?next=; logout's own redirect to login does not.
     location = response.headers.get("Location", "")
     if response.status_code in (401, 302) and "/auth/login?next=" in location:

@@ -11,4 +11,5 @@ from lms.admin import (  # noqa: E402,F401
     people_routes,
     placement_routes,
     routes,
+    token_routes,
 )

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic's autogenerate sees every table."""
 
+from lms.models.api_tokens import ApiToken, TokenScope
 from lms.models.audit import AuditEvent
 from lms.models.buffer import (
     Agent,
@@ -49,6 +50,8 @@ from lms.models.responsibility import OwnerMode, ResponsibilityItem, Responsibil
 from lms.models.uploads import UploadChunk
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "Contribution",
     "ContributionCategory",
     "ContributionState",

@@ -93,6 +93,8 @@ SENTENCES = {
     "calendar.override": _l("%(actor)s changed the business calendar"),
     "retention.purge": _l("%(actor)s deleted defect excerpts, screenshots and uploaded files past the retention "
                           "period"),
+    "api_token.create": _l("%(actor)s made an API token held by %(person)s"),
+    "api_token.revoke": _l("%(actor)s revoked an API token held by %(person)s"),
 }
 GENERIC = _l("%(actor)s changed %(subject)s")
 

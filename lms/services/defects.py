@@ -87,10 +87,12 @@ def _recurrence_of(session: Session, agent_id: int, type_: DefectType, key: str,
 
 
 def log_defect(session: Session, actor, placement: Placement, values: dict[str, Any], scale: list[dict],
-               settings: DefectSettings, now: Optional[datetime] = None, files=()) -> AgentDefect:
+               settings: DefectSettings, now: Optional[datetime] = None, files=(), reporter=None) -> AgentDefect:
     """Store a defect of the placement's agent. Excerpt and texts are masked here, before the
-    row exists; the severity must be a level of the program's scale. Audited."""
+    row exists; the severity must be a level of the program's scale. Audited. `reporter`: the
+    placed person it is logged for when `actor` acts for them (the API); default the actor."""
     now = now or utcnow()
+    reporter = reporter or actor
     severity = level(scale, values.get("severity"))
     if severity is None:
         raise DomainError(str(_l("Choose a severity from the program's scale.")), field="severity")
@@ -108,7 +110,7 @@ def log_defect(session: Session, actor, placement: Placement, values: dict[str, 
             ResponsibilityItem.id == item_id)) != placement.agent_id:
         raise DomainError(str(_l("Choose an item of your agent's list.")), field="item_id")
     defect = AgentDefect(
-        agent_id=placement.agent_id, reporter_id=actor.id, placement_id=placement.id,
+        agent_id=placement.agent_id, reporter_id=reporter.id, placement_id=placement.id,
         cohort_id=placement.enrollment.cohort_id, type=type_, intent=short["intent"], intent_key=key,
         platform=short["platform"] or placement.agent.platform,
         sku=short["sku"] or None, kb_entry=short["kb_entry"] or None,
@@ -121,11 +123,12 @@ def log_defect(session: Session, actor, placement: Placement, values: dict[str, 
     session.add(defect)
     session.flush()
     for stored in files:
-        session.add(DefectFile(defect_id=defect.id, uploader_id=actor.id, original_name=stored.original_name,
+        session.add(DefectFile(defect_id=defect.id, uploader_id=reporter.id, original_name=stored.original_name,
                                stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size))
     record(session, actor, "defect.log", "defect", defect.id,
            after={"type": type_.value, "severity": defect.severity, "agent_id": defect.agent_id,
-                  "recurrence_of": defect.recurrence_of_id})
+                  "recurrence_of": defect.recurrence_of_id,
+                  **({"reporter_id": reporter.id} if reporter.id != actor.id else {})})
     session.flush()
     return defect
 

@@ -59,7 +59,10 @@ def parse_time(text: str, zone: ZoneInfo) -> Optional[datetime]:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    try:
+        return value.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    except OverflowError:  # year 1 or 9999 moved past the calendar's ends by the offset
+        return None
 
 
 def _seconds(start: datetime, end: Optional[datetime]) -> Optional[int]:

@@ -12,4 +12,5 @@ from lms.trainee import (  # noqa: E402,F401
     defect_routes,
     diagnostic_routes,
     routes,
+    token_routes,
 )

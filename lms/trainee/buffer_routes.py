@@ -8,7 +8,7 @@ from flask_login import current_user
 from lms.buffer_forms import NoteForm
 from lms.extensions import db
 from lms.models import CheckIn
-from lms.permissions import Action, may_note_checkin, may_see_checkin_private, require
+from lms.permissions import Action, may_create_token, may_note_checkin, may_see_checkin_private, require
 from lms.services import buffer_pages, checkins, clock, responsibility
 from lms.services import placement as placement_service
 from lms.services.buffer_clock import BufferSettings
@@ -29,7 +29,7 @@ def buffer():
                                            BufferSettings.from_config(current_app.config))
         private = may_see_checkin_private(current_user, placement)
     return render_template("buffer/trainee.html", view=view, note_form=NoteForm(formdata=None), private=private,
-                           items=items)
+                           items=items, can_token=may_create_token(current_user, found))
 
 
 @bp.route("/buffer/checkins/<int:checkin_id>/note", methods=["POST"])
