@@ -160,4 +160,7 @@ def register_cli(app) -> None:
     from lms.cli_invitations import invitation_links_command
 
     lms_cli.add_command(invitation_links_command)
+    from lms.cli_jobs import register as register_jobs
+
+    register_jobs(lms_cli)
     app.cli.add_command(lms_cli)
