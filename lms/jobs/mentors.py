@@ -34,7 +34,7 @@ def waiting_long(ctx: JobContext, mentor: User) -> list[grading.QueueItem]:
     if mentor.mentor_kind not in (MentorKind.AI, MentorKind.BUSINESS):
         return []
     cutoff = ctx.now - timedelta(hours=WAITING_HOURS)
-    return [i for i in grading.queue(ctx.session, mentor) if i.submitted_at <= cutoff]
+    return [i for i in grading.queue(ctx.session, mentor) if i.submitted_at < cutoff]
 
 
 def grading_waiting(ctx: JobContext) -> None:
@@ -74,9 +74,9 @@ def at_risk(ctx: JobContext, mentor: User) -> Iterator[AtRisk]:
             statuses = progress.assessment_statuses(ctx.session, trainee_of[row.enrollment_id])
             if "failed" in statuses.values():
                 reasons.append("failed")
-            last = row.last_activity
-            quiet_since = last.date() if last else started
-            if (ctx.today - max(quiet_since, started)).days >= INACTIVE_DAYS:
+            # counted from the start of week 1 at the earliest: intake week has no lessons to do
+            since = max(row.last_activity.date() if row.last_activity else started, clock.week_start(started, 1))
+            if (ctx.today - since).days >= INACTIVE_DAYS:
                 reasons.append("inactive")
             if reasons:
                 yield AtRisk(row.enrollment_id, row.name, group.cohort.program_id, tuple(reasons))

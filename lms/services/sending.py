@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy.orm import Session, joinedload
@@ -130,8 +130,9 @@ def email_message(note: Notification, settings: SendSettings) -> Message:
     user = note.user
     with force_locale(user.locale):
         title, lines = _texts(note)
-        body = render_template("mail/notification.txt", user=user, headline=title, lines=lines,
-                               link=link(note, settings))
+        # the template alone: the app's context processors read the request, and a job has none
+        body = current_app.jinja_env.get_template("mail/notification.txt").render(
+            user=user, headline=title, lines=lines, link=link(note, settings))
     return Message(subject=f"Reskill: {title}", recipients=[user.email], body=body)
 
 
