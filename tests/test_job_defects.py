@@ -72,7 +72,7 @@ def test_an_escalated_defect_moves_only_after_an_interim_note(app, defect):
     with app.app_context():
         row = db.session.get(AgentDefect, defect_id)
         actor = db.session.get(User, reviewer.id)
-        with pytest.raises(DomainError, match="interim note"):
+        with pytest.raises(DomainError, match="阶段说明"):  # zh_CN: no request, the default locale
             defect_service.transition(db.session, actor, row, "confirmed")
         db.session.rollback()
         with pytest.raises(DomainError):

@@ -125,7 +125,6 @@ def test_mentors_hear_of_work_waiting_more_than_48_hours(app, trainee_with_mento
 
 
 def test_a_trainee_doing_nothing_for_a_week_of_training_is_at_risk(app, trainee_with_mentors):
-    t = trainee_with_mentors
     week1 = START + timedelta(days=7)
     assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=6), 8, 15)) == 0
     assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=7), 8, 15)) == 2  # both mentors
