@@ -30,9 +30,12 @@ def headline(kind: str, p: dict) -> str:
         case "assessment_due":
             return _("“%(assessment)s” is due on %(date)s.", assessment=localized(p["assessment"]), date=p["due"])
         case "work_overdue":
+            titles = join_names(localized(t) for t in p["titles"])
+            if p["count"] > len(p["titles"]):
+                titles = _("%(titles)s and %(n)d more", titles=titles, n=p["count"] - len(p["titles"]))
             return ngettext("%(num)d piece of work is past its due date and not handed in: %(titles)s.",
                             "%(num)d pieces of work are past their due date and not handed in: %(titles)s.",
-                            p["count"], titles=join_names(localized(t) for t in p["titles"]))
+                            p["count"], titles=titles)
         case "attempts_exhausted":
             if p.get("own"):
                 return _("You have used all %(n)d attempts at “%(assessment)s” without passing. Talk to your "
@@ -90,7 +93,8 @@ def details(kind: str, p: dict) -> list[str]:
         return [
             _("Trainees you coach: %(n)d; behind schedule: %(behind)d; at risk: %(risk)d.", n=p["trainees"],
               behind=p["behind"], risk=p["at_risk"]),
-            _("Waiting for your grade: %(n)d (the oldest %(days)d days).", n=p["waiting"], days=p["oldest_days"]),
+            _("Waiting for your grade: %(n)d (the oldest %(days)d days).", n=p["waiting"], days=p["oldest_days"])
+            if p["oldest_days"] else _("Waiting for your grade: %(n)d.", n=p["waiting"]),
             _("Buffer check-ins due this week: %(n)d; weeks missed so far: %(gaps)d.", n=p["checkins_due"],
               gaps=p["gaps"]),
         ]
