@@ -217,6 +217,22 @@ class Config:
             # of response efficiency, or this relative fall of the error rate (%), as the courses teach.
             "AWARD_EFFICIENCY_MIN_PCT": _int_env(env, "AWARD_EFFICIENCY_MIN_PCT", 5),
             "AWARD_ERROR_MIN_PCT": _int_env(env, "AWARD_ERROR_MIN_PCT", 3),
+            # Scheduled jobs (lms/jobs/): the scheduler's catch-up tick (runs any job whose current period
+            # has not run: missed while stopped, crashed, failed), how long a claimed run may go without
+            # finishing before another process takes it over where no database lock tells (SQLite), and
+            # how often a failed period is tried. Web workers run a scheduler only with
+            # LMS_SCHEDULER_IN_PROCESS=1 (the quick start); production runs `flask lms scheduler`.
+            "SCHEDULER_IN_PROCESS": env.get("LMS_SCHEDULER_IN_PROCESS") == "1",
+            "SCHEDULER_TICK_SECONDS": _int_env(env, "SCHEDULER_TICK_SECONDS", 60),
+            "JOB_STALE_SECONDS": _int_env(env, "JOB_STALE_SECONDS", 1800),
+            "JOB_MAX_ATTEMPTS": _int_env(env, "JOB_MAX_ATTEMPTS", 3),
+            # Reminder rules: a defect still breaching its SLA this long after the breach goes to the
+            # admins; "measure the effect" this many days after a fix; an award waiting this long for
+            # approval is a reminder; a webhook that does not answer within this long failed.
+            "DEFECT_ESCALATE_HOURS": _int_env(env, "DEFECT_ESCALATE_HOURS", 2),
+            "CONTRIBUTION_MEASURE_DAYS": _int_env(env, "CONTRIBUTION_MEASURE_DAYS", 21),
+            "AWARD_APPROVAL_DAYS": _int_env(env, "AWARD_APPROVAL_DAYS", 7),
+            "WEBHOOK_TIMEOUT_SECONDS": _int_env(env, "WEBHOOK_TIMEOUT_SECONDS", 5),
             # Links in e-mails are built on this address, never on the request's Host header
             # (which a "forgot password" requester controls); unset: the request's own.
             "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/"),
@@ -251,6 +267,12 @@ class TestingConfig(Config):
     @classmethod
     def database_url(cls, env: Mapping[str, str], folder: Path) -> str:
         return env.get("LMS_TEST_DATABASE_URL") or "sqlite://"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], folder: Path) -> dict:
+        # A job held open between its work and its commit, so a test can kill a scheduler process
+        # mid-run (tests/test_scheduler_processes.py); testing only, never read elsewhere.
+        return {**super().from_env(env, folder), "JOB_PAUSE_SECONDS": float(env.get("LMS_JOB_PAUSE_SECONDS") or 0)}
 
 
 class ProductionConfig(Config):

@@ -104,4 +104,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from lms.cli import register_cli
 
     register_cli(app)
+    if app.config["SCHEDULER_IN_PROCESS"]:  # the quick start; production runs `flask lms scheduler`
+        from lms.jobs.scheduler import attach_in_process
+
+        attach_in_process(app)
     return app

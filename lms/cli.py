@@ -166,4 +166,7 @@ def register_cli(app) -> None:
     lms_cli.add_command(backup_command)
     lms_cli.add_command(restore_command)
     lms_cli.add_command(retention_cli)
+    from lms.cli_jobs import register as register_jobs
+
+    register_jobs(lms_cli)
     app.cli.add_command(lms_cli)

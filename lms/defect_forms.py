@@ -68,6 +68,12 @@ class MoveForm(FlaskForm):
     duplicate_of = IntegerField(_l("Original defect number"), validators=[Optional(), NumberRange(min=1, max=INT_MAX)])
 
 
+class InterimNoteForm(FlaskForm):
+    note = TextAreaField(_l("Interim note"), validators=[DataRequired(), Length(max=1000)],
+                         description=_l("What is being done about it and by when; the admins and reporters read it."))
+    submit = SubmitField(_l("Save the interim note"))
+
+
 class DuplicatesForm(FlaskForm):
     original = IntegerField(_l("Original defect number"), validators=[DataRequired(), NumberRange(min=1, max=INT_MAX)])
     submit = SubmitField(_l("Mark the selected as duplicates"))

@@ -80,6 +80,13 @@ PAYOUTS = {"approved": _l("Approved, not paid yet"), "paid": _l("Paid")}
 DEFECT_MOVES = {"confirmed": _l("Confirm"), "in_fix": _l("Start the fix"), "fixed": _l("Mark fixed"),
                 "verified": _l("Fix verified"), "rejected": _l("Reject"), "duplicate": _l("Duplicate of…")}
 
+# Scheduled jobs (lms/jobs/): a run's outcome, why a trainee may be at risk, what a run counted.
+JOB_OUTCOMES = {"running": _l("Running"), "ok": _l("Done"), "failed": _l("Failed")}
+JOB_OUTCOME_BADGES = {"running": "text-bg-info", "ok": "text-bg-success", "failed": "text-bg-danger"}
+RISK_REASONS = {"behind": _l("behind schedule"), "failed": _l("failed their last attempt"),
+                "inactive": _l("no activity for 7 days")}
+SLA_CLOCKS = {"response": _l("first response"), "close": _l("fix or close")}
+
 
 def _code(value):
     """An enum member's code, or the code itself; None for nothing (Jinja's undefined too)."""
@@ -246,6 +253,29 @@ def week(n: int, total: int = 13, days=None) -> str:
     if n <= total:
         return str(_l("Week %(n)d of %(total)d", n=n, total=total))
     return str(_l("After week %(total)d", total=total))
+
+
+def job_outcome(value) -> Markup:
+    code = _code(value)
+    if code not in JOB_OUTCOMES:
+        return Markup("—")
+    return Markup('<span class="badge {}">{}</span>').format(JOB_OUTCOME_BADGES[code], JOB_OUTCOMES[code])
+
+
+def job_counts(counts) -> str:
+    """What a run did, in words: "3 notifications, 1 held for quiet hours"."""
+    parts = [say(counts[key]) for key, say in JOB_COUNTS if (counts or {}).get(key)]
+    return ", ".join(parts) if parts else str(_l("nothing to do"))
+
+
+# Each count a job run reports (the keys are lms/jobs/runner.py's), in words.
+JOB_COUNTS = (
+    ("notifications", lambda n: ngettext("%(num)d notification", "%(num)d notifications", n)),
+    ("held", lambda n: ngettext("%(num)d message held for quiet hours", "%(num)d messages held for quiet hours", n)),
+    ("escalated", lambda n: ngettext("%(num)d defect escalated", "%(num)d defects escalated", n)),
+    ("sent", lambda n: ngettext("%(num)d message sent", "%(num)d messages sent", n)),
+    ("failed", lambda n: ngettext("%(num)d message not delivered", "%(num)d messages not delivered", n)),
+)
 
 
 def codes(values, sep: str = ", ") -> Markup:

@@ -60,6 +60,7 @@ class Action(enum.StrEnum):
     APPROVE_AWARDS = "approve_awards"  # approve a measured contribution's award and track its payout (admins)
     OPEN_DEFECT_FILE = "open_defect_file"  # a defect's screenshot (object policy: may_open_defect_file)
     MANAGE_API_TOKENS = "manage_api_tokens"  # every HR API token: create one's own, revoke any (admins)
+    MANAGE_JOBS = "manage_jobs"  # the scheduled jobs page and each program's outgoing webhook (admins)
 
 
 PUBLIC = "public"
@@ -82,6 +83,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.APPROVE_AWARDS,
             Action.OPEN_DEFECT_FILE,
             Action.MANAGE_API_TOKENS,
+            Action.MANAGE_JOBS,
         }
     ),
     Role.MENTOR: frozenset(

@@ -75,9 +75,12 @@ def id_url(endpoint: str, arg: str, **values) -> str:
 
 
 def init_templating(app) -> None:
+    from lms.notification_texts import headline
     from lms.permissions import may_open_defect_file, may_read_report
 
     app.jinja_env.globals["id_url"] = id_url
+    # a scheduled job's notification in the reader's language (lms/notification_texts.py)
+    app.jinja_env.globals["notification_text"] = lambda note: headline(note.kind.value, note.params or {})
     # Object policies a shared template asks per row (a defect's reports and screenshots).
     app.jinja_env.globals["may_read_report"] = may_read_report
     app.jinja_env.globals["may_open_defect_file"] = may_open_defect_file

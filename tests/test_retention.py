@@ -220,3 +220,21 @@ def test_the_daily_job_reads_the_installation_settings(app, trainee_with_mentors
         assert db.session.get(AgentDefect, old).purged_at == datetime(2026, 4, 10, 2, 0)
         assert db.session.get(AgentDefect, recent).purged_at is None
     assert not _exists(app, "database", old_key)
+
+
+def test_the_scheduled_job_purges_once_per_day(app, trainee_with_mentors):
+    from lms.services.retention import RetentionSettings
+    from tests.job_helpers import job_settings, run
+
+    pid = placed(app, trainee_with_mentors)
+    old, (old_key,) = _defect(app, "database", pid, datetime(2026, 3, 9, 1, 0))
+    recent, _ = _defect(app, "database", pid, datetime(2026, 3, 20, 1, 0))
+    settings = {"retention": RetentionSettings(days=30), "storage": {"UPLOAD_STORAGE": "database"}}
+    assert job_settings(app).retention == RetentionSettings.from_config(app.config)
+    first = run(app, "retention_purge", datetime(2026, 4, 10, 2, 0), **settings)
+    assert first.status == "ok" and first.counts == {"defects": 1, "screenshots": 1}
+    assert run(app, "retention_purge", datetime(2026, 4, 10, 5, 0), **settings).status == "done"
+    with app.app_context():
+        assert db.session.get(AgentDefect, old).purged_at == datetime(2026, 4, 10, 2, 0)
+        assert db.session.get(AgentDefect, recent).purged_at is None
+    assert not _exists(app, "database", old_key)

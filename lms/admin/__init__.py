@@ -8,6 +8,7 @@ from lms.admin import (  # noqa: E402,F401
     capstone_routes,
     cohort_routes,
     invitation_routes,
+    job_routes,
     people_routes,
     placement_routes,
     routes,

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from lms import notification_links
 from lms.downloads import send_stored
 from lms.extensions import db
 from lms.loaders import load_file
@@ -16,6 +17,7 @@ from lms.models import Notification, NotificationKind, Role, Submission
 from lms.permissions import Action, may_read_submission, public, require, submission_coaches
 from lms.safe_redirect import is_safe_path, safe_next
 from lms.services import notifications as notification_service
+from lms.transactions import commit_or_report
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin.home",
@@ -102,6 +104,12 @@ def notification_open(notification_id: int):
         abort(404)
     notification_service.mark_read(db.session, current_user.id, note.id)
     db.session.commit()
+    if note.dedupe_key is not None:  # a scheduled job's: lms/notification_links.py knows where it leads
+        url = notification_links.target(db.session, current_user, note)
+        if url is None:
+            flash(_("What this notification was about is not open to you any more."), "info")
+            return redirect(url_for("main.notifications"))
+        return redirect(url)
     if note.kind == NotificationKind.DEFECT_UPDATE and current_user.is_trainee:
         return redirect(url_for("trainee.defect", defect_id=note.params.get("defect_id", 0)))
     if note.kind == NotificationKind.CONTRIBUTION_UPDATE and current_user.is_trainee:
@@ -116,6 +124,25 @@ def notification_open(notification_id: int):
             return redirect(url_for("main.notifications"))
         return redirect(url_for("mentor.submission", submission_id=note.submission_id))
     return redirect(url_for("trainee.assessment", assessment_id=submission.assessment_id))
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@require(Action.USE_ACCOUNT)
+def notification_settings():
+    """The person's own quiet hours: non-urgent e-mail and webhook messages wait until they end."""
+    from lms.main.forms import QuietHoursForm
+    from lms.services import quiet_hours
+
+    form = QuietHoursForm(obj=None if request.method == "POST" else current_user)
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    if form.validate_on_submit():
+        outcome = commit_or_report(lambda: quiet_hours.set_quiet_hours(
+            db.session, current_user, form.quiet_start.data, form.quiet_end.data), form=form)
+        if outcome.ok:
+            flash(_("Your notification settings are saved."), "success")
+            return redirect(url_for("main.notification_settings"))
+        return render_template("main/notification_settings.html", form=form, zone=zone), outcome.status
+    return render_template("main/notification_settings.html", form=form, zone=zone), 400 if form.errors else 200
 
 
 @bp.route("/notifications/read", methods=["POST"])

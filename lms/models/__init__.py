@@ -43,6 +43,7 @@ from lms.models.contributions import Contribution, ContributionCategory, Contrib
 from lms.models.defects import AgentDefect, DefectEvent, DefectFile, DefectReport, DefectState, DefectType
 from lms.models.diagnostics import Diagnostic, DiagnosticResult
 from lms.models.invitations import Invitation, LinkPurpose, LinkState, ResetRequest
+from lms.models.jobs import Delivery, DeliveryChannel, DeliveryState, JobRun, JobRunState, ProgramWebhook
 from lms.models.notifications import Notification, NotificationKind
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
@@ -52,6 +53,12 @@ from lms.models.uploads import UploadChunk
 __all__ = [
     "ApiToken",
     "TokenScope",
+    "Delivery",
+    "DeliveryChannel",
+    "DeliveryState",
+    "JobRun",
+    "JobRunState",
+    "ProgramWebhook",
     "Contribution",
     "ContributionCategory",
     "ContributionState",

@@ -76,6 +76,11 @@ class AgentDefect(db.Model):
     # Set when the retention purge blanked the excerpts and said / should texts and deleted
     # the screenshots (PIPL: personal information kept no longer than needed).
     purged_at: Mapped[Optional[datetime]]
+    # Escalated to the admins by the SLA job (a clock still breached after the escalation window);
+    # an escalated defect moves again only after an interim note written since (`needs_interim_note`).
+    response_escalated_at: Mapped[Optional[datetime]]
+    close_escalated_at: Mapped[Optional[datetime]]
+    interim_note_at: Mapped[Optional[datetime]]
 
     agent: Mapped[Agent] = relationship()
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
@@ -87,6 +92,16 @@ class AgentDefect(db.Model):
     @property
     def reporter_ids(self) -> set[int]:
         return {self.reporter_id, *(r.user_id for r in self.reports)}
+
+    @property
+    def escalated_at(self) -> Optional[datetime]:
+        return max((t for t in (self.response_escalated_at, self.close_escalated_at) if t), default=None)
+
+    @property
+    def needs_interim_note(self) -> bool:
+        """Escalated, and no interim note written since the (latest) escalation."""
+        escalated = self.escalated_at
+        return escalated is not None and (self.interim_note_at is None or self.interim_note_at < escalated)
 
 
 class DefectReport(db.Model):

@@ -4,6 +4,7 @@ import enum
 import secrets
 import time
 from datetime import datetime
+from datetime import time as clock_time
 from typing import Optional
 
 import sqlalchemy as sa
@@ -58,6 +59,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     reviewer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[Optional[datetime]]
+    # Quiet hours (program time zone; may run past midnight): non-urgent e-mail and webhook
+    # messages wait until they end. Both set or neither.
+    quiet_start: Mapped[Optional[clock_time]]
+    quiet_end: Mapped[Optional[clock_time]]
     # Flask-Login's "alternative token": the session and the remember cookie carry
     # this, not the id, so rotating it (logout, password change or reset,
     # deactivation) ends every session and remember cookie issued before.

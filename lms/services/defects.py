@@ -169,6 +169,9 @@ def transition(session: Session, actor, defect: AgentDefect, target: str, note: 
         raise Conflict(str(_l("Someone moved this defect meanwhile; look at it again.")))
     if not allowed(current, target_state):
         raise DomainError(str(_l("This defect cannot move from its current state to that one.")))
+    if defect.needs_interim_note:
+        raise DomainError(str(_l("This defect was escalated to the admins: write the interim note (what is being "
+                                 "done, by when) before moving it.")), field="note")
     note = mask((note or "").strip())
     if target_state == DefectState.REJECTED and not note:
         raise DomainError(str(_l("Say why the defect is rejected.")), field="note")
@@ -206,6 +209,25 @@ def transition(session: Session, actor, defect: AgentDefect, target: str, note: 
         from_defect(session, actor, defect)
     for user_id in sorted(defect.reporter_ids - {getattr(actor, "id", None)}):
         notify(session, user_id, NotificationKind.DEFECT_UPDATE, defect_id=defect.id, state=target_state.value)
+    session.flush()
+    return event
+
+
+def write_interim_note(session: Session, actor, defect: AgentDefect, note: str,
+                       now: Optional[datetime] = None) -> DefectEvent:
+    """The interim note an escalated defect needs before it moves again: what is being done and
+    by when. Kept in the defect's history (masked like every note) and audited."""
+    now = now or utcnow()
+    note = mask((note or "").strip())
+    if not note:
+        raise DomainError(str(_l("Write the interim note.")), field="note")
+    if defect.state not in OPEN_STATES:
+        raise Conflict(str(_l("This defect is closed; look at it again.")))
+    event = DefectEvent(defect_id=defect.id, actor_id=actor.id if actor else None, from_state=defect.state,
+                        to_state=defect.state, note=note[:1000], at=now)
+    session.add(event)
+    defect.interim_note_at = now
+    record(session, actor, "defect.interim_note", "defect", defect.id)
     session.flush()
     return event
 

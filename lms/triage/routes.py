@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from lms.defect_forms import DuplicatesForm, MoveForm
+from lms.defect_forms import DuplicatesForm, InterimNoteForm, MoveForm
 from lms.downloads import send_stored
 from lms.extensions import db
 from lms.models import AgentDefect, DefectFile, DefectState, DefectType
@@ -43,11 +43,12 @@ def _load(defect_id: int) -> AgentDefect:
     return row
 
 
-def _page(row: AgentDefect, form: MoveForm, status: int = 200):
+def _page(row: AgentDefect, form: MoveForm, status: int = 200, note_form: InterimNoteForm | None = None):
     settings = _settings()
     return render_template("triage/defect.html", defect=row, form=form, triage=True, moves=sorted(ALLOWED[row.state]),
                            scale=defect_pages.scale_for(db.session), settings=settings,
-                           clock=defect_pages.clocks(db.session, row, utcnow(), settings)), status
+                           clock=defect_pages.clocks(db.session, row, utcnow(), settings),
+                           note_form=note_form or InterimNoteForm(formdata=None)), status
 
 
 @bp.route("/defects/<int:defect_id>")
@@ -72,6 +73,22 @@ def move(defect_id: int):
     if not outcome.ok:
         return _page(_load(defect_id), form, outcome.status)
     flash(_("Defect #%(id)d is now: %(state)s.", id=row.id, state=_state_name(row.state)), "success")
+    return redirect(url_for("triage.defect", defect_id=row.id))
+
+
+@bp.route("/defects/<int:defect_id>/interim-note", methods=["POST"])
+@require(Action.TRIAGE_DEFECTS)
+def interim_note(defect_id: int):
+    """The interim note of an escalated defect (lms/jobs/defects.py escalates)."""
+    row = _load(defect_id)
+    form = InterimNoteForm()
+    if not form.validate_on_submit():
+        return _page(row, MoveForm(formdata=None), 400, form)
+    outcome = commit_or_report(lambda: defect_service.write_interim_note(db.session, current_user, row,
+                                                                         form.note.data), form=form)
+    if not outcome.ok:
+        return _page(_load(defect_id), MoveForm(formdata=None), outcome.status, form)
+    flash(_("The interim note is saved; the defect can move again."), "success")
     return redirect(url_for("triage.defect", defect_id=row.id))
 
 
