@@ -41,6 +41,7 @@ JOBS: tuple[Job, ...] = (
     Job("weekly_digest", _l("Weekly digests"), Weekly(0, 7, 30), digests.weekly_digest),
     Job("retention_purge", _l("Deleting personal data past the retention period"), Daily(3),
         data.retention_purge),
+    Job("history_purge", _l("Deleting old job runs and sent messages"), Daily(3, 10), data.history_purge),
     Job("deliveries", _l("Sending e-mail and webhook messages"), EveryMinutes(1), delivery.deliveries),
 )
 BY_NAME: dict[str, Job] = {job.name: job for job in JOBS}
