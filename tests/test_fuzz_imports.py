@@ -46,7 +46,8 @@ WORDS = ["trainee", "mentor", "admin", "lead", "导师", "学员", "ai", "busine
 
 def _emails(world) -> list[str]:
     return [*world["emails"], "new.one@example.com", "NEW.ONE@example.com", "new.two@example.com", "bad-email",
-            "a@b", "李娜@例子.中国", " spaced@example.com "]
+            "a@b", "李娜@例子.中国", " spaced@example.com ", "x" * 64 + "@" + "y" * 63 + "." + "z" * 63 + ".com",
+            "x" * 64 + "@" + "y" * 63 + "." + "z" * 63 + "." + "w" * 58 + ".com"]  # 254 and 255 characters
 
 
 def _cells(world):
