@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from lms.extensions import db
 from lms.models import CalendarOverride, DayKind, HandoffEvent, Placement
@@ -89,6 +90,19 @@ def test_a_year_the_package_does_not_know_is_said_not_guessed(app, placed):
         db.session.add(CalendarOverride(day=date(2099, 3, 2), kind=DayKind.HOLIDAY))
         db.session.flush()
         assert business_calendar.load(db.session).is_workday(date(2099, 3, 2)) is False
+
+
+def test_a_time_far_outside_the_programs_dates_is_a_row_error_not_an_overflow(app, placed):
+    """Found by the fuzz (tests/test_fuzz_imports.py): year 1 in Shanghai is before year 1 in UTC."""
+    _, email = placed
+    with app.app_context(), force_locale("en"):
+        report = handoffs.import_events(db.session, None, HEADER + (
+            f"F1,{email},cs-bot,0001-01-01 00:00,9999-12-31T23:59-14:00,,否,否,\n"
+            f"F2,{email},cs-bot,2026-02-03 10:00,soon,,否,否,\n"), CALENDAR)
+        assert [(e.row, e.field, e.message) for e in report.errors] == [
+            (2, "flagged_at", "must be between 2000-01-01 and 2100-12-31"),
+            (2, "responded_at", "must be between 2000-01-01 and 2100-12-31"),
+            (3, "responded_at", "is not a date and time like 2026-02-13 09:30")]
 
 
 def test_reimporting_the_same_events_changes_nothing(app, placed):

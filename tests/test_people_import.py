@@ -117,3 +117,26 @@ def test_a_file_over_the_row_limit_is_refused_whole(session):
     rows = "".join(f"p{n}@example.com,P {n},trainee,,,zh_CN\n" for n in range(MAX_CSV_ROWS + 1))
     report = people_service.import_people(session, None, "email,name,role,mentor_kind,capacity,locale\n" + rows)
     assert not report.ok and [e.row for e in report.errors] == [MAX_CSV_ROWS + 2]
+
+
+def test_a_coaching_mentors_role_changed_by_import_is_a_row_error_and_nothing_is_written(app, trainee_with_mentors):
+    """Found by the fuzz (tests/test_fuzz_imports.py): this raised from the middle of the import
+    (a 500 on the page) instead of naming the row."""
+    mentor = trainee_with_mentors.ai
+    text = ("email,name,role,mentor_kind,capacity,locale\nfresh@example.com,新人,trainee,,,zh_CN\n"
+            f"{mentor.email},{mentor.name},trainee,,,en\n{trainee_with_mentors.biz.email},B,mentor,ai,10,en\n")
+    with app.app_context():
+        users = _count(db.session)
+        report = people_service.import_people(db.session, None, text)
+        assert [(e.row, e.field) for e in report.errors] == [(3, "role"), (4, "role")]
+        assert _count(db.session) == users
+
+
+def test_the_import_page_names_the_coaching_mentors_row(app, trainee_with_mentors, login_as):
+    client, _ = login_as("admin")
+    mentor = trainee_with_mentors.ai
+    text = f"email,name,role\n{mentor.email},{mentor.name},trainee\n"
+    response = client.post_form("/admin/people/import", {"file": (io.BytesIO(text.encode()), "people.csv")},
+                                content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "coaches 1 trainees" in response.get_data(as_text=True)

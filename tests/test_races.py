@@ -16,15 +16,20 @@ from sqlalchemy.orm import Session
 
 from lms.extensions import db
 from lms.models import (
+    AgentDefect,
     Assessment,
     AuditEvent,
     Cohort,
+    Contribution,
+    DefectEvent,
+    DefectState,
     Enrollment,
     EnrollmentStatus,
     MentorAssignment,
     MentorKind,
     Notification,
     NotificationKind,
+    Payout,
     Submission,
     SubmissionState,
     User,
@@ -301,6 +306,61 @@ def test_parallel_reassignments_answer_with_a_message_not_500(app, trainee_with_
     assert 302 in [status for status, _ in results]
     with app.app_context():
         _assert_one_open_mentor_per_kind_and_loads_match(t.enrollment_id)
+
+
+# --- defect triage and awards ------------------------------------------------------
+
+
+def test_a_defect_move_after_a_parallel_one_is_a_conflict_and_writes_nothing(app, trainee_with_mentors, make_user):
+    from datetime import datetime
+
+    from lms.services import defects
+    from tests.defect_fixtures import log, placed
+
+    first, second = make_user("admin"), make_user("admin")
+    pid = placed(app, trainee_with_mentors)
+    with app.app_context():
+        defect_id = log(db.session, pid, datetime(2026, 3, 9, 2)).id
+        db.session.commit()
+        seen = db.session.get(AgentDefect, defect_id)  # this reviewer's page showed it `new` ...
+        with Session(db.engine) as other:  # ... another rejected it meanwhile
+            defects.transition(other, other.get(User, first.id), other.get(AgentDefect, defect_id), "rejected",
+                               "不是缺陷 not a defect", expected="new")
+            other.commit()
+        with pytest.raises(Conflict):
+            defects.transition(db.session, db.session.get(User, second.id), seen, "confirmed", expected="new")
+        db.session.rollback()
+        assert db.session.get(AgentDefect, defect_id).state == DefectState.REJECTED
+        assert _count(DefectEvent.id, DefectEvent.defect_id == defect_id) == 1
+
+
+def test_an_award_approved_after_a_parallel_approval_is_a_conflict_and_paid_once(app, trainee_with_mentors,
+                                                                                   make_user):
+    from lms.services import contributions
+    from tests.test_contributions import _measured
+
+    with app.test_request_context():
+        c, _, boss = _measured(app, trainee_with_mentors, make_user)
+        db.session.commit()
+        contribution_id, boss_id, late_id = c.id, boss.id, make_user("admin").id
+    with app.app_context():
+        seen = db.session.get(Contribution, contribution_id)  # the late approver's page: measured ...
+        with Session(db.engine) as other:  # ... the first approver gave 5,000 CNY meanwhile
+            contributions.approve_award(other, other.get(User, boss_id), other.get(Contribution, contribution_id),
+                                        5000)
+            other.commit()
+        with pytest.raises(Conflict):
+            contributions.approve_award(db.session, db.session.get(User, late_id), seen, 500)
+        db.session.rollback()
+        assert (seen.band_cny, seen.approved_by_id) == (5000, boss_id)  # not overwritten with 500
+        assert seen.payout == Payout.APPROVED  # the late admin's page: approved ...
+        with Session(db.engine) as other:  # ... and the first admin marked it paid meanwhile
+            contributions.mark_paid(other, other.get(User, boss_id), other.get(Contribution, contribution_id))
+            other.commit()
+        with pytest.raises(Conflict):
+            contributions.mark_paid(db.session, db.session.get(User, late_id), seen)
+        db.session.rollback()
+        assert _count(AuditEvent.id, AuditEvent.action == "contribution.paid") == 1
 
 
 # --- anything else -------------------------------------------------------------

@@ -207,7 +207,7 @@ def _field(f: YamlFile, d: dict, prefix: str) -> Optional[dict]:
 def _check(f: YamlFile, d: dict, fields: dict, prefix: str) -> dict:
     f.keys(d, {"field", "kind", "pattern", "min", "max", "value", "keywords", "blocking", "message"}, prefix)
     name = f.get(d, "field", prefix)
-    if name is not None and name not in fields:
+    if name is not None and (not isinstance(name, str) or name not in fields):
         f.problem(prefix + "field", _l("no field named %(n)s", n=name))
     kind = f.choice(d, "kind", CHECK_KINDS, prefix)
     out = {"field": name, "kind": kind, "blocking": f.boolean(d, "blocking", True, prefix),

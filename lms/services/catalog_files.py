@@ -32,6 +32,10 @@ from lms.services.catalog_specs import (
 
 __all__ = ["Problem", "ProgramSpec", "load_catalog"]
 
+# libyaml's safe loader when PyYAML was built with it (the wheels are): same documents, same
+# errors with their line, about seven times faster than the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class _Loader:
     def __init__(self, root: Path):
@@ -50,7 +54,7 @@ class _Loader:
             self.problems.append(Problem(name, "file", str(_l("is missing"))))
             return None
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # nosec B506  # a safe loader
         except UnicodeDecodeError:
             self.problems.append(Problem(name, "file", str(_l("is not UTF-8 text"))))
             return None
@@ -150,6 +154,9 @@ class _Loader:
             if start and end and end < start:
                 f.problem(f"{prefix}end_week", _l("is before start_week"))
             if ref is None:
+                continue
+            if not isinstance(ref, str):
+                f.problem(f"{prefix}track", _l("must be <tier>/<track>"))
                 continue
             if ref not in tracks:
                 f.problem(f"{prefix}track", _l("no track folder %(t)s", t=ref))

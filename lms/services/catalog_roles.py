@@ -40,7 +40,7 @@ def role_package(f: YamlFile, role: str, info: dict) -> dict:
         "description": f.text(info, "description", prefix),
         "duties": [d for d in duties if d in DUTIES],
         "competencies": _competencies(f, info, prefix),
-        "tiers": list(tiers),
+        "tiers": [t for t in tiers if t in TIER_ORDER],  # anything else is reported above
         "tracks": [str(t) for t in tracks],
         "promotion": _promotion(f, role, info, prefix),
     }
@@ -88,7 +88,7 @@ def schedule_roles(f: YamlFile, entry: dict, prefix: str, ref: str, roles: dict)
     tier = ref.split("/")[0]
     out = []
     for role in listed:
-        if role not in roles:
+        if not isinstance(role, str) or role not in roles:
             f.problem(f"{prefix}roles", _l("no role package %(r)s", r=role))
         elif tier not in roles[role]["tiers"]:
             f.problem(f"{prefix}roles", _l("%(r)s does not take the %(t)s tier", r=role, t=tier))
@@ -100,7 +100,7 @@ def schedule_roles(f: YamlFile, entry: dict, prefix: str, ref: str, roles: dict)
 def check_roles(f: YamlFile, spec: ProgramSpec) -> None:
     """The rules across role packages and the schedule (run after both are read)."""
     refs = {ref for ref, _track in spec.tracks()}
-    index = {ref: i for i, ref in enumerate(_schedule_refs(f))}
+    index = {ref: i for i, ref in enumerate(_schedule_refs(f)) if isinstance(ref, str)}
     for role, info in spec.roles.items():
         prefix = f"roles.{role}."
         taken = spec.tracks_for_role(role)
@@ -127,7 +127,8 @@ def check_roles(f: YamlFile, spec: ProgramSpec) -> None:
 
 def _schedule_refs(f: YamlFile) -> list:
     schedule = f.data.get("schedule")
-    return [e.get("track") for e in schedule if isinstance(e, dict)] if isinstance(schedule, list) else []
+    # one per entry, so a position names its `schedule[i]` (None for an entry that is not a mapping)
+    return [e.get("track") if isinstance(e, dict) else None for e in schedule] if isinstance(schedule, list) else []
 
 
 def _check_overlaps(f: YamlFile, spec: ProgramSpec, index: dict) -> None:

@@ -25,6 +25,7 @@ from lms.models.base import utcnow
 from lms.services import Conflict, DomainError
 from lms.services.audit import record
 from lms.services.award_rules import BAND_AMOUNTS, AwardSettings, points_for, verdict
+from lms.services.claims import claim
 from lms.services.notifications import notify
 
 S = ContributionState
@@ -73,16 +74,24 @@ def suggest(session: Session, actor, placement: Placement, category: str, title:
     return c
 
 
+STEP_TAKEN = _l("This contribution is no longer at that step; look at it again.")
+
+
 def _expect(c: Contribution, *states: ContributionState) -> None:
     if c.state not in states:
-        raise Conflict(str(_l("This contribution is no longer at that step; look at it again.")))
+        raise Conflict(str(STEP_TAKEN))
+
+
+def _move(session: Session, c: Contribution, new: ContributionState) -> None:
+    """The step itself, once: of two people taking it at the same moment, the second gets Conflict."""
+    claim(session, c, "state", c.state, new, STEP_TAKEN)
 
 
 def adopt(session: Session, actor, c: Contribution, adopted: bool) -> None:
     """The operations team adopts a suggestion, or finds it does not qualify."""
     _expect(c, S.SUBMITTED)
     before = c.state.value
-    c.state = S.ADOPTED if adopted else S.NOT_QUALIFIED
+    _move(session, c, S.ADOPTED if adopted else S.NOT_QUALIFIED)
     if adopted:
         c.adopted_at, c.adopted_by_id = utcnow(), actor.id
     _audit(session, actor, c, "adopt" if adopted else "decline", before)
@@ -106,6 +115,7 @@ def measure(session: Session, actor, c: Contribution, values: dict[str, Any], se
     result = verdict(numbers["efficiency_before"], numbers["efficiency_after"], higher, numbers["error_before"],
                      numbers["error_after"], settings)
     before = c.state.value
+    _move(session, c, S.MEASURED if result.qualifies else S.BELOW_THRESHOLD)
     for k, v in numbers.items():
         setattr(c, k, v)
     c.release_on, c.window_days = values["release_on"], values["window_days"]
@@ -113,7 +123,6 @@ def measure(session: Session, actor, c: Contribution, values: dict[str, Any], se
     c.efficiency_higher_better = higher
     c.result = result.as_dict(settings)
     c.measured_by_id, c.measured_at = actor.id, now or utcnow()
-    c.state = S.MEASURED if result.qualifies else S.BELOW_THRESHOLD
     _audit(session, actor, c, "measure", before, **c.result)
     return c.result
 
@@ -130,16 +139,20 @@ def approve_award(session: Session, actor, c: Contribution, band_cny: int) -> No
     if band_cny not in BAND_AMOUNTS:
         raise DomainError(str(_l("Choose a band from the table.")), field="band_cny")
     before = c.state.value
+    _move(session, c, S.AWARDED)
     c.band_cny, c.points = band_cny, points_for(band_cny)
     c.approved_by_id, c.approved_at, c.payout = actor.id, utcnow(), Payout.APPROVED
-    c.state = S.AWARDED
     _audit(session, actor, c, "award", before, band_cny=band_cny, points=c.points)
+
+
+NOT_APPROVED = _l("Only an approved award can be marked paid.")
 
 
 def mark_paid(session: Session, actor, c: Contribution) -> None:
     if c.payout != Payout.APPROVED:
-        raise Conflict(str(_l("Only an approved award can be marked paid.")))
-    c.payout, c.paid_at = Payout.PAID, utcnow()
+        raise Conflict(str(NOT_APPROVED))
+    claim(session, c, "payout", Payout.APPROVED, Payout.PAID, NOT_APPROVED)  # paid once, however many click
+    c.paid_at = utcnow()
     record(session, actor, "contribution.paid", "contribution", c.id, after={"payout": "paid"})
 
 

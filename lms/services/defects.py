@@ -25,6 +25,7 @@ from lms.models.base import utcnow
 from lms.services import Conflict, DomainError
 from lms.services.audit import record
 from lms.services.catalog_severity import level
+from lms.services.claims import claim
 from lms.services.defect_rules import OPEN_STATES, DefectSettings, allowed, is_recurrence, local_day
 from lms.services.masking import mask
 from lms.services.notifications import notify
@@ -156,6 +157,9 @@ def _credit(session: Session, original: AgentDefect, duplicate: AgentDefect) -> 
             have.add(user_id)
 
 
+MOVED_MEANWHILE = _l("Someone moved this defect meanwhile; look at it again.")
+
+
 def transition(session: Session, actor, defect: AgentDefect, target: str, note: str = "",
                duplicate_of: Optional[AgentDefect] = None, expected: Optional[str] = None,
                now: Optional[datetime] = None) -> DefectEvent:
@@ -166,7 +170,7 @@ def transition(session: Session, actor, defect: AgentDefect, target: str, note: 
     target_state = DefectState(target)
     current = defect.state
     if expected is not None and expected != current.value:
-        raise Conflict(str(_l("Someone moved this defect meanwhile; look at it again.")))
+        raise Conflict(str(MOVED_MEANWHILE))
     if not allowed(current, target_state):
         raise DomainError(str(_l("This defect cannot move from its current state to that one.")))
     if defect.needs_interim_note:
@@ -184,11 +188,13 @@ def transition(session: Session, actor, defect: AgentDefect, target: str, note: 
             raise DomainError(str(_l("#%(id)d was fixed and verified: a repeat after a verified fix is a recurrence, "
                                      "not a duplicate. Keep it open as a recurrence.", id=duplicate_of.id)),
                               field="duplicate_of")
+    # Of reviewers moving the defect at the same moment, one moves it; the rest see it moved.
+    claim(session, defect, "state", current, target_state, MOVED_MEANWHILE)
+    if target_state == DefectState.DUPLICATE:
         defect.duplicate_of_id = duplicate_of.id
         _credit(session, duplicate_of, defect)
     if target_state == DefectState.REJECTED:
         defect.reject_reason = note
-    defect.state = target_state
     if defect.first_response_at is None:
         defect.first_response_at = now
     if target_state in (DefectState.FIXED, DefectState.REJECTED, DefectState.DUPLICATE):

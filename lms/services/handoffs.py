@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from lms.models import Agent, HandoffEvent, Placement, User
-from lms.services import buffer_clock
+from lms.services import buffer_clock, clock
 from lms.services.audit import record
 from lms.services.auth import normalize_email
 from lms.services.buffer_clock import BufferSettings
@@ -47,15 +47,23 @@ class HandoffReport:
         return not self.errors
 
 
-def parse_time(text: str, zone: ZoneInfo) -> Optional[datetime]:
-    """'2026-02-13 12:00[:00]', ISO with T, with or without an offset (none: the program's
-    zone) → naive UTC; None when it is not a time."""
+def _written_time(text: str) -> Optional[datetime]:
+    """The moment as written ('2026-02-13 12:00[:00]', ISO with T, an offset or Z), or None."""
     text = (text or "").strip().replace("/", "-")
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
-        value = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError:
+        return None
+
+
+def parse_time(text: str, zone: ZoneInfo) -> Optional[datetime]:
+    """'2026-02-13 12:00[:00]', ISO with T, with or without an offset (none: the program's
+    zone) → naive UTC; None when it is not a time or falls outside the program's dates
+    (clock.in_range: year 1 or 9999 would overflow when converted)."""
+    value = _written_time(text)
+    if value is None or not clock.in_range(value.date()):
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
@@ -63,6 +71,14 @@ def parse_time(text: str, zone: ZoneInfo) -> Optional[datetime]:
         return value.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
     except OverflowError:  # year 1 or 9999 moved past the calendar's ends by the offset
         return None
+
+
+def _time_problem(text: str):
+    """Why a written time was refused: outside the program's dates, or not a time at all."""
+    if _written_time(text) is not None:
+        return _l("must be between %(first)s and %(last)s", first=clock.EARLIEST.isoformat(),
+                  last=clock.LATEST.isoformat())
+    return _l("is not a date and time like 2026-02-13 09:30")
 
 
 def _seconds(start: datetime, end: Optional[datetime]) -> Optional[int]:
@@ -151,7 +167,7 @@ def _check(session: Session, cell_rows: list[tuple[int, dict[str, str]]], settin
             written = cells.get(name, "")
             times[name] = parse_time(written, zone) if written else None
             if written and times[name] is None:
-                bad(name, _l("is not a date and time like 2026-02-13 09:30"))
+                bad(name, _time_problem(written))
         flags = {}
         for name in ("complex", "cross_team"):
             written = cells.get(name, "")

@@ -114,19 +114,29 @@ def update_person(session: Session, actor: Optional[User], user: User, values: d
     values = _normalized({**_snapshot(user), **values})
     if user.role == Role.ADMIN and values["role"] != Role.ADMIN:
         _ensure_another_admin(session, user)
-    if user.role == Role.MENTOR and user.mentor_load:
-        if values["role"] != Role.MENTOR or values["mentor_kind"] != user.mentor_kind:
-            raise DomainError(_l("%(name)s coaches %(n)d trainees: reassign them before changing role or kind.",
-                                 name=user.name, n=user.mentor_load), field="role")
-        if values["capacity"] < user.mentor_load:
-            raise DomainError(_l("%(name)s coaches %(n)d trainees now; capacity cannot go below that.",
-                                 name=user.name, n=user.mentor_load), field="capacity")
+    refused = _coaching_refusal(user, values)
+    if refused is not None:
+        raise refused
     before, after = changed_fields(user, EDITABLE, values)
     if not after:
         return False
     action = "person.role_change" if "role" in after else "person.update"
     record(session, actor, action, "user", user.id, before=before, after=after)
     return True
+
+
+def _coaching_refusal(user: User, values: dict[str, Any]) -> Optional[DomainError]:
+    """A mentor who coaches keeps role and kind, and a capacity of at least their load
+    (`values` normalized); shared by the edit form and the import's row check."""
+    if user.role != Role.MENTOR or not user.mentor_load:
+        return None
+    if values["role"] != Role.MENTOR or values["mentor_kind"] != user.mentor_kind:
+        return DomainError(_l("%(name)s coaches %(n)d trainees: reassign them before changing role or kind.",
+                              name=user.name, n=user.mentor_load), field="role")
+    if values["capacity"] < user.mentor_load:
+        return DomainError(_l("%(name)s coaches %(n)d trainees now; capacity cannot go below that.",
+                              name=user.name, n=user.mentor_load), field="capacity")
+    return None
 
 
 def set_reviewer(session: Session, actor: Optional[User], user: User, on: bool) -> bool:
@@ -319,6 +329,11 @@ def import_people(
             report.errors.append(
                 RowError(line, "role", str(_l("an admin's role cannot be changed by import")))
             )
+        elif user is not None:  # checked here, as a row error, before anything is written
+            edited = _normalized({**_snapshot(user), **{k: v for k, v in values.items() if k in EDITABLE}})
+            refused = _coaching_refusal(user, edited)
+            if refused is not None:
+                report.errors.append(RowError(line, refused.field, str(refused.message)))
     if report.errors or not apply:
         return report
     for _, values in rows:
