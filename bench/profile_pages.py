@@ -10,7 +10,7 @@ requested `runs` times in each of `blocks` blocks; the figure is this process's 
 request (time.process_time, so other jobs on the machine barely move it) in the cheapest
 block. On SQLite that includes the database's work; on PostgreSQL it does not: --explain
 adds the server's time for the page's statements (EXPLAIN ANALYZE of each, as captured, summed
-execution and planning ms), and -v lists them.
+execution and planning ms; on SQLite, the time to run each in this process), and -v lists them.
 
 To compare two versions of the code, run this script from each checkout in turn, several
 times, and take the least figure of each. With --seed, a URL that holds no bench data is
@@ -19,7 +19,11 @@ throw-away name), as bench/load.py seeds, and its planner statistics refreshed.
 """
 
 import argparse
+import cProfile
+import gc
+import io
 import os
+import pstats
 import subprocess  # nosec B404  # git, for the figures' provenance
 import sys
 import tempfile
@@ -73,20 +77,44 @@ def capture(engine, client, path: str) -> list[tuple[str, object]]:
 
 
 def explain(url: str, statements) -> list[tuple[float, str]]:
-    """(server ms, statement) of each statement on PostgreSQL: EXPLAIN ANALYZE's execution plus planning time."""
+    """(database ms, statement) of each statement. PostgreSQL: EXPLAIN ANALYZE's execution plus
+    planning time (the server's work, beside this process's). SQLite: this process's CPU ms to
+    run it and fetch its rows, the least of five (already part of the page's CPU ms)."""
     engine = sa.create_engine(url)
     timed = []
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
         for statement, parameters in statements:
-            for _ in range(2):  # the second, warm
-                with raw.cursor() as cursor:
-                    cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
-                    plan = cursor.fetchone()[0][0]
-            timed.append((plan["Execution Time"] + plan["Planning Time"], statement))
+            if engine.dialect.name == "postgresql":
+                for _ in range(2):  # the second, warm
+                    with raw.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+                        plan = cursor.fetchone()[0][0]
+                timed.append((plan["Execution Time"] + plan["Planning Time"], statement))
+            else:
+                runs = []
+                for _ in range(5):
+                    start = time.process_time()
+                    raw.execute(statement, parameters).fetchall()
+                    runs.append((time.process_time() - start) * 1000)
+                timed.append((min(runs), statement))
         raw.rollback()
     engine.dispose()
     return timed
+
+
+def profile(client, path: str, runs: int, top: int) -> None:
+    profiler = cProfile.Profile(time.process_time)  # CPU time: other jobs on the machine do not count
+    profiler.enable()
+    for _ in range(runs):
+        client.get(path)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+    stats.print_stats(top)
+    if os.environ.get("PROFILE_CALLEES"):  # a function name pattern: what it calls
+        stats.print_callees(os.environ["PROFILE_CALLEES"])
+    print("\n".join("    " + line for line in out.getvalue().splitlines() if line.strip()), flush=True)
 
 
 def main() -> None:
@@ -97,8 +125,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40, help="requests per block")
     parser.add_argument("--blocks", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--explain", action="store_true", help="PostgreSQL: the server's ms per page too")
+    parser.add_argument("--explain", action="store_true", help="the database's ms per page too (see explain())")
     parser.add_argument("-v", "--verbose", action="store_true", help="with --explain: each statement's ms")
+    parser.add_argument("--cprofile", type=int, default=0, metavar="N",
+                        help="also profile each page's requests and print its N costliest functions (own time)")
     parser.add_argument("--seed", action="store_true", help="seed the URL first when it holds no bench data")
     parser.add_argument("--trainees", type=int, default=2000, help="with --seed")
     args = parser.parse_args()
@@ -129,11 +159,12 @@ def main() -> None:
         db.session.remove()
     clients = {role: login(app, email) for role, email in emails.items()}
     anonymous = app.test_client()
+    gc.freeze()  # as gunicorn.conf.py does once a worker has loaded the app
 
     print(f"{kind}, {data.trainees} trainees; {args.blocks} blocks × {args.runs} requests, least block; "
           f"code {ROOT} {version()}")
     print(f"{'page':18} {'CPU ms/req':>10} {'blocks':>24} {'SQL/req':>8}"
-          + (f" {'PG ms/req':>9}" if args.explain else ""))
+          + (f" {'DB ms/req':>9}" if args.explain else ""))
     for page in pages:
         role, path = targets[page]
         client = clients[role] if role else anonymous
@@ -148,12 +179,14 @@ def main() -> None:
             blocks.append((time.process_time() - start) * 1000 / args.runs)
         line = (f"{load.TITLES[page]:18} {min(blocks):10.2f} {' '.join(f'{b:.2f}' for b in blocks):>24} "
                 f"{len(statements):8d}")
-        if args.explain and kind == "postgresql":
+        if args.explain:
             timed = explain(args.url, statements)
             line += f" {sum(ms for ms, _ in timed):9.2f}"
             if args.verbose:
                 line += "".join(f"\n    {ms:7.2f} ms  {' '.join(s.split())[:150]}" for ms, s in timed)
         print(line, flush=True)
+        if args.cprofile:
+            profile(client, path, args.runs, args.cprofile)
     with app.app_context():
         db.engine.dispose()
 
