@@ -1,0 +1,26 @@
+"""submissions: one index on (trainee_id, group_id) in place of the one on trainee_id, so a
+trainee's own work (group_id IS NULL) is found by trainee on SQLite too
+
+Revision ID: 0022
+Revises: 0018
+Create Date: 2026-11-27 08:40:00
+
+"""
+from alembic import op
+
+revision = '0022'
+down_revision = '0018'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.create_index('ix_submissions_trainee_id_group_id', ['trainee_id', 'group_id'], unique=False)
+        batch_op.drop_index('ix_submissions_trainee_id')
+
+
+def downgrade():
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.create_index('ix_submissions_trainee_id', ['trainee_id'], unique=False)
+        batch_op.drop_index('ix_submissions_trainee_id_group_id')
