@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
 from lms.models import (
     BaselineRating,
@@ -26,10 +26,10 @@ from lms.models import (
     User,
 )
 from lms.models.capstone import credited_select
-from lms.services import clock, mentoring, progress
-from lms.services.cohorts import current_enrollment
-from lms.services.grading import attainment
-from lms.services.outline import OutlineAssessment, OutlineTier, for_role
+from lms.services import clock, diagnostic, grading, mentoring, progress
+from lms.services.cohorts import CURRENT_FIRST
+from lms.services.diagnostic import HomeDiagnostic
+from lms.services.outline import OutlineAssessment, OutlineTier, for_role, rubrics
 from lms.services.people import name_or_email_contains
 from lms.services.readiness import ReadinessRow, readiness
 
@@ -102,13 +102,19 @@ def coming_up(items: list[DueItem], today: date) -> list[DueItem]:
 # --- trainee ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class MentorContact:
+    name: str
+    email: str
+
+
 @dataclass
 class TraineeHome:
     enrollment: Optional[Enrollment]
     week: int = 0
     days_to_start: int = 0
     phase: Optional[clock.Phase] = None
-    mentors: dict[MentorKind, Optional[User]] = field(default_factory=dict)
+    mentors: dict[MentorKind, Optional[MentorContact]] = field(default_factory=dict)
     coming_up: list[DueItem] = field(default_factory=list)
     waiting: list[DueItem] = field(default_factory=list)
     overdue: list[DueItem] = field(default_factory=list)
@@ -118,40 +124,68 @@ class TraineeHome:
     scores: dict = field(default_factory=dict)  # competency → attainment % (None: nothing graded yet)
     baselines: dict = field(default_factory=dict)  # competency → intake %
     readiness: list[ReadinessRow] = field(default_factory=list)  # against the target role's model
+    diagnostic: HomeDiagnostic = HomeDiagnostic(False, False)  # the intake diagnostic's prompt or link
 
     @property
     def next_is_assessment(self) -> bool:
         return isinstance(self.next_step, OutlineAssessment)
 
 
-# two columns, not the rating objects; built once (see grading.attainment)
+# The trainee home's selects, built once (see grading.attainment). Its current enrollment (as
+# `cohorts.current_enrollment` orders them) with cohort and program, each kind's current mentor
+# (at most one open assignment per kind: uq_mentor_assignments_open, so no row repeats) and
+# the diagnostic's two facts, in one statement: no assignment or mentor objects, and none of the
+# two statements more that they and the diagnostic took.
+def _home_enrollment() -> sa.Select:
+    query = CURRENT_FIRST.options(contains_eager(Enrollment.cohort).joinedload(Cohort.program))
+    for kind in (MentorKind.AI, MentorKind.BUSINESS):
+        assignment = aliased(MentorAssignment, name=f"home_{kind.value}")
+        mentor = aliased(User, name=f"home_{kind.value}_mentor")
+        query = (query.add_columns(mentor.name, mentor.email)
+                 .outerjoin(assignment, sa.and_(assignment.enrollment_id == Enrollment.id, assignment.kind == kind,
+                                                assignment.ended_at.is_(None)))
+                 .outerjoin(mentor, mentor.id == assignment.mentor_id))
+    return query.add_columns(*diagnostic.home_facts(Cohort.program_id, Enrollment.id))
+
+
+_HOME_ENROLLMENT = _home_enrollment()
+# two columns, not the rating objects; whether there are any also says whether a baseline is recorded
 _BASELINES = (sa.select(BaselineRating.competency, BaselineRating.score)
               .where(BaselineRating.enrollment_id == sa.bindparam("enrollment_id", type_=sa.Integer)))
 
 
 def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
-    enrollment = current_enrollment(session, trainee.id)
-    if enrollment is None:
+    row = session.execute(_HOME_ENROLLMENT, {"trainee_id": trainee.id}).first()
+    if row is None:
         return TraineeHome(None)
+    enrollment, ai_name, ai_email, business_name, business_email, live_diagnostic, diagnostic_taken = row
     cohort = enrollment.cohort
-    outline = Outline(cohort.program, progress.load_outline(session, cohort.program))
-    statuses = progress.assessment_statuses(session, trainee.id)
+    tiers = progress.load_outline(session, cohort.program)
+    outline = Outline(cohort.program, tiers)
+    # every attempt of theirs (and their groups') once: where each assessment stands, and the attainment
+    work = grading.trainee_work(session, trainee.id)
+    statuses = progress.statuses_of((w.assessment_id, w.state, w.passed) for w in work)
     passed = {a for a, status in statuses.items() if status == "passed"}
     waiting = frozenset(a for a, status in statuses.items() if status == "waiting")
     completed = progress.completed_lesson_ids(session, trainee.id)
     items = due_items(outline, enrollment, passed, today, waiting)
     states = progress.tier_states(outline.role_tiers(enrollment.target_role), passed, completed,
                                   cohort.program.tiers_for_role(enrollment.target_role))
-    scores = attainment(session, [trainee.id])[trainee.id]
+    scores = grading.attainment_of(
+        session, [trainee.id], ((w.id, trainee.id, w.assessment_id, w.points)
+                                for w in work if w.state == SubmissionState.GRADED), rubrics(tiers))[trainee.id]
     locked_tiers = {state.tier.id for state in states if not state.unlocked}
     for item in items:
         item.locked = item.assessment.course.track.tier_id in locked_tiers
+    baselines = dict(session.execute(_BASELINES, {"enrollment_id": enrollment.id}).all())
     return TraineeHome(
         enrollment=enrollment,
         week=clock.week_of(cohort.start_date, today),
         days_to_start=clock.days_to_start(cohort.start_date, today),
         phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
-        mentors={kind: enrollment.current_mentor(kind) for kind in (MentorKind.AI, MentorKind.BUSINESS)},
+        mentors={MentorKind.AI: MentorContact(ai_name, ai_email) if ai_name is not None else None,
+                 MentorKind.BUSINESS: MentorContact(business_name, business_email) if business_name is not None
+                 else None},
         coming_up=coming_up(items, today),
         waiting=[i for i in items if i.status == "waiting"],
         overdue=[i for i in items if i.status == "overdue"],
@@ -159,8 +193,10 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
         overall=progress.overall_progress(states),
         states=states,
         scores=scores,
-        baselines=dict(session.execute(_BASELINES, {"enrollment_id": enrollment.id}).all()),
+        baselines=baselines,
         readiness=readiness(cohort.program, enrollment.target_role, scores),
+        diagnostic=diagnostic.home_diagnostic(trainee, enrollment, bool(live_diagnostic), bool(diagnostic_taken),
+                                              bool(baselines)),
     )
 
 
