@@ -114,6 +114,8 @@ def profile(client, path: str, runs: int, top: int) -> None:
     stats.print_stats(top)
     if os.environ.get("PROFILE_CALLEES"):  # a function name pattern: what it calls
         stats.print_callees(os.environ["PROFILE_CALLEES"])
+    if os.environ.get("PROFILE_CALLERS"):  # a function name pattern: who calls it
+        stats.print_callers(os.environ["PROFILE_CALLERS"])
     print("\n".join("    " + line for line in out.getvalue().splitlines() if line.strip()), flush=True)
 
 
