@@ -9,8 +9,9 @@ of a 200-row page's time).
 import functools
 
 from babel import Locale
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 
@@ -53,6 +54,19 @@ def request_translations():
     translations = get_translations()
     g._lms_translations = (locale, translations)
     return translations
+
+
+def _gettext(string: str, **variables) -> str:
+    """Flask-Babel's `gettext`, through `request_translations` (outside an app, Flask-Babel's own)."""
+    text = (request_translations() if has_app_context() else get_translations()).ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Flask-Babel's `lazy_gettext` (the same LazyString), translated through `_gettext`: one
+    catalogue lookup when shown, where Flask-Babel's own took ~15 µs a string (labels: a
+    25-row table shows 50)."""
+    return LazyString(_gettext, string, **variables)
 
 
 def request_language() -> str:

@@ -5,10 +5,11 @@ only the label it returns; the maps hold lazy strings, so nothing is translated 
 they are built.
 """
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from jinja2 import Undefined
 from markupsafe import Markup, escape
+
+from lms.i18n import lazy_gettext as _l  # Flask-Babel's, translated through the request's catalogue
 
 ROLES = {"admin": _l("Admin"), "mentor": _l("Mentor"), "trainee": _l("Trainee"), "lead": _l("Team lead")}
 MENTOR_KINDS = {"ai": _l("AI mentor"), "business": _l("Business mentor")}

@@ -59,8 +59,9 @@ class RowPagination(SelectPagination):
     def _query_items(self) -> list:
         page, _count = _paged(self._query_args["select"])
         params = {**self._query_args["params"], "page_limit": self.per_page, "page_offset": self._query_offset}
-        # plain columns: through the session's connection, past the ORM's result handling
-        return list(self._query_args["session"].connection().execute(page, params))
+        # plain columns: through the session's connection, past the ORM's result handling, and
+        # fetched at once (iterating a result fetches row by row)
+        return self._query_args["session"].connection().execute(page, params).all()
 
     def _query_count(self) -> int:
         _page, count = _paged(self._query_args["select"])

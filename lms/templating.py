@@ -47,12 +47,29 @@ def localtime(moment: datetime | None) -> Markup:
     if moment is None:
         return Markup("")
     zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return _time(moment, _zone(zone), _time_html(zone, request_language()))
+
+
+def local_times():
+    """`localtime` with the zone and language looked up once, for a table that shows a time per
+    row: `{% set at = local_times() %}` before the loop, then `{{ at(row.time) }}` (the filter
+    looks both up on every call, a third of its time)."""
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    tz, pieces = _zone(zone), _time_html(zone, request_language())
+
+    def at(moment: datetime | None) -> Markup:
+        return _time(moment, tz, pieces) if moment is not None else Markup("")
+
+    return at
+
+
+def _time(moment: datetime, tz, pieces: tuple[str, str, str]) -> Markup:
     # A fixed numeric pattern needs no locale: convert and format directly (Babel's
     # format_datetime per row was a sixth of a 50-row roster's time). The pieces around
     # the two digit-only texts are escaped once per zone and language (`Markup.format`
     # per row was a third of the grading queue's rendering).
-    start, middle, end = _time_html(zone, request_language())
-    local = moment.replace(tzinfo=UTC).astimezone(_zone(zone))
+    start, middle, end = pieces
+    local = moment.replace(tzinfo=UTC).astimezone(tz)
     text = local.strftime("%Y-%m-%d %H:%M")
     iso = moment.replace(microsecond=0).isoformat()
     return Markup(start + iso + middle + text + end)  # nosec B704  # pieces escaped in _time_html; digits
@@ -81,6 +98,7 @@ def init_templating(app) -> None:
     app.jinja_env.globals["id_url"] = id_url
     # a scheduled job's notification in the reader's language (lms/notification_texts.py)
     app.jinja_env.globals["notification_text"] = lambda note: headline(note.kind.value, note.params or {})
+    app.jinja_env.globals["local_times"] = local_times
     # Object policies a shared template asks per row (a defect's reports and screenshots).
     app.jinja_env.globals["may_read_report"] = may_read_report
     app.jinja_env.globals["may_open_defect_file"] = may_open_defect_file

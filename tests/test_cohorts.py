@@ -1,13 +1,13 @@
 """Cohorts, enrollment (picker and CSV), baselines and the home pages."""
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.models import BaselineRating, Cohort, Enrollment, MentorAssignment, User
-from lms.services import mentoring
+from lms.services import dashboards, mentoring
 from lms.services.clock import today_in
 
 GOOD = """email,name,target_role,source_role
@@ -203,3 +203,33 @@ def test_admin_home_lists_cohorts_with_counts_and_warnings(app, make_cohort, log
     client, _ = login_as("admin")
     html = client.get("/admin/").get_data(as_text=True)
     assert "WARN" in html and "3 trainees lack a mentor" in html
+
+
+def test_the_summaries_count_who_lacks_a_mentor_as_the_roster_filter_does(app, make_cohort, make_user):
+    """Both kinds, one kind, a mentor whose assignment ended, a withdrawal: the admin home's
+    count (outer joins to the open assignments) agrees with the roster's filter (NOT EXISTS)."""
+    cohort_id, ids = make_cohort(trainees=6, code="MIX")
+    other_id, _ = make_cohort(trainees=2, code="NONE")
+    ai, business = make_user("mentor", mentor_kind="ai"), make_user("mentor", mentor_kind="business")
+    now = datetime(2026, 9, 1)
+    with app.app_context():
+        def assign(enrollment_id, mentor, kind, ended=False):
+            db.session.add(MentorAssignment(enrollment_id=enrollment_id, mentor_id=mentor.id, kind=kind,
+                                            reason="test", started_at=now, ended_at=now if ended else None))
+        for enrollment_id in ids[:2]:  # both kinds: not lacking
+            assign(enrollment_id, ai, "ai")
+            assign(enrollment_id, business, "business")
+        assign(ids[2], ai, "ai")  # AI only
+        assign(ids[3], business, "business")  # business only
+        assign(ids[4], ai, "ai", ended=True)  # an ended AI assignment, then a new one: not lacking
+        assign(ids[4], ai, "ai")
+        assign(ids[4], business, "business")
+        withdrawn = db.session.get(Enrollment, ids[5])  # none, but withdrawn: not counted
+        withdrawn.status = "withdrawn"
+        db.session.commit()
+        summaries = {s.code: s for s in dashboards.cohort_summaries(db.session, date(2026, 9, 14))}
+        by_filter = {code: dashboards.missing_mentors(db.session, db.session.get(Cohort, cid)).count
+                     for code, cid in (("MIX", cohort_id), ("NONE", other_id))}
+    assert (summaries["MIX"].active, summaries["MIX"].withdrawn, summaries["MIX"].missing_mentor) == (5, 1, 2)
+    assert (summaries["NONE"].active, summaries["NONE"].missing_mentor) == (2, 2)
+    assert {code: s.missing_mentor for code, s in summaries.items()} == by_filter

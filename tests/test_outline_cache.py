@@ -81,7 +81,7 @@ def test_building_the_outline_never_reads_bodies_briefs_fields_or_checks(app, ca
         with count_queries() as counter:
             progress.load_outline(db.session, program)
         statements = [s.lower() for s in counter.statements]
-        assert len(statements) == 6  # the catalogue version, then tiers, tracks, courses, lessons, assessments
+        assert len(statements) == 7  # the version, then tiers, tracks, courses, lessons, rubric criteria, assessments
         for column in ("lessons.body", "assessments.brief", "assessments.fields", "assessments.checks"):
             assert not any(column in s for s in statements), column
         with count_queries() as counter:

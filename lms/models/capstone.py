@@ -98,3 +98,24 @@ def credited(trainee_ids):
              .join(CapstoneMember, CapstoneMember.group_id == Submission.group_id)
              .where(CapstoneMember.trainee_id.in_(trainee_ids)))
     return sa.union_all(own, group).subquery("credited")
+
+
+def credited_select(trainee_ids, *columns, where=(), outerjoin=None):
+    """A select of (credited trainee id, *columns) over the same submissions as `credited`, the
+    columns read from each submission row directly: joining `credited` back to submissions by id
+    made PostgreSQL hash the whole table (8 ms for a mentor's 50 trainees at 2,000 trainees; this
+    form reads only their rows). `where` filters submissions; `outerjoin` (target, on clause)
+    brings in a table the columns read."""
+    from lms.models.progress import Submission
+
+    def branch(select):
+        if outerjoin is not None:
+            select = select.outerjoin(*outerjoin)
+        return select.where(*where)
+
+    own = branch(sa.select(Submission.trainee_id.label("trainee_id"), *columns)
+                 .where(Submission.group_id.is_(None), Submission.trainee_id.in_(trainee_ids)))
+    group = branch(sa.select(CapstoneMember.trainee_id, *columns)
+                   .select_from(Submission).join(CapstoneMember, CapstoneMember.group_id == Submission.group_id)
+                   .where(CapstoneMember.trainee_id.in_(trainee_ids)))
+    return sa.union_all(own, group)

@@ -145,10 +145,14 @@ class MentorAssignment(db.Model):
             sqlite_where=sa.text("ended_at IS NULL"),
             postgresql_where=sa.text("ended_at IS NULL"),
         ),
+        # An enrollment's current mentor of a kind, read from the index alone (SQLite reads the
+        # table for `ended_at` through the partial index above): who lacks a mentor is counted
+        # for every enrollment on the admin home, and rosters name each row's mentors.
+        sa.Index("ix_mentor_assignments_enrollment_kind", "enrollment_id", "kind", "ended_at", "mentor_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"))  # indexed first, above
     mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     kind: Mapped[MentorKind] = enum_column(MentorKind)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -39,10 +39,14 @@ class Submission(TimestampMixin, db.Model):
         sa.UniqueConstraint("trainee_id", "assessment_id", "attempt_no"),
         # a group's attempts are numbered per group, whichever member opened them
         sa.UniqueConstraint("group_id", "assessment_id", "attempt_no"),
+        # A trainee's own work is asked as trainee_id IN (…) AND group_id IS NULL (capstone.credited):
+        # with only single-column indexes SQLite, which keeps no statistics, read every individual
+        # submission through the group_id index for a mentor's 50 trainees (5 ms at 2,000 trainees).
+        sa.Index("ix_submissions_trainee_id_group_id", "trainee_id", "group_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))  # indexed with group_id, above
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id"), index=True)
     attempt_no: Mapped[int] = mapped_column(default=1)
     # A capstone group's work: one submission for the whole group (`trainee_id` is the

@@ -27,7 +27,7 @@ class AdminOverview:
 # The admin home's selects take no parameters: built once, not on every request (building a
 # select and working out its cache key cost about as much as running it).
 _PEOPLE_COUNTS = (  # one pass over the users for both figures
-    sa.select(User.role, sa.func.count(User.id), sa.func.count(User.id).filter(User.password_hash.is_(None)))
+    sa.select(User.role, sa.func.count(), sa.func.count().filter(User.password_hash.is_(None)))
     .where(User.active.is_(True)).group_by(User.role))
 _RECENT_EVENTS = (sa.select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
                   .limit(RECENT_EVENTS))

@@ -166,16 +166,17 @@ def enroll(
 # Every trainee page asks for the trainee's current enrollment: the selects are built once, with
 # the trainee as a parameter (building one and working out its cache key each request cost about
 # as much as running it). The order puts the active enrollment in an open cohort first, else the latest.
-_CURRENT_FIRST = (sa.select(Enrollment).join(Cohort)
+# (The trainee home builds its own select on CURRENT_FIRST, with the mentors beside the enrollment.)
+CURRENT_FIRST = (sa.select(Enrollment).join(Cohort)
                   .where(Enrollment.trainee_id == sa.bindparam("trainee_id", type_=sa.Integer))
                   .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(),
                             Cohort.closed_at.is_(None).desc(), Cohort.start_date.desc())
                   .limit(1))
-_CURRENT_ENROLLMENT = _CURRENT_FIRST.options(
+_CURRENT_ENROLLMENT = CURRENT_FIRST.options(
     # to-one rows joined into the one query; a trainee's few assignments in a second
     selectinload(Enrollment.assignments).joinedload(MentorAssignment.mentor),
     contains_eager(Enrollment.cohort).joinedload(Cohort.program))
-_CURRENT_PROGRAM_AND_ROLE = (_CURRENT_FIRST.with_only_columns(Program, Enrollment.target_role)
+_CURRENT_PROGRAM_AND_ROLE = (CURRENT_FIRST.with_only_columns(Program, Enrollment.target_role)
                              .join(Program, Program.id == Cohort.program_id))
 
 

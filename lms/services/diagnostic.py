@@ -71,23 +71,21 @@ class HomeDiagnostic:
     result: bool  # taken: a result exists
 
 
-# The home runs this on every request: one statement of three EXISTS, built once (the full
-# diagnostic and result rows carry every item and answer as JSON, which the home never shows).
-_HOME = sa.select(
-    sa.exists().where(Diagnostic.program_id == sa.bindparam("program_id", type_=sa.Integer),
-                      Diagnostic.archived_at.is_(None)),
-    sa.exists().where(DiagnosticResult.enrollment_id == sa.bindparam("enrollment_id", type_=sa.Integer)),
-    sa.exists().where(BaselineRating.enrollment_id == sa.bindparam("enrollment_id", type_=sa.Integer)),
-)
+def home_facts(program_id, enrollment_id) -> tuple:
+    """What the home's prompt asks, as two EXISTS for a select that has the enrollment at hand
+    (the trainee home's reads them with the enrollment, no statement of their own): a live
+    diagnostic for the program; a result for the enrollment. The full diagnostic and result rows
+    carry every item and answer as JSON, which the home never shows."""
+    return (sa.exists().where(Diagnostic.program_id == program_id, Diagnostic.archived_at.is_(None)),
+            sa.exists().where(DiagnosticResult.enrollment_id == enrollment_id))
 
 
-def home_diagnostic(session: Session, trainee: User, enrollment: Optional[Enrollment]) -> HomeDiagnostic:
+def home_diagnostic(trainee: User, enrollment: Optional[Enrollment], live: bool, taken: bool,
+                    rated: bool) -> HomeDiagnostic:
+    """The prompt from `home_facts` and whether a baseline is recorded (`rated`)."""
     if enrollment is None:
         return HomeDiagnostic(False, False)
-    live, taken, rated = session.execute(
-        _HOME, {"program_id": enrollment.cohort.program_id, "enrollment_id": enrollment.id}).one()
-    return HomeDiagnostic(bool(live) and may_take_diagnostic(trainee, enrollment, bool(taken), bool(rated)),
-                          bool(taken))
+    return HomeDiagnostic(live and may_take_diagnostic(trainee, enrollment, taken, rated), taken)
 
 
 def all_fields(diagnostic: Diagnostic) -> list[dict]:

@@ -7,6 +7,7 @@ exactly one wins and the other is told, with nothing half-written.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional
@@ -33,7 +34,7 @@ from lms.models import (
     User,
 )
 from lms.models.base import utcnow
-from lms.models.capstone import credited
+from lms.models.capstone import credited, credited_select
 from lms.permissions import authors, may_grade, submission_coaches
 from lms.services import Conflict, DomainError
 from lms.services.audit import record
@@ -265,7 +266,8 @@ _QUEUE = _queue_select()
 # a select and working out its cache key cost about as much as running it).
 # Every graded attempt with its current grades in one select (earlier attempts' grades come
 # along and are left unused: a few rows more rather than one statement more).
-_CREDIT = credited(sa.bindparam("trainee_ids", expanding=True))  # a group's work counts for each member
+_TRAINEE_IDS = sa.bindparam("trainee_ids", expanding=True)
+_CREDIT = credited(_TRAINEE_IDS)  # a group's work counts for each member
 _GRADED_ATTEMPTS = (
     sa.select(Submission.id, _CREDIT.c.trainee_id, Submission.assessment_id, Grade.points)
     .join(_CREDIT, _CREDIT.c.submission_id == Submission.id)
@@ -277,32 +279,62 @@ _LIVE_CRITERIA = (
               RubricCriterion.weight, RubricCriterion.levels)
     .where(RubricCriterion.assessment_id.in_(sa.bindparam("assessment_ids", expanding=True)),
            RubricCriterion.archived_at.is_(None)))
+# A trainee's every attempt (their own and their groups'), with its current grades' points (two
+# rows under dual sign-off, one with None before a grade), oldest attempt first: the trainee home
+# reads what each assessment stands at and the attainment from these same rows.
+_WORK = credited_select(  # labelled: a compound select is ordered by its columns' names
+    _TRAINEE_IDS, Submission.id.label("id"), Submission.assessment_id, Submission.state, Submission.passed,
+    Submission.attempt_no.label("attempt_no"), Grade.points,
+    outerjoin=(Grade, sa.and_(Grade.submission_id == Submission.id, Grade.current.is_(True)))
+).order_by("attempt_no", "id")
+
+Rubrics = Mapping[int, Sequence[tuple[str, Competency, int, int]]]  # see outline.rubrics
 
 
-def attainment(session: Session, trainee_ids: list[int]) -> dict[int, dict[Competency, Optional[float]]]:
+def trainee_work(session: Session, trainee_id: int) -> list:
+    """Rows (trainee_id, id, assessment_id, state, passed, attempt_no, points) of every attempt that
+    counts for the trainee, oldest first: `progress.statuses_of` and `attainment_of` read them."""
+    return session.execute(_WORK, {"trainee_ids": [trainee_id]}).all()
+
+
+def attainment(session: Session, trainee_ids: list[int], rubrics: Optional[Rubrics] = None
+               ) -> dict[int, dict[Competency, Optional[float]]]:
     """Weighted rubric score per competency over each trainee's latest graded attempts.
 
     With dual sign-off the two mentors' points are averaged per criterion. None
-    means no graded work touches that competency yet. Two column queries: home
-    pages call this, and ORM rows (answers, briefs) cost more than the sums.
+    means no graded work touches that competency yet. Column queries: home pages
+    call this, and ORM rows (answers, briefs) cost more than the sums. `rubrics`:
+    the live criteria as the cached outline holds them (`outline.rubrics`); the
+    criteria of assessments not in it are asked.
     """
     if not trainee_ids:
         return {}
+    graded = session.execute(_GRADED_ATTEMPTS, {"trainee_ids": list(trainee_ids)})
+    return attainment_of(session, trainee_ids, graded, rubrics)
+
+
+def attainment_of(session: Session, trainee_ids: list[int], graded, rubrics: Optional[Rubrics] = None
+                  ) -> dict[int, dict[Competency, Optional[float]]]:
+    """`attainment` from rows already read: (submission id, trainee id, assessment id, a current
+    grade's points or None) of graded attempts, oldest first."""
     latest: dict[tuple[int, int], int] = {}  # (trainee, assessment) → latest graded submission
     points: dict[int, list[dict]] = defaultdict(list)  # submission → its current grades' points
-    for submission_id, trainee_id, assessment_id, grade_points in session.execute(
-        _GRADED_ATTEMPTS, {"trainee_ids": list(trainee_ids)}
-    ):
+    for submission_id, trainee_id, assessment_id, grade_points in graded:
         latest[(trainee_id, assessment_id)] = submission_id  # later attempts overwrite earlier ones
         if grade_points is not None:
             points[submission_id].append(grade_points)
     if not latest:
         return {t: dict.fromkeys(Competency) for t in trainee_ids}
-    criteria = defaultdict(list)  # assessment → live criteria (code, competency, weight, max points)
-    for assessment_id, code, competency, weight, levels in session.execute(
-        _LIVE_CRITERIA, {"assessment_ids": sorted({a for _, a in latest})}
-    ):
-        criteria[assessment_id].append((code, competency, weight, max(level["points"] for level in levels)))
+    needed = {a for _, a in latest}
+    criteria = {a: rubrics[a] for a in needed if a in rubrics} if rubrics else {}
+    missing = sorted(needed - criteria.keys())
+    if missing:  # not in the outline given (or none given): asked
+        asked = defaultdict(list)  # assessment → live criteria (code, competency, weight, max points)
+        for assessment_id, code, competency, weight, levels in session.execute(
+            _LIVE_CRITERIA, {"assessment_ids": missing}
+        ):
+            asked[assessment_id].append((code, competency, weight, max(level["points"] for level in levels)))
+        criteria.update((a, asked[a]) for a in missing)
     sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))  # trainee → competency → [Σw·ratio, Σw]
     for (trainee_id, assessment_id), submission_id in latest.items():
         current = points.get(submission_id)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -24,7 +25,19 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lms.models import Assessment, CatalogSync, Course, GraderKind, Lesson, Program, Tier, TierCode, Track
+from lms.models import (
+    Assessment,
+    CatalogSync,
+    Competency,
+    Course,
+    GraderKind,
+    Lesson,
+    Program,
+    RubricCriterion,
+    Tier,
+    TierCode,
+    Track,
+)
 
 Text = dict[str, str]  # {locale: text}; shared between requests, never mutate
 
@@ -54,6 +67,8 @@ class OutlineAssessment:
     required: bool
     archived_at: Optional[datetime]
     course: OutlineCourse = field(repr=False)
+    # the live rubric, as attainment weighs it: (code, competency, weight, max points) per criterion
+    criteria: tuple[tuple[str, Competency, int, int], ...] = ()
 
     @property
     def course_id(self) -> int:
@@ -110,7 +125,7 @@ def _set(obj: Any, name: str, value: Any) -> None:
 
 
 def _build(session: Session, program_id: int) -> tuple[OutlineTier, ...]:
-    """Five column-only queries; lesson bodies, briefs, fields and checks are never read."""
+    """Six column-only queries; lesson bodies, briefs, fields and checks are never read."""
     tiers = {
         r.id: OutlineTier(r.id, program_id, r.code, r.title, r.summary, r.archived_at)
         for r in session.execute(
@@ -146,6 +161,14 @@ def _build(session: Session, program_id: int) -> tuple[OutlineTier, ...]:
     ):
         lessons[r.course_id].append(
             OutlineLesson(r.id, r.slug, r.title, r.minutes, r.archived_at, courses[r.course_id]))
+    criteria: dict[int, list] = defaultdict(list)  # the rubrics' levels decoded once per sync, not per page
+    for r in session.execute(
+        sa.select(RubricCriterion.assessment_id, RubricCriterion.code, RubricCriterion.competency,
+                  RubricCriterion.weight, RubricCriterion.levels)
+        .join(Assessment).where(Assessment.course_id.in_(courses), RubricCriterion.archived_at.is_(None))
+        .order_by(RubricCriterion.id)
+    ):
+        criteria[r.assessment_id].append((r.code, r.competency, r.weight, max(level["points"] for level in r.levels)))
     assessments: dict[int, list] = {course_id: [] for course_id in courses}
     for r in session.execute(
         sa.select(Assessment.id, Assessment.course_id, Assessment.code, Assessment.title, Assessment.grader,
@@ -154,7 +177,7 @@ def _build(session: Session, program_id: int) -> tuple[OutlineTier, ...]:
     ):
         assessments[r.course_id].append(OutlineAssessment(
             r.id, r.code, r.title, r.grader, r.pass_mark, r.max_attempts, r.required, r.archived_at,
-            courses[r.course_id]))
+            courses[r.course_id], tuple(criteria[r.id])))
     for course_id, course in courses.items():
         _set(course, "lessons", tuple(lessons[course_id]))
         _set(course, "assessments", tuple(assessments[course_id]))
@@ -228,6 +251,12 @@ def load_outline(session: Session, program: Program | int) -> tuple[OutlineTier,
     (archived children included, as `progress.live` filters them where needed)."""
     program_id = program if isinstance(program, int) else program.id
     return cache_for(session).get(session, program_id)
+
+
+def rubrics(tiers: Sequence[OutlineTier]) -> dict[int, tuple[tuple[str, Competency, int, int], ...]]:
+    """assessment id → its live criteria (OutlineAssessment.criteria), for `grading.attainment`."""
+    return {a.id: a.criteria for tier in tiers for track in tier.tracks for course in track.courses
+            for a in course.assessments}
 
 
 def find_lesson(tiers, lesson_id: int) -> Optional[OutlineLesson]:

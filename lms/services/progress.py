@@ -95,8 +95,13 @@ def passed_assessment_ids(session: Session, trainee_id: int) -> set[int]:
 
 def assessment_statuses(session: Session, trainee_id: int) -> dict[int, str]:
     """assessment id → 'passed' | 'waiting' | 'failed' | 'draft' for the trainee's latest attempt."""
+    return statuses_of(session.execute(_ATTEMPTS, {"trainee_ids": [trainee_id]}))
+
+
+def statuses_of(attempts) -> dict[int, str]:
+    """`assessment_statuses` from rows already read: (assessment id, state, passed), oldest attempt first."""
     statuses: dict[int, str] = {}
-    for assessment_id, state, passed in session.execute(_ATTEMPTS, {"trainee_ids": [trainee_id]}):
+    for assessment_id, state, passed in attempts:
         if statuses.get(assessment_id) == "passed":
             continue
         statuses[assessment_id] = (

@@ -14,6 +14,7 @@ from lms.models.capstone import credited
 from lms.services import clock, progress
 from lms.services.dashboards import Outline
 from lms.services.grading import attainment
+from lms.services.outline import rubrics
 from lms.services.readiness import ReadinessRow, readiness
 
 UPCOMING_DAYS = 14
@@ -75,7 +76,7 @@ def trainee_record(session: Session, enrollment: Enrollment, today: date) -> Tra
     record.upcoming.sort(key=lambda i: i.due.date)
     # the loader brought the baselines with who rated them (load_enrollment)
     record.baselines = sorted(enrollment.baselines, key=lambda b: list(Competency).index(b.competency))
-    record.scores = attainment(session, [trainee_id])[trainee_id]
+    record.scores = attainment(session, [trainee_id], rubrics(outline.tiers))[trainee_id]  # criteria as cached
     record.readiness = readiness(program, enrollment.target_role, record.scores)
     record.submissions = list(session.scalars(
         sa.select(Submission).where(Submission.id.in_(sa.select(credited([trainee_id]).c.submission_id)),

@@ -10,7 +10,6 @@ from lms.models import Lesson
 from lms.permissions import Action, require
 from lms.services import buffer_clock, clock, dashboards, outline, progress
 from lms.services.cohorts import current_program_and_role
-from lms.services.diagnostic import home_diagnostic
 from lms.services.outline import OutlineAssessment
 from lms.services.placement import current_placement
 from lms.trainee import bp
@@ -29,7 +28,7 @@ def home():
     placement = current_placement(db.session, current_user.id) if navbar_facts(current_user)["placed"] else None
     return render_template(
         "trainee/home.html", home=home, placement=placement,
-        diagnostic=home_diagnostic(db.session, current_user, home.enrollment),
+        diagnostic=home.diagnostic,
         buffer_day=buffer_clock.day_of(placement.start_date, today) if placement else None,
         buffer_length=buffer_clock.length(placement.start_date, placement.buffer_end) if placement else None)
 
