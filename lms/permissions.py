@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     TRIAGE_DEFECTS = "triage_defects"  # the defect board and its transitions: admins and `reviewer` users
     APPROVE_AWARDS = "approve_awards"  # approve a measured contribution's award and track its payout (admins)
     OPEN_DEFECT_FILE = "open_defect_file"  # a defect's screenshot (object policy: may_open_defect_file)
+    VIEW_REPORTS = "view_reports"  # dashboards, gradebooks, exports and trainee dossiers (admins)
 
 
 PUBLIC = "public"
@@ -77,6 +78,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.TRIAGE_DEFECTS,
             Action.APPROVE_AWARDS,
             Action.OPEN_DEFECT_FILE,
+            Action.VIEW_REPORTS,
         }
     ),
     Role.MENTOR: frozenset(

@@ -10,5 +10,6 @@ from lms.admin import (  # noqa: E402,F401
     invitation_routes,
     people_routes,
     placement_routes,
+    report_routes,
     routes,
 )
