@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from lms.models import (
     Assessment,
     BaselineRating,
+    BufferOutcome,
     Cohort,
     Competency,
     Grade,
@@ -147,7 +148,10 @@ def funnel(session: Session, params: dict, reqs: Requirements) -> Funnel:
 
 _COHORTS = (
     sa.select(Cohort.id, Cohort.code, Cohort.start_date, Cohort.closed_at, Program.weeks,
-              count_if(~f.c.withdrawn).label("active"), sa.func.max(f.c.buffer_end).label("buffer_until"))
+              count_if(~f.c.withdrawn).label("active"),
+              # the last end of a buffer still open (placement.cohort_buffer_until), for the phase
+              sa.func.max(sa.case((sa.or_(f.c.buffer_outcome.is_(None), f.c.buffer_outcome == BufferOutcome.EXTENDED),
+                                   f.c.buffer_end))).label("buffer_until"))
     .join(Program, Program.id == Cohort.program_id).join(f, f.c.cohort_id == Cohort.id)
     .group_by(Cohort.id, Cohort.code, Cohort.start_date, Cohort.closed_at, Program.weeks)
     .order_by(Cohort.start_date.desc(), Cohort.id))
@@ -205,13 +209,13 @@ def standing_figures(session: Session, params: dict, reqs: Requirements) -> Stan
 
 _opened_in_scope = Submission.trainee_id.in_(sa.select(f.c.trainee_id))
 # Attempts and blocked format-check tries, counted once per submission (a group's work once,
-# under the member who opened it). A submission's check runs: one per submit, the last one
-# went in unless it is still a draft.
+# under the member who opened it). A submission's check runs: one per submit; the last one
+# went in unless it is still a draft (work entered without a run counts none blocked).
+_runs = json_length(Submission.check_runs)
+_handed_in = Submission.state != SubmissionState.DRAFT
+_blocked = sa.case((sa.and_(_handed_in, _runs > 0), _runs - 1), (_handed_in, 0), else_=_runs)
 _ATTEMPTS = (
-    sa.select(Submission.assessment_id,
-              count_if(Submission.state != SubmissionState.DRAFT),
-              sa.func.coalesce(sa.func.sum(json_length(Submission.check_runs)
-                                           - sa.case((Submission.state != SubmissionState.DRAFT, 1), else_=0)), 0))
+    sa.select(Submission.assessment_id, count_if(_handed_in), sa.func.coalesce(sa.func.sum(_blocked), 0))
     .where(_opened_in_scope).group_by(Submission.assessment_id))
 # Pass rate per trainee credited: of those with a final result, how many passed.
 _RESULTS = (
@@ -280,7 +284,7 @@ class Turnaround:
 
 
 def turnaround(session: Session, params: dict) -> list[Turnaround]:
-    return [Turnaround(i, name, kind, n, median / 3600, mean / 3600, longest / 3600)
+    return [Turnaround(i, name, kind, n, float(median) / 3600, float(mean) / 3600, float(longest) / 3600)
             for i, name, kind, n, median, mean, longest in session.execute(_TURNAROUND, params)]
 
 
@@ -289,10 +293,11 @@ def turnaround(session: Session, params: dict) -> list[Turnaround]:
 _ai, _biz = aliased(Grade), aliased(Grade)
 _gap = sa.func.abs(sa.func.coalesce(json_number(_ai.points, RubricCriterion.code), 0.0)
                    - sa.func.coalesce(json_number(_biz.points, RubricCriterion.code), 0.0))
-_CALIBRATION = (
-    sa.select(Assessment.id, RubricCriterion.id, RubricCriterion.title, RubricCriterion.competency,
-              sa.func.count(), sa.func.avg(_gap), sa.func.max(_gap), count_if(_gap > 0),
-              sa.func.max(json_max_points(RubricCriterion.levels)))
+_GAPS = (
+    sa.select(Assessment.id.label("assessment_id"), RubricCriterion.id.label("criterion_id"),
+              sa.func.count().label("pairs"), sa.func.avg(_gap).label("mean"), sa.func.max(_gap).label("top"),
+              count_if(_gap > 0).label("differing"),
+              sa.func.max(json_max_points(RubricCriterion.levels)).label("max_points"))
     .select_from(Submission)
     .join(Assessment, Assessment.id == Submission.assessment_id)
     .join(_ai, sa.and_(_ai.submission_id == Submission.id, _ai.kind == MentorKind.AI, _ai.current.is_(True)))
@@ -301,9 +306,13 @@ _CALIBRATION = (
     .join(RubricCriterion, sa.and_(RubricCriterion.assessment_id == Assessment.id,
                                    RubricCriterion.archived_at.is_(None)))
     .where(Assessment.grader == GraderKind.BOTH, _opened_in_scope)
-    .group_by(Assessment.id, RubricCriterion.id, RubricCriterion.title, RubricCriterion.competency,
-              RubricCriterion.position)
-    .order_by(Assessment.id, RubricCriterion.position, RubricCriterion.id))
+    .group_by(Assessment.id, RubricCriterion.id)
+    .subquery("gaps"))
+# the titles (JSON) joined after grouping: PostgreSQL cannot group by a json column
+_CALIBRATION = (
+    sa.select(_GAPS.c.assessment_id, _GAPS.c.criterion_id, RubricCriterion.title, RubricCriterion.competency,
+              _GAPS.c.pairs, _GAPS.c.mean, _GAPS.c.top, _GAPS.c.differing, _GAPS.c.max_points)
+    .join(RubricCriterion, RubricCriterion.id == _GAPS.c.criterion_id))
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def _seconds_default(element, compiler, **kw):
 @compiles(seconds_between, "postgresql")
 def _seconds_pg(element, compiler, **kw):
     later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+    return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS DOUBLE PRECISION)"
 
 
 class json_number(FunctionElement):

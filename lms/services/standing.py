@@ -33,11 +33,14 @@ def inactive_since(now: datetime) -> datetime:
 def credited_exists(trainee_id, assessment_id, *where) -> sa.ColumnElement:
     """Whether a submission that counts for the trainee (their own, or their capstone group's)
     of the assessment meets `where`: two indexed EXISTS, not a scan of a derived table."""
-    own = sa.exists().where(Submission.trainee_id == trainee_id, Submission.assessment_id == assessment_id,
-                            Submission.group_id.is_(None), *where)
+    # correlate_except: the trainee and assessment columns come from selects two or three levels
+    # out, which auto-correlation (the enclosing select only) would pull in as a cross join
+    own = (sa.exists().where(Submission.trainee_id == trainee_id, Submission.assessment_id == assessment_id,
+                             Submission.group_id.is_(None), *where).correlate_except(Submission))
     group = (sa.exists().where(CapstoneMember.trainee_id == trainee_id,
                                Submission.group_id == CapstoneMember.group_id,
-                               Submission.assessment_id == assessment_id, *where))
+                               Submission.assessment_id == assessment_id, *where)
+             .correlate_except(Submission, CapstoneMember))
     return sa.or_(own, group)
 
 
@@ -57,17 +60,20 @@ def standing_select(req: sa.Subquery) -> sa.Select:
     overdue = (sa.select(sa.func.count()).select_from(req)
                .where(mine, req.c.end_week < f.c.cohort_week, ~passed(f.c.trainee_id, req.c.assessment_id),
                       ~waiting(f.c.trainee_id, req.c.assessment_id))
-               .scalar_subquery())
+               .correlate_except(req).scalar_subquery())
     out_of_attempts = (
         sa.exists().select_from(req).where(
             mine, ~passed(f.c.trainee_id, req.c.assessment_id),
             credited_exists(f.c.trainee_id, req.c.assessment_id, Submission.state == SubmissionState.GRADED,
                             Submission.passed.is_(False),
                             Submission.attempt_no >= sa.select(Assessment.max_attempts)
-                            .where(Assessment.id == req.c.assessment_id).scalar_subquery())))
+                            .where(Assessment.id == req.c.assessment_id).correlate_except(Assessment)
+                            .scalar_subquery())).correlate_except(req))
     busy = sa.or_(
-        sa.exists().where(LessonProgress.trainee_id == f.c.trainee_id, LessonProgress.completed_at >= P_INACTIVE_SINCE),
-        sa.exists().where(Submission.trainee_id == f.c.trainee_id, Submission.updated_at >= P_INACTIVE_SINCE))
+        sa.exists().where(LessonProgress.trainee_id == f.c.trainee_id, LessonProgress.completed_at >= P_INACTIVE_SINCE)
+        .correlate_except(LessonProgress),
+        sa.exists().where(Submission.trainee_id == f.c.trainee_id, Submission.updated_at >= P_INACTIVE_SINCE)
+        .correlate_except(Submission))
     inactive = sa.and_(f.c.cohort_week >= 1, Enrollment.created_at < P_INACTIVE_SINCE, ~busy)
     rows = (sa.select(f.c.enrollment_id, f.c.trainee_id, f.c.cohort_id, overdue.label("overdue"),
                       out_of_attempts.label("out_of_attempts"), lacking_mentor().label("no_mentor"),
