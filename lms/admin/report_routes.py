@@ -145,10 +145,12 @@ def program_export(kind: str, fmt: str):
     return _send(exports.contributions(db.session, None, _zone()), fmt)
 
 
-@bp.route("/audit/export.<fmt>")
+@bp.route("/audit/export")
 @require(Action.VIEW_AUDIT)
-def audit_export(fmt: str):
-    """The audit log as filtered on its page (an invalid filter exports nothing rather than everything)."""
+def audit_export():
+    """The audit log as filtered on its page, `format` csv (default) or xlsx (an invalid filter
+    exports nothing rather than everything)."""
+    fmt = request.args.get("format", "csv")
     if fmt not in FORMATS:
         abort(404)
     form = AuditFilterForm(request.args)

@@ -127,9 +127,10 @@ def gradebook_export(session: Session, cohort: Cohort, today: date, zone: str) -
     cols = gradebook.columns(tiers, cohort.program, cohort.start_date)
     people = session.execute(gradebook.rows_select(False, "name", False), {"cohort_id": cohort.id}).all()
     header = [str(_l("Name")), str(_l("Email")), str(_l("Target role"))]
+    words = [str(_l("Status")), str(_l("Best score")), str(_l("Attempts"))]
     for col in cols:
         title = localized(col.assessment.title)
-        header += [f"{title} · {_l('Status')}", f"{title} · {_l('Best score')}", f"{title} · {_l('Attempts')}"]
+        header += [f"{title} · {word}" for word in words]
     late = str(_l("handed in late"))
 
     def rows() -> Iterator[list]:
