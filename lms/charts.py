@@ -76,7 +76,7 @@ def _axis(chart: Chart, top: float, bottom: float, maximum: float, unit: str) ->
         chart.lines.append((x, top, x, bottom, "grid"))
         value = maximum * i / 4
         text = f"{value:.0f}{unit}" if maximum >= 4 or value == int(value) else f"{value:.1f}{unit}"
-        chart.labels.append(Label(x, bottom + 15, text, "middle"))
+        chart.labels.append(Label(x, bottom + 15, text, "end" if i == 4 else "middle"))
 
 
 def _scale(maximum: float) -> float:
@@ -109,7 +109,7 @@ def grouped(rows: list[tuple[str, list[tuple[Optional[float], str]]]], series: l
     extra += [r for r in (references or []) if r is not None]
     top_value = maximum if maximum is not None else _scale(max(values + extra, default=0))
     plot = WIDTH - LABEL_W - 10
-    chart = Chart("bars", TOP + len(rows) * row_h + AXIS_H + (6 if reference else 0))
+    chart = Chart("bars", TOP + len(rows) * row_h + AXIS_H + (18 if reference else 0))
     bottom = TOP + len(rows) * row_h
     _axis(chart, TOP, bottom, top_value, unit)
     bar_h = (row_h - 10) / per
@@ -129,7 +129,7 @@ def grouped(rows: list[tuple[str, list[tuple[Optional[float], str]]]], series: l
     if reference:
         x = LABEL_W + min(1.0, reference[0] / top_value) * plot
         chart.lines.append((x, TOP, x, bottom, "reference"))
-        chart.labels.append(Label(min(x, WIDTH - 4), TOP + len(rows) * row_h + AXIS_H + 4, reference[1],
+        chart.labels.append(Label(min(x, WIDTH - 4), TOP + len(rows) * row_h + AXIS_H + 12, reference[1],
                                   "end" if x > WIDTH * 0.7 else "middle"))
     chart.legend = [(colour, name) for name, colour in series if name]
     return chart

@@ -103,10 +103,7 @@ def test_buffer_figures_match_the_hand_count(app, cohort):
     with app.app_context():
         d = _build(Scope(cohort_id=cohort.cohort_id))
     df = d.defects
-    states = {}
-    for (_type, state), n in df.cells.items():
-        states[state] = states.get(state, 0) + n
-    assert states == {"new": 1, "confirmed": 1, "in_fix": 1, "fixed": 1, "verified": 1, "rejected": 1,
+    assert df.by_state == {"new": 1, "confirmed": 1, "in_fix": 1, "fixed": 1, "verified": 1, "rejected": 1,
                       "duplicate": 1}
     assert df.weeks == {3: {"misleading_promo": 6}, 4: {"wrong_answer": 1}}
     sla = df.sla

@@ -68,17 +68,15 @@ def build(d: Dashboard) -> dict[str, charts.Chart]:
     out["defect_weeks"] = charts.stacked(
         [(_("Week %(n)d", n=w), [d.defects.weeks[w].get(t, 0) for t in types]) for w in weeks],
         [labels.defect_type(t) for t in types])
-    states = {}
-    for (_type, state), n in d.defects.cells.items():
-        states[state.value] = states.get(state.value, 0) + n
+    states = d.defects.by_state
     out["defect_states"] = charts.bars(
         [(str(labels.DEFECT_STATES[s]), states.get(s, 0), str(states.get(s, 0))) for s in labels.DEFECT_STATES])
     sla = d.defects.sla
     out["sla"] = charts.bars(
-        [(_("First response within %(n)d min", n=sla.response_minutes),
+        [(_("Response ≤ %(n)d min", n=sla.response_minutes),
           None if sla.response_share is None else 100 * sla.response_share,
           _shown(None if sla.response_share is None else 100 * sla.response_share)),
-         (_("Complex defect closed within %(n)d h", n=sla.close_hours),
+         (_("Complex closed ≤ %(n)d h", n=sla.close_hours),
           None if sla.close_share is None else 100 * sla.close_share,
           _shown(None if sla.close_share is None else 100 * sla.close_share))], maximum=100, unit="%")
 

@@ -89,6 +89,13 @@ class DefectFigures:
     sla: Optional["Sla"] = None
 
     @property
+    def by_state(self) -> dict:
+        out: dict = {}
+        for (_type, state), n in self.cells.items():
+            out[state] = out.get(state, 0) + n
+        return out
+
+    @property
     def recurrence_rate(self) -> Optional[float]:
         return self.recurred / self.verified if self.verified else None
 
