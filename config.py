@@ -197,6 +197,9 @@ class Config:
             # of response efficiency, or this relative fall of the error rate (%), as the courses teach.
             "AWARD_EFFICIENCY_MIN_PCT": _int_env(env, "AWARD_EFFICIENCY_MIN_PCT", 5),
             "AWARD_ERROR_MIN_PCT": _int_env(env, "AWARD_ERROR_MIN_PCT", 3),
+            # The dashboard's figures are computed at most this often per scope and language
+            # (report_snapshots, shared by every worker); 0: on every request.
+            "REPORT_CACHE_SECONDS": _int_env(env, "REPORT_CACHE_SECONDS", 60),
             # Links in e-mails are built on this address, never on the request's Host header
             # (which a "forgot password" requester controls); unset: the request's own.
             "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/"),

@@ -181,9 +181,34 @@ def test_dashboard_costs_the_same_statements_at_two_sizes(app, make_cohort, make
             for i in ids[: n // 2]:
                 pass_tiers(db.session, db.session.get(Enrollment, i), ["foundation"])
             db.session.commit()
-        counts[n] = (_statements(client, count_queries, f"/admin/cohorts/{cohort_id}/dashboard"),
-                     _statements(client, count_queries, "/admin/reports"))
+        # ?fresh=1: the figures computed, not read from the snapshot
+        counts[n] = (_statements(client, count_queries, f"/admin/cohorts/{cohort_id}/dashboard?fresh=1"),
+                     _statements(client, count_queries, "/admin/reports?fresh=1"))
         with app.app_context():
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment)
                                      .where(Enrollment.cohort_id == cohort_id)) == n
     assert counts[4] == counts[40]
+
+
+def test_a_snapshot_serves_the_dashboard_again_until_it_is_old(app, cohort, client, make_user, count_queries):
+    login(client, make_user("admin"))
+    url = f"/admin/cohorts/{cohort.cohort_id}/dashboard"
+    first = client.get(url).get_data(as_text=True)
+    with count_queries() as counter:
+        again = client.get(url).get_data(as_text=True)
+    assert len(counter.statements) <= 4 and counter.writes == []  # the user, the cohort, the snapshot
+    strip = lambda html: re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", html)  # noqa: E731
+    assert strip(again) == strip(first)
+    with app.app_context():  # a change shows after "compute again", or once the snapshot is old
+        e = db.session.get(Enrollment, cohort.enrollment_ids[3])
+        e.status = "withdrawn"
+        db.session.commit()
+    assert 'id="funnel-table"' in again and "2 withdrawn" not in client.get(url).get_data(as_text=True)
+    assert "2 withdrawn" in client.get(url + "?fresh=1").get_data(as_text=True)
+    app.config["REPORT_CACHE_SECONDS"], saved = 0, app.config["REPORT_CACHE_SECONDS"]
+    try:
+        with count_queries() as counter:
+            client.get(url)
+        assert len(counter.statements) > 15 and counter.writes == []  # computed, nothing stored
+    finally:
+        app.config["REPORT_CACHE_SECONDS"] = saved

@@ -5,7 +5,8 @@ import io
 import zipfile
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, redirect, render_template, request, stream_with_context
+from flask import Response, abort, current_app, redirect, render_template, request, stream_with_context, url_for
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from lms.admin import bp, report_charts
@@ -13,11 +14,22 @@ from lms.admin.audit_forms import AuditFilterForm
 from lms.converters import page_number
 from lms.export_files import CSV_MIMETYPE, XLSX_MIMETYPE, csv_chunks, xlsx_bytes
 from lms.extensions import db
+from lms.i18n import request_language
 from lms.list_filters import paginate_rows, past_the_end
 from lms.models import Cohort, Enrollment, SourceRole, TargetRole, User
 from lms.models.base import utcnow
 from lms.permissions import Action, require
-from lms.services import audit_log, clock, dashboard, defect_pages, dossier, exports, gradebook, progress
+from lms.services import (
+    audit_log,
+    clock,
+    dashboard,
+    defect_pages,
+    dossier,
+    exports,
+    gradebook,
+    progress,
+    report_cache,
+)
 from lms.services.buffer_clock import BufferSettings
 from lms.services.defect_rules import DefectSettings
 from lms.services.report_scope import Scope
@@ -47,13 +59,26 @@ def _scope(cohort_id=None) -> Scope:
 
 
 def _dashboard(scope: Scope, cohort=None):
-    data = dashboard.build(db.session, scope, _today(), utcnow(), BufferSettings.from_config(current_app.config),
-                           DefectSettings.from_config(current_app.config))
-    choices = db.session.execute(_COHORT_CHOICES).all() if cohort is None else []
-    program = cohort.program if cohort is not None else progress.current_program(db.session)
-    return render_template("admin/reports/dashboard.html", d=data, charts=report_charts.build(data), cohort=cohort,
-                           cohort_choices=choices, program=program, source_roles=list(SourceRole),
-                           target_roles=list(program.roles) if program else [])
+    """The figures as a snapshot at most REPORT_CACHE_SECONDS old (computed again on `?fresh=1`)."""
+    now = utcnow()
+
+    def body() -> str:
+        data = dashboard.build(db.session, scope, _today(), now, BufferSettings.from_config(current_app.config),
+                               DefectSettings.from_config(current_app.config))
+        choices = db.session.execute(_COHORT_CHOICES).all() if cohort is None else []
+        program = cohort.program if cohort is not None else progress.current_program(db.session)
+        return render_template("admin/reports/_dashboard_body.html", d=data, charts=report_charts.build(data),
+                               cohort=cohort, cohort_choices=choices, program=program,
+                               source_roles=list(SourceRole), target_roles=list(program.roles) if program else [])
+
+    key = f"dashboard:{scope.cohort_id}:{scope.source_role}:{scope.target_role}:{request_language()}"
+    html, computed_at, built = report_cache.cached(db.session, key, current_app.config["REPORT_CACHE_SECONDS"], now,
+                                                   body, fresh=request.args.get("fresh") == "1")
+    if built:
+        db.session.commit()
+    fresh_url = url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "fresh": "1"})
+    return render_template("admin/reports/dashboard.html", body=Markup(html), computed_at=computed_at,  # nosec B704
+                           cohort=cohort, fresh_url=fresh_url)
 
 
 @bp.route("/reports")

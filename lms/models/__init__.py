@@ -45,6 +45,7 @@ from lms.models.invitations import Invitation, LinkPurpose, LinkState, ResetRequ
 from lms.models.notifications import Notification, NotificationKind
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
+from lms.models.reports import ReportSnapshot
 from lms.models.responsibility import OwnerMode, ResponsibilityItem, ResponsibilityVersion
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "HandoffEvent",
     "Placement",
     "ReasonCode",
+    "ReportSnapshot",
     "TrainingOutcome",
     "TrainingOutcomeKind",
     "BaselineRating",

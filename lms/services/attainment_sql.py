@@ -26,10 +26,11 @@ def scores_select(trainees: sa.Select) -> sa.Select:
         .join(Submission, Submission.id == CREDITED.c.submission_id)
         .where(Submission.state == SubmissionState.GRADED, CREDITED.c.trainee_id.in_(trainees))
         .subquery("latest_graded"))
+    # catalogue-sized: worked out once per statement (MATERIALIZED), not per graded row
     criteria = (sa.select(RubricCriterion.id, RubricCriterion.assessment_id, RubricCriterion.code,
                           RubricCriterion.competency, RubricCriterion.weight,
                           json_max_points(RubricCriterion.levels).label("max_points"))
-                .where(RubricCriterion.archived_at.is_(None)).subquery("live_criteria"))
+                .where(RubricCriterion.archived_at.is_(None)).cte("live_criteria").prefix_with("MATERIALIZED"))
     per_criterion = (
         sa.select(ranked.c.trainee_id, criteria.c.competency, criteria.c.weight,
                   (sa.func.avg(sa.func.coalesce(json_number(Grade.points, criteria.c.code), 0.0))

@@ -32,7 +32,7 @@ from lms.models import (
 )
 from lms.services import standing
 from lms.services.attainment_sql import scores_select
-from lms.services.report_scope import CREDITED, FACTS, Requirements
+from lms.services.report_scope import CREDITED, FACTS, Requirements, pair_rows
 from lms.services.sql_dialect import count_if, json_length, json_max_points, json_number, seconds_between
 
 f = FACTS
@@ -70,13 +70,12 @@ _BY_ROLES = (
 def _tier_counts(req: sa.Subquery) -> tuple[sa.Select, sa.Select]:
     """Per source × target role × tier: trainees who passed every required assessment of it; and
     per program × role: trainees in training by how many of their tiers they passed."""
-    mine = sa.and_(req.c.program_id == f.c.program_id, req.c.role == f.c.target_role)
-    per = (sa.select(f.c.enrollment_id, f.c.program_id, f.c.source_role, f.c.target_role, f.c.in_training,
-                     req.c.tier_code, sa.func.count().label("total"),
-                     count_if(standing.passed(f.c.trainee_id, req.c.assessment_id)).label("done"))
-           .select_from(f).join(req, mine)
-           .group_by(f.c.enrollment_id, f.c.program_id, f.c.source_role, f.c.target_role, f.c.in_training,
-                     req.c.tier_code)
+    pairs = pair_rows(req)
+    per = (sa.select(pairs.c.enrollment_id, pairs.c.program_id, pairs.c.source_role, pairs.c.target_role,
+                     pairs.c.in_training, pairs.c.tier_code, sa.func.count().label("total"),
+                     sa.func.sum(pairs.c.passed).label("done"))
+           .group_by(pairs.c.enrollment_id, pairs.c.program_id, pairs.c.source_role, pairs.c.target_role,
+                     pairs.c.in_training, pairs.c.tier_code)
            .subquery("tier_progress"))
     funnel = (sa.select(per.c.source_role, per.c.target_role, per.c.tier_code, count_if(per.c.done == per.c.total))
               .group_by(per.c.source_role, per.c.target_role, per.c.tier_code))
@@ -91,10 +90,10 @@ def _tier_counts(req: sa.Subquery) -> tuple[sa.Select, sa.Select]:
 def enrollment_progress(req: sa.Subquery) -> sa.Select:
     """Per enrollment in scope: required assessments of its role, how many passed, and how many
     of its tiers are passed in full (the roster export)."""
-    mine = sa.and_(req.c.program_id == f.c.program_id, req.c.role == f.c.target_role)
-    per = (sa.select(f.c.enrollment_id, req.c.tier_code, sa.func.count().label("total"),
-                     count_if(standing.passed(f.c.trainee_id, req.c.assessment_id)).label("done"))
-           .select_from(f).join(req, mine).group_by(f.c.enrollment_id, req.c.tier_code).subquery("per_tier"))
+    pairs = pair_rows(req)
+    per = (sa.select(pairs.c.enrollment_id, pairs.c.tier_code, sa.func.count().label("total"),
+                     sa.func.sum(pairs.c.passed).label("done"))
+           .group_by(pairs.c.enrollment_id, pairs.c.tier_code).subquery("per_tier"))
     return (sa.select(per.c.enrollment_id, sa.func.sum(per.c.total).label("required"),
                       sa.func.sum(per.c.done).label("passed"),
                       count_if(per.c.done == per.c.total).label("tiers_done"))
