@@ -92,16 +92,17 @@ def by_buffer_week(session: Session, settings: BufferSettings, placements: sa.Se
                    params: dict) -> tuple[list[WeekMetrics], Optional[WeekMetrics]]:
     """Every placement `placements` selects (one column of ids; bound `params`), together: the
     figures per buffer week and for the whole period, medians included (three statements)."""
-    totals, weekly_median, median = _scoped(settings, placements)
+    totals, medians = _scoped(settings, placements)
     weeks = [WeekMetrics(0, week, *map(int, numbers), None) for week, *numbers in session.execute(totals, params)]
-    medians = {week: float(value) for week, value in session.execute(weekly_median, params) if value is not None}
-    weeks = [replace(w, median_response_seconds=medians.get(w.week)) for w in weeks]
+    weekly, middle_sum, middle_n = {}, 0.0, 0
+    for week, median, whole_sum, whole_n in session.execute(medians, params):
+        if median is not None:
+            weekly[week] = float(median)
+        middle_sum, middle_n = middle_sum + float(whole_sum or 0), middle_n + int(whole_n or 0)
+    weeks = [replace(w, median_response_seconds=weekly.get(w.week)) for w in weeks]
     whole = overall(weeks)
     if whole is not None:
-        median = session.execute(median, params).scalar()
-        whole = WeekMetrics(0, 0, *(getattr(whole, name) for name in (
-            "events", "responded_within", "complex_events", "complex_closed_within", "cross_team_events",
-            "cross_team_closed")), median)
+        whole = replace(whole, median_response_seconds=middle_sum / middle_n if middle_n else None)
     return weeks, whole
 
 
@@ -118,9 +119,26 @@ def _scoped(settings: BufferSettings, placements: sa.Select) -> tuple:
         where = [HandoffEvent.placement_id.in_(placements)]
         totals = (sa.select(HandoffEvent.week, *_aggregates(settings)).where(*where)
                   .group_by(HandoffEvent.week).order_by(HandoffEvent.week))
-        found = _SCOPED[key] = (placements, totals, _median_select(response, where, (HandoffEvent.week,)),
-                                _median_select(response, where, ()))
+        found = _SCOPED[key] = (placements, totals, _week_and_whole_medians(response, where))
     return found[1:]
+
+
+def _week_and_whole_medians(response, where) -> sa.Select:
+    """Per week: its median, and the sum and count of the whole period's middle rows that fall in
+    it (added up across weeks, they give the whole period's median): one pass, two orderings."""
+    ranked = (
+        sa.select(HandoffEvent.week.label("week"), response.label("secs"),
+                  sa.func.row_number().over(partition_by=HandoffEvent.week, order_by=response).label("rn"),
+                  sa.func.count().over(partition_by=HandoffEvent.week).label("n"),
+                  sa.func.row_number().over(order_by=response).label("rn_all"),
+                  sa.func.count().over().label("n_all"))
+        .where(response.is_not(None), *where).subquery())
+    r = ranked.c
+    in_week = sa.or_(r.rn == (r.n + 1) // 2, r.rn == (r.n + 2) // 2)
+    in_whole = sa.or_(r.rn_all == (r.n_all + 1) // 2, r.rn_all == (r.n_all + 2) // 2)
+    return (sa.select(r.week, sa.func.avg(sa.case((in_week, r.secs))),
+                      sa.func.sum(sa.case((in_whole, r.secs))), sa.func.count(sa.case((in_whole, 1))))
+            .group_by(r.week))
 
 
 def _median_select(response, where, part) -> sa.Select:

@@ -96,10 +96,11 @@ def build(session: Session, scope: Scope, today: date, now: datetime, buffer_set
                         views.append(AssessmentView(a, tier.code.value, figures.get(
                             a.id, dashboard_training.AssessmentRow(a.id))))
     weeks, whole = dashboard_buffer.collaboration(session, params, buffer_settings)
+    tiers = dashboard_training.tier_rows(session, params, reqs)
     return Dashboard(
         scope=scope, today=today, cohorts=cohorts, phases=dict(phases),
-        funnel=dashboard_training.funnel(session, params, reqs),
-        tiers_now=dashboard_training.tiers_now(session, params, reqs),
+        funnel=dashboard_training.funnel(session, params, tiers),
+        tiers_now=dashboard_training.tiers_now(tiers, reqs),
         standing=dashboard_training.standing_figures(session, params, reqs),
         assessments=views,
         turnaround=dashboard_training.turnaround(session, params),

@@ -67,24 +67,29 @@ _BY_ROLES = (
     .group_by(f.c.source_role, f.c.target_role))
 
 
-def _tier_counts(req: sa.Subquery) -> tuple[sa.Select, sa.Select]:
-    """Per source × target role × tier: trainees who passed every required assessment of it; and
-    per program × role: trainees in training by how many of their tiers they passed."""
+def _tier_counts(req: sa.Subquery) -> sa.Select:
+    """One statement, two kinds of rows over the same per-tier progress: ('funnel', source role,
+    target role, tier, -, -, trainees who passed every required assessment of it) and ('current',
+    -, target role, -, program, tiers passed, trainees in training who passed that many)."""
     pairs = pair_rows(req)
     per = (sa.select(pairs.c.enrollment_id, pairs.c.program_id, pairs.c.source_role, pairs.c.target_role,
                      pairs.c.in_training, pairs.c.tier_code, sa.func.count().label("total"),
                      sa.func.sum(pairs.c.passed).label("done"))
            .group_by(pairs.c.enrollment_id, pairs.c.program_id, pairs.c.source_role, pairs.c.target_role,
                      pairs.c.in_training, pairs.c.tier_code)
-           .subquery("tier_progress"))
-    funnel = (sa.select(per.c.source_role, per.c.target_role, per.c.tier_code, count_if(per.c.done == per.c.total))
+           .cte("tier_progress"))
+    complete = per.c.done == per.c.total
+    funnel = (sa.select(sa.literal("funnel").label("kind"), sa.cast(per.c.source_role, sa.String).label("source"),
+                        sa.cast(per.c.target_role, sa.String).label("target"), per.c.tier_code,
+                        sa.literal(0).label("program_id"), sa.literal(0).label("k"), count_if(complete).label("n"))
               .group_by(per.c.source_role, per.c.target_role, per.c.tier_code))
-    done = (sa.select(per.c.program_id, per.c.target_role, count_if(per.c.done == per.c.total).label("k"))
+    done = (sa.select(per.c.program_id, per.c.target_role, count_if(complete).label("k"))
             .where(per.c.in_training.is_(True)).group_by(per.c.enrollment_id, per.c.program_id, per.c.target_role)
             .subquery("tiers_done"))
-    current = (sa.select(done.c.program_id, done.c.target_role, done.c.k, sa.func.count())
+    current = (sa.select(sa.literal("current"), sa.literal(None, sa.String), sa.cast(done.c.target_role, sa.String),
+                         sa.literal(None, sa.String), done.c.program_id, done.c.k, sa.func.count())
                .group_by(done.c.program_id, done.c.target_role, done.c.k))
-    return funnel, current
+    return sa.union_all(funnel, current)
 
 
 def enrollment_progress(req: sa.Subquery) -> sa.Select:
@@ -108,8 +113,7 @@ def _built(reqs: Requirements) -> dict:
     key = id(reqs.table)
     entry = _memo.get(key)
     if entry is None or entry["table"] is not reqs.table:
-        funnel, current = _tier_counts(reqs.table)
-        entry = {"table": reqs.table, "funnel": funnel, "current": current, **_standing_selects(reqs.table)}
+        entry = {"table": reqs.table, "tiers": _tier_counts(reqs.table), "standing": _standing_select(reqs.table)}
         if len(_memo) > 16:
             _memo.clear()
         _memo[key] = entry
@@ -123,13 +127,21 @@ class Funnel:
     tier_codes: list[str]  # the tiers any role in scope needs, in program order
 
 
-def funnel(session: Session, params: dict, reqs: Requirements) -> Funnel:
+def tier_rows(session: Session, params: dict, reqs: Requirements) -> list:
+    """The rows of `_tier_counts` (for `funnel` and `tiers_now`)."""
+    return session.execute(_built(reqs)["tiers"], params).all()
+
+
+def funnel(session: Session, params: dict, tiers: list) -> Funnel:
+    """`tiers`: `tier_rows`."""
     rows: dict[tuple, FunnelRow] = {}
     for source, target, n, withdrawn, placed, in_time, completed, in_progress in session.execute(_BY_ROLES, params):
         rows[(source, target)] = FunnelRow(source, target, n, withdrawn, tiers={}, placed=placed,
                                            placed_in_time=in_time, completed=completed, in_progress=in_progress)
     codes = set()
-    for source, target, code, passed in session.execute(_built(reqs)["funnel"], params):
+    for kind, source, target, code, _program, _k, passed in tiers:
+        if kind != "funnel":
+            continue
         row = rows.get((source, target))
         if row is not None:
             row.tiers[code] = passed
@@ -161,11 +173,13 @@ def cohorts(session: Session, params: dict) -> list:
     return session.execute(_COHORTS, params).all()
 
 
-def tiers_now(session: Session, params: dict, reqs: Requirements) -> dict[str, int]:
+def tiers_now(tiers: list, reqs: Requirements) -> dict[str, int]:
     """Trainees in training by the tier they work in now (the first of their tiers not passed);
-    'done': every tier their role needs passed, waiting for placement."""
+    'done': every tier their role needs passed, waiting for placement. `tiers`: `tier_rows`."""
     out: dict[str, int] = defaultdict(int)
-    for program_id, role, k, n in session.execute(_built(reqs)["current"], params):
+    for kind, _source, role, _code, program_id, k, n in tiers:
+        if kind != "current":
+            continue
         needed = reqs.tiers.get((program_id, role), [])
         out[needed[k].code.value if k < len(needed) else "done"] += n
     return dict(out)
@@ -182,25 +196,28 @@ class Standing:
     shown: list  # the first AT_RISK_SHOWN at-risk rows: enrollment_id, name, cohort code, overdue, reasons
 
 
-def _standing_selects(req: sa.Subquery) -> dict:
+def _standing_select(req: sa.Subquery) -> sa.Select:
+    """The at-risk rows first (the page names AT_RISK_SHOWN of them), each with the counts over
+    every trainee in training: window functions, evaluated before the limit, in one statement."""
     rows = standing.standing_select(req).subquery("standing")
-    return {
-        "standing_counts": sa.select(sa.func.count(), count_if(rows.c.at_risk), count_if(rows.c.behind)),
-        "at_risk": (sa.select(rows.c.enrollment_id, User.name, Cohort.code, rows.c.overdue, rows.c.out_of_attempts,
-                              rows.c.no_mentor, rows.c.inactive)
-                    .join(User, User.id == rows.c.trainee_id).join(Cohort, Cohort.id == rows.c.cohort_id)
-                    .where(rows.c.at_risk.is_(True))
-                    .order_by(rows.c.out_of_attempts.desc(), rows.c.overdue.desc(), User.name, rows.c.enrollment_id)
-                    .limit(AT_RISK_SHOWN)),
-    }
+    return (sa.select(rows.c.enrollment_id, User.name, Cohort.code, rows.c.overdue, rows.c.out_of_attempts,
+                      rows.c.no_mentor, rows.c.inactive, rows.c.at_risk,
+                      sa.func.count().over().label("n_total"),
+                      sa.func.sum(sa.case((rows.c.at_risk, 1), else_=0)).over().label("n_risk"),
+                      sa.func.sum(sa.case((rows.c.behind, 1), else_=0)).over().label("n_behind"))
+            .join(User, User.id == rows.c.trainee_id).join(Cohort, Cohort.id == rows.c.cohort_id)
+            .order_by(rows.c.at_risk.desc(), rows.c.out_of_attempts.desc(), rows.c.overdue.desc(), User.name,
+                      rows.c.enrollment_id)
+            .limit(AT_RISK_SHOWN))
 
 
 def standing_figures(session: Session, params: dict, reqs: Requirements) -> Standing:
-    built = _built(reqs)
-    total, at_risk, behind = session.execute(built["standing_counts"], params).one()
-    listed = session.execute(built["at_risk"], params).all()
+    listed = session.execute(_built(reqs)["standing"], params).all()
+    if not listed:
+        return Standing(0, 0, 0, [])
+    total, at_risk, behind = listed[0].n_total, int(listed[0].n_risk), int(listed[0].n_behind)
     shown = [{"enrollment_id": r.enrollment_id, "name": r.name, "cohort": r.code, "overdue": r.overdue,
-              "reasons": standing.reasons(r)} for r in listed]
+              "reasons": standing.reasons(r)} for r in listed if r.at_risk]
     return Standing(total - at_risk - behind, behind, at_risk, shown)
 
 
