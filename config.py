@@ -233,6 +233,9 @@ class Config:
             "CONTRIBUTION_MEASURE_DAYS": _int_env(env, "CONTRIBUTION_MEASURE_DAYS", 21),
             "AWARD_APPROVAL_DAYS": _int_env(env, "AWARD_APPROVAL_DAYS", 7),
             "WEBHOOK_TIMEOUT_SECONDS": _int_env(env, "WEBHOOK_TIMEOUT_SECONDS", 5),
+            # The dashboard's figures are computed at most this often per scope and language
+            # (report_snapshots, shared by every worker); 0: on every request.
+            "REPORT_CACHE_SECONDS": _int_env(env, "REPORT_CACHE_SECONDS", 60),
             # Links in e-mails are built on this address, never on the request's Host header
             # (which a "forgot password" requester controls); unset: the request's own.
             "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/"),

@@ -197,8 +197,10 @@ class _Activity:
 
 
 def seed(session: Session, courses_dir: str, trainees: int, cohort_size: int = 200,
-         mentor_trainees: int = 100, rng_seed: int = 7) -> BenchData:
-    """Load the catalogue and `trainees` trainees with their cohorts, mentors and work. Commits."""
+         mentor_trainees: int = 100, rng_seed: int = 7, weeks_ago: list[int] | None = None) -> BenchData:
+    """Load the catalogue and `trainees` trainees with their cohorts, mentors and work. Commits.
+    `weeks_ago`: how many weeks ago cohort i started (cycled; default WEEKS_AGO)."""
+    cycle = weeks_ago or WEEKS_AGO
     rng = random.Random(rng_seed)  # nosec B311  # repeatable bench data, not secrets
     today = date.today()
     now = utcnow()
@@ -221,7 +223,7 @@ def seed(session: Session, courses_dir: str, trainees: int, cohort_size: int = 2
                                           for t in range(trainees)])
     cohort_ids = _insert(session, Cohort, [
         {"code": f"B{c}", "name": f"Bench 批次 {c}", "program_id": program.id,
-         "start_date": today - timedelta(weeks=WEEKS_AGO[c % len(WEEKS_AGO)]), "created_at": now}
+         "start_date": today - timedelta(weeks=cycle[c % len(cycle)]), "created_at": now}
         for c in range(n_cohorts)])
     enrollment_ids = _insert(session, Enrollment, [
         {"cohort_id": cohort_ids[t // cohort_size], "trainee_id": trainee_ids[t], "target_role": rng.choice(ROLES),
@@ -244,8 +246,7 @@ def seed(session: Session, courses_dir: str, trainees: int, cohort_size: int = 2
         c = t // cohort_size
         mentors = {"ai": mentor_ids["ai"][t // mentor_trainees],
                    "business": mentor_ids["business"][t // mentor_trainees]}
-        activity.add(trainee_ids[t], today - timedelta(weeks=WEEKS_AGO[c % len(WEEKS_AGO)]), mentors,
-                     WEEKS_AGO[c % len(WEEKS_AGO)])
+        activity.add(trainee_ids[t], today - timedelta(weeks=cycle[c % len(cycle)]), mentors, cycle[c % len(cycle)])
     activity.flush()
     session.commit()
     return describe(session)

@@ -87,6 +87,16 @@ JOB_OUTCOME_BADGES = {"running": "text-bg-info", "ok": "text-bg-success", "faile
 RISK_REASONS = {"behind": _l("behind schedule"), "failed": _l("failed their last attempt"),
                 "inactive": _l("no activity for 7 days")}
 SLA_CLOCKS = {"response": _l("first response"), "close": _l("fix or close")}
+# Reports: the dashboard, the gradebook and the exports.
+COMPETENCIES = {"data_processing": _l("Data processing"), "problem_solving": _l("Problem solving"),
+                "tool_use": _l("Tool use"), "communication": _l("Communication")}
+GRADEBOOK_STATUSES = {"passed": _l("Passed"), "failed": _l("Not passed yet"), "waiting": _l("Waiting for a grade"),
+                      "draft": _l("Draft, not handed in"), "overdue": _l("Overdue"), "open": _l("Not started"),
+                      "not_taken": _l("Not in this role's path")}
+STANDINGS = {"on_track": _l("On track"), "behind": _l("Behind"), "at_risk": _l("At risk")}
+STANDING_REASONS = {"out_of_attempts": _l("Failed the last allowed attempt"),
+                    "overdue": _l("Several assessments overdue"), "no_mentor": _l("Lacks a mentor"),
+                    "inactive": _l("No activity for two weeks")}
 
 
 def _code(value):
@@ -282,6 +292,26 @@ JOB_COUNTS = (
 def codes(values, sep: str = ", ") -> Markup:
     """Codes a person types into a file (CSV columns and values), shown as code."""
     return escape(sep).join(Markup("<code>{}</code>").format(v) for v in values)
+
+
+def competency(value) -> str:
+    code = _code(value)
+    return str(COMPETENCIES[code]) if code in COMPETENCIES else "—"
+
+
+def gradebook_status(value) -> str:
+    code = _code(value)
+    return str(GRADEBOOK_STATUSES[code]) if code in GRADEBOOK_STATUSES else "—"
+
+
+def standing(value) -> str:
+    code = _code(value)
+    return str(STANDINGS[code]) if code in STANDINGS else "—"
+
+
+def standing_reason(value) -> str:
+    code = _code(value)
+    return str(STANDING_REASONS[code]) if code in STANDING_REASONS else "—"
 
 
 def init_labels(app) -> None:

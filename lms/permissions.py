@@ -61,6 +61,7 @@ class Action(enum.StrEnum):
     OPEN_DEFECT_FILE = "open_defect_file"  # a defect's screenshot (object policy: may_open_defect_file)
     MANAGE_API_TOKENS = "manage_api_tokens"  # every HR API token: create one's own, revoke any (admins)
     MANAGE_JOBS = "manage_jobs"  # the scheduled jobs page and each program's outgoing webhook (admins)
+    VIEW_REPORTS = "view_reports"  # dashboards, gradebooks, exports and trainee dossiers (admins)
 
 
 PUBLIC = "public"
@@ -84,6 +85,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.OPEN_DEFECT_FILE,
             Action.MANAGE_API_TOKENS,
             Action.MANAGE_JOBS,
+            Action.VIEW_REPORTS,
         }
     ),
     Role.MENTOR: frozenset(

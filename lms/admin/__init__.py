@@ -11,6 +11,7 @@ from lms.admin import (  # noqa: E402,F401
     job_routes,
     people_routes,
     placement_routes,
+    report_routes,
     routes,
     token_routes,
 )

@@ -15,6 +15,7 @@ from lms import invitation_links
 from lms.admin import bp
 from lms.admin.forms import ConfirmForm
 from lms.converters import page_number
+from lms.export_files import neutralise
 from lms.extensions import db
 from lms.models import Cohort, Invitation, LinkState, User
 from lms.permissions import Action, require
@@ -98,8 +99,8 @@ def invitations_csv():
 
 
 def _csv_cell(text: str) -> str:
-    """A cell Excel will not run as a formula (a name starting with = + - @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A cell Excel will not run as a formula (the exports' one rule)."""
+    return neutralise(text)
 
 
 def _back(user: User):

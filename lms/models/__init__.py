@@ -47,6 +47,7 @@ from lms.models.jobs import Delivery, DeliveryChannel, DeliveryState, JobRun, Jo
 from lms.models.notifications import Notification, NotificationKind
 from lms.models.people import DEFAULT_CAPACITY, LOCALES, LoginAttempt, MentorKind, Role, User
 from lms.models.progress import Grade, LessonProgress, Submission, SubmissionFile, SubmissionState
+from lms.models.reports import ReportSnapshot
 from lms.models.responsibility import OwnerMode, ResponsibilityItem, ResponsibilityVersion
 from lms.models.uploads import UploadChunk
 
@@ -85,6 +86,7 @@ __all__ = [
     "HandoffEvent",
     "Placement",
     "ReasonCode",
+    "ReportSnapshot",
     "TrainingOutcome",
     "TrainingOutcomeKind",
     "UploadChunk",

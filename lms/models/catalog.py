@@ -71,6 +71,8 @@ class Program(CatalogRow, db.Model):
     roles: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # the one defect severity scale: [{"code", "title": Text, "meaning": Text, "complex": bool}], highest first
     defect_severity: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # the source material's figures, shown beside the program's own (catalog_reference.read_reference)
+    reference: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     tiers: Mapped[list["Tier"]] = relationship(
         back_populates="program", order_by="Tier.position"

@@ -17,6 +17,7 @@ from lms.services.catalog_diagnostic import DIAGNOSTIC_FILE, DIAGNOSTIC_FOLDER, 
 from lms.services.catalog_facts import Facts, line_problems, read_facts
 from lms.services.catalog_group import group_block
 from lms.services.catalog_leaks import answer_leaks
+from lms.services.catalog_reference import read_reference
 from lms.services.catalog_roles import check_roles, role_package, schedule_roles
 from lms.services.catalog_severity import fill_lesson, read_scale
 from lms.services.catalog_specs import (
@@ -95,7 +96,7 @@ class _Loader:
             return None
         d = f.data
         f.keys(d, {"code", "title", "weeks", "attainment_threshold", "blind_second_grading", "schedule", "roles",
-                   "defect_severity"})
+                   "defect_severity", "reference"})
         self.severity = read_scale(f)
         spec = ProgramSpec(
             code=f.code(d, "code"),
@@ -105,6 +106,7 @@ class _Loader:
             blind_second_grading=f.boolean(d, "blind_second_grading", False),
             roles=self.roles(f),
             defect_severity=self.severity,
+            reference=read_reference(f),
         )
         tiers = [self.tier(code) for code in TIER_ORDER if (self.root / code).is_dir()]
         spec.tiers = [t for t in tiers if t is not None]

@@ -102,6 +102,7 @@ class ProgramSpec:
     roles: dict  # role → {title, description, duties, competencies, tiers, tracks, promotion}
     blind_second_grading: bool = False
     defect_severity: list = field(default_factory=list)  # catalog_severity.read_scale
+    reference: dict = field(default_factory=dict)  # catalog_reference.read_reference
     tiers: list[TierSpec] = field(default_factory=list)
     diagnostic: Optional[Any] = None  # catalog_diagnostic.DiagnosticSpec; None: the program has none
 

@@ -106,6 +106,7 @@ def apply_catalog(session: Session, spec: ProgramSpec, report: SyncReport) -> Pr
         "code": spec.code, "title": spec.title, "weeks": spec.weeks,
         "attainment_threshold": spec.attainment_threshold, "roles": spec.roles, "position": 0,
         "blind_second_grading": spec.blind_second_grading, "defect_severity": spec.defect_severity,
+        "reference": spec.reference,
     })
     tiers = _children(session, Tier, Tier.program_id, [program.id])
     tracks = _children(session, Track, Track.tier_id, [t.id for t in tiers.values()])

@@ -156,13 +156,18 @@ def mark_paid(session: Session, actor, c: Contribution) -> None:
     record(session, actor, "contribution.paid", "contribution", c.id, after={"payout": "paid"})
 
 
+# Contributions, adoptions (adopted at any point, whatever the measurement found later), awards
+# and the amount awarded: the figures `summary` and the dashboard count alike.
+SUMMARY_COLUMNS = (sa.func.count(Contribution.id),
+                   sa.func.count().filter(Contribution.adopted_at.is_not(None)),
+                   sa.func.count().filter(Contribution.state == S.AWARDED),
+                   sa.func.coalesce(sa.func.sum(Contribution.band_cny), 0))
+
+
 def summary(session: Session, cohort_id: Optional[int] = None, contributor_id: Optional[int] = None) -> dict:
     """Contributions, adoptions (adopted at any point, whatever the measurement found later),
     awards and the adoption rate (one statement)."""
-    query = sa.select(sa.func.count(Contribution.id),
-                      sa.func.count().filter(Contribution.adopted_at.is_not(None)),
-                      sa.func.count().filter(Contribution.state == S.AWARDED),
-                      sa.func.coalesce(sa.func.sum(Contribution.band_cny), 0))
+    query = sa.select(*SUMMARY_COLUMNS)
     if cohort_id is not None:
         query = query.where(Contribution.cohort_id == cohort_id)
     if contributor_id is not None:

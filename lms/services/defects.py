@@ -264,13 +264,17 @@ class RecurrenceRate:
         return self.recurrences / self.verified if self.verified else None
 
 
+# What the recurrence rate counts, for this board and the dashboard alike: verified fixes, and
+# the reports that recurred after one and stand (a recurrence later rejected or closed as a
+# duplicate did not recur).
+VERIFIED = AgentDefect.state == DefectState.VERIFIED
+RECURRED = sa.and_(AgentDefect.recurrence_of_id.is_not(None),
+                   AgentDefect.state.not_in((DefectState.REJECTED, DefectState.DUPLICATE)))
+
+
 def recurrence_rates(session: Session) -> dict[int, RecurrenceRate]:
     """Per agent: verified fixes and the reports that recurred after one and stand (one query)."""
     rows = session.execute(
-        sa.select(AgentDefect.agent_id,
-                  sa.func.count().filter(AgentDefect.state == DefectState.VERIFIED),
-                  # A recurrence later rejected or closed as a duplicate did not recur.
-                  sa.func.count().filter(AgentDefect.recurrence_of_id.is_not(None),
-                                         AgentDefect.state.not_in((DefectState.REJECTED, DefectState.DUPLICATE))))
+        sa.select(AgentDefect.agent_id, sa.func.count().filter(VERIFIED), sa.func.count().filter(RECURRED))
         .group_by(AgentDefect.agent_id))
     return {r[0]: RecurrenceRate(r[0], r[1], r[2]) for r in rows}

@@ -1,0 +1,72 @@
+"""Where a trainee in training stands: on track, behind or at risk, and why — the rule in
+one place, as SQL, so the dashboard counts every trainee of a cohort in one statement.
+
+At risk, for any of these reasons:
+- `out_of_attempts`: failed the last allowed attempt of a required assessment, never passed;
+- `overdue`: AT_RISK_OVERDUE or more required assessments past their due week, neither
+  passed nor handed in (work waiting for a grade is never overdue: the trainee did their part);
+- `no_mentor`: an active trainee without a current AI or business mentor (the cohort page's rule);
+- `inactive`: nothing done (no lesson completed, no work saved) for INACTIVE_DAYS, once
+  training has begun.
+Behind: not at risk, with at least one required assessment overdue. Otherwise on track.
+"""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from lms.models import Enrollment, LessonProgress, Submission
+from lms.services.dashboards import _lacking_mentor as lacking_mentor
+from lms.services.report_scope import pair_rows
+
+AT_RISK_OVERDUE = 2
+INACTIVE_DAYS = 14
+REASONS = ("out_of_attempts", "overdue", "no_mentor", "inactive")
+
+P_INACTIVE_SINCE = sa.bindparam("inactive_since", type_=sa.DateTime)
+
+
+def inactive_since(now: datetime) -> datetime:
+    return now - timedelta(days=INACTIVE_DAYS)
+
+
+def standing_select(req: sa.Subquery) -> sa.Select:
+    """One row per enrollment in training in scope: overdue count, the four reasons as flags,
+    `at_risk` and `behind`. `req`: `report_scope.requirements(...).table`."""
+    pairs = pair_rows(req)
+    overdue = sa.and_(pairs.c.end_week < pairs.c.cohort_week, pairs.c.passed == 0, pairs.c.waiting == 0)
+    work = (sa.select(pairs.c.enrollment_id, pairs.c.trainee_id, pairs.c.cohort_id, pairs.c.cohort_week,
+                      sa.func.sum(sa.case((overdue, 1), else_=0)).label("overdue"),
+                      sa.func.max(sa.case((sa.and_(pairs.c.exhausted == 1, pairs.c.passed == 0), 1), else_=0))
+                      .label("exhausted"))
+            .where(pairs.c.in_training.is_(True))
+            .group_by(pairs.c.enrollment_id, pairs.c.trainee_id, pairs.c.cohort_id, pairs.c.cohort_week)
+            .subquery("work"))
+    busy = sa.or_(
+        sa.exists().where(LessonProgress.trainee_id == work.c.trainee_id,
+                          LessonProgress.completed_at >= P_INACTIVE_SINCE).correlate_except(LessonProgress),
+        sa.exists().where(Submission.trainee_id == work.c.trainee_id, Submission.updated_at >= P_INACTIVE_SINCE)
+        .correlate_except(Submission))
+    inactive = sa.and_(work.c.cohort_week >= 1, Enrollment.created_at < P_INACTIVE_SINCE, ~busy)
+    rows = (sa.select(work.c.enrollment_id, work.c.trainee_id, work.c.cohort_id, work.c.overdue,
+                      (work.c.exhausted == 1).label("out_of_attempts"), lacking_mentor().label("no_mentor"),
+                      inactive.label("inactive"))
+            .join(Enrollment, Enrollment.id == work.c.enrollment_id)
+            .subquery("standing_rows"))
+    at_risk = sa.or_(rows.c.out_of_attempts, rows.c.overdue >= AT_RISK_OVERDUE, rows.c.no_mentor, rows.c.inactive)
+    return sa.select(*rows.c, at_risk.label("at_risk"),
+                     sa.and_(~at_risk, rows.c.overdue >= 1).label("behind"))
+
+
+def reasons(row) -> list[str]:
+    """The reasons of a standing row, in REASONS order."""
+    out = []
+    if row.out_of_attempts:
+        out.append("out_of_attempts")
+    if row.overdue >= AT_RISK_OVERDUE:
+        out.append("overdue")
+    if row.no_mentor:
+        out.append("no_mentor")
+    if row.inactive:
+        out.append("inactive")
+    return out

@@ -1,0 +1,289 @@
+"""Gradebook, exports (CSV and XLSX round trips, formula neutralising), trainee dossiers,
+charts, the SQL attainment rule and who may open any of it."""
+
+import csv
+import io
+import re
+import shutil
+import zipfile
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+import yaml
+from flask_babel import force_locale
+from openpyxl import load_workbook
+
+from lms import charts
+from lms.export_files import csv_chunks, neutralise, xlsx_bytes
+from lms.extensions import db
+from lms.models import Assessment, Enrollment, Submission, SubmissionState, User
+from lms.services.attainment_sql import scores_select
+from lms.services.grading import attainment
+from tests import report_fixtures as hand
+from tests.buffer_fixtures import pass_tiers
+from tests.conftest import COURSES_DIR, login
+from tests.demo_data import load_demo
+
+INJECTIONS = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+# --- the CSV-injection rule and the two file formats --------------------------------------
+
+
+def test_cells_that_would_start_a_formula_are_neutralised():
+    for text in INJECTIONS:
+        assert neutralise(text) == "'" + text
+    assert neutralise("王小明") == "王小明" and neutralise(-3) == -3 and neutralise(None) is None
+    assert neutralise("a=b") == "a=b"
+
+
+def test_csv_and_xlsx_round_trip_chinese_names_and_neutralise_injections():
+    header = ["姓名", "分数", "日期"]
+    rows = [["王小明", 92.5, date(2026, 3, 2)], ["Zoë 李", 70, datetime(2026, 3, 2, 9, 30)]]
+    rows += [[text, 1, None] for text in INJECTIONS]
+    data = "".join(csv_chunks(header, iter(rows))).encode("utf-8")
+    assert data.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8
+    read = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert read[0] == header and read[1] == ["王小明", "92.5", "2026-03-02"] and read[2][0] == "Zoë 李"
+    assert [r[0] for r in read[3:]] == ["'" + t for t in INJECTIONS]
+    book = load_workbook(io.BytesIO(xlsx_bytes("花名册", header, rows)))
+    sheet = book.active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert sheet.title == "花名册" and values[0] == header
+    assert values[1][:2] == ["王小明", 92.5] and values[2][0] == "Zoë 李"
+    assert [v[0] for v in values[3:]] == ["'" + t.replace("\r", "\n") for t in INJECTIONS]  # XML reads CR as LF
+    assert all(sheet.cell(row=r, column=1).data_type == "s" for r in range(1, sheet.max_row + 1))
+
+
+def test_a_long_csv_streams_in_pieces():
+    pieces = list(csv_chunks(["n"], ([i] for i in range(1000))))
+    assert len(pieces) > 3 and pieces[0].startswith("\ufeffn")
+
+
+# --- charts -------------------------------------------------------------------------------
+
+
+def test_charts_are_plain_svg_with_escaped_labels(app):
+    with app.test_request_context():
+        from flask import render_template_string
+
+        chart = charts.bars([("<script>alert(1)</script>", 40.0, "40%"), ("数据处理能力", None, "—")], maximum=100,
+                            unit="%", reference=(83, "参考 83%"))
+        html = render_template_string('{% from "macros/charts.html" import chart %}{{ chart(c, "t", "标题", "说明") }}',
+                                      c=chart)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<title id="t-t">标题</title>' in html and '<desc id="t-d">说明</desc>' in html
+    assert 'role="img"' in html and 'class="reference"' in html and "http" not in html.replace(
+        "http://www.w3.org/2000/svg", "")
+    assert charts.fit("一二三四五六七八九十一二三四五六七八九十", 100).endswith("…")
+
+
+def test_line_chart_leaves_gaps_for_missing_weeks():
+    chart = charts.line([1, 2, 3, 4], [("a", [10.0, None, 30.0, 40.0])])
+    assert len(chart.paths) == 2 and len(chart.rects) == 3
+
+
+# --- attainment in SQL is the Python rule -------------------------------------------------------
+
+
+def test_sql_attainment_equals_the_python_rule_on_the_demo(app):
+    load_demo(app)
+    with app.app_context():
+        trainees = list(db.session.scalars(sa.select(Enrollment.trainee_id)))
+        python = attainment(db.session, trainees)
+        sql = {}
+        for trainee_id, competency, score in db.session.execute(scores_select(sa.select(Enrollment.trainee_id))):
+            sql[(trainee_id, competency)] = score
+    compared = 0
+    for trainee_id, scores in python.items():
+        for competency, score in scores.items():
+            assert sql.get((trainee_id, competency)) == (None if score is None else pytest.approx(score, abs=0.05))
+            compared += score is not None
+    assert compared >= 8  # the demo has graded work, dual sign-off and group work
+
+
+# --- gradebook ----------------------------------------------------------------------------------
+
+
+def _statements(client, count_queries, url):
+    client.get(url)
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(counter.statements), response.get_data(as_text=True)
+
+
+def test_gradebook_cells_link_handed_in_work_and_cost_the_same_at_two_sizes(app, make_cohort, make_user, client,
+                                                                          count_queries):
+    login(client, make_user("admin"))
+    counts = {}
+    for n in (3, 60):
+        cohort_id, ids = make_cohort(trainees=n, start=date(2026, 1, 5))
+        with app.app_context():
+            for i in ids[:2]:
+                pass_tiers(db.session, db.session.get(Enrollment, i), ["foundation"])
+            first = db.session.get(Enrollment, ids[0])
+            drill = db.session.scalar(sa.select(Assessment.id).where(Assessment.code == "after-sales-casework"))
+            draft = Submission(trainee_id=first.trainee_id, assessment_id=drill, attempt_no=2,
+                               state=SubmissionState.DRAFT)
+            db.session.add(draft)
+            db.session.commit()
+            draft_id = draft.id
+        counts[n], html = _statements(client, count_queries, f"/admin/cohorts/{cohort_id}/gradebook")
+        assert html.count('<th class="trainee" scope="row">') == min(n, 50)
+        assert "/admin/submissions/" in html and f"/admin/submissions/{draft_id}\"" not in html
+        assert ("of 60" in html) == (n == 60)
+    assert counts[3] == counts[60]
+
+
+def test_gradebook_filters_by_track_and_sorts_by_a_column(app, make_cohort, make_user, client):
+    cohort_id, ids = make_cohort(trainees=3, start=date(2026, 1, 5))
+    with app.app_context():
+        e = db.session.get(Enrollment, ids[2])
+        pass_tiers(db.session, e, ["foundation"])
+        db.session.execute(sa.update(User).where(User.id == e.trainee_id).values(name="Zed Top"))
+        db.session.commit()
+        drill = db.session.scalar(sa.select(Assessment).where(Assessment.code == "takeover-and-defect-drill"))
+        track_id, drill_id = drill.course.track_id, drill.id
+    login(client, make_user("admin"))
+    html = client.get(f"/admin/cohorts/{cohort_id}/gradebook?track={track_id}").get_data(as_text=True)
+    assert html.count('<th class="col"') == 3  # the agent-operations track's three assessments
+    html = client.get(f"/admin/cohorts/{cohort_id}/gradebook?sort=score&col={drill_id}&dir=desc").get_data(
+        as_text=True)
+    names = re.findall(r'<th class="trainee" scope="row"><a href="[^"]+">([^<]+)</a>', html)
+    assert names[0] == "Zed Top"
+    assert client.get(f"/admin/cohorts/{cohort_id}/gradebook?sort=nope&track=x&page=zz").status_code == 200
+    assert client.get("/admin/cohorts/999999/gradebook").status_code == 404
+
+
+# --- exports of the hand-counted cohort ---------------------------------------------------------------
+
+
+@pytest.fixture
+def cohort(app, make_cohort, make_user):
+    return hand.build(app, make_cohort, make_user)
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    data = response.get_data()
+    assert data.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_exports_round_trip_and_neutralise(app, cohort, client, make_user):
+    with app.app_context():
+        trainee = db.session.get(Enrollment, cohort.enrollment_ids[0]).trainee
+        trainee.name = "=王小明+1"
+        db.session.commit()
+    login(client, make_user("admin", locale="zh_CN"))
+    base = f"/admin/cohorts/{cohort.cohort_id}/export"
+    roster = _csv(client.get(f"{base}/roster.csv"))
+    assert roster[0][:3] == ["姓名", "邮箱", "目标岗位"] and len(roster) == 10
+    names = [r[0] for r in roster[1:]]
+    assert "'=王小明+1" in names and "=王小明+1" not in names
+    row = {r[0]: r for r in roster[1:]}["'=王小明+1"]
+    assert "人机协同客服" in row and "基础客服" in row and "collab_cs" not in row
+    seven = next(r for r in roster[1:] if r[1] == db_email(app, cohort.enrollment_ids[6]))
+    assert "有风险" in seven and "15" in seven
+    book = load_workbook(io.BytesIO(client.get(f"{base}/roster.xlsx").get_data()))
+    first_column = [row[0].value for row in book.active.iter_rows()]
+    assert book.active.max_row == 10 and "'=王小明+1" in first_column and "王小明" not in first_column
+    grades = _csv(client.get(f"{base}/gradebook.csv"))
+    with app.app_context():
+        live = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.archived_at.is_(None)))
+    assert len(grades) == 10 and len(grades[0]) == 3 + 3 * live and "最高分" in grades[0][4]
+    defects = _csv(client.get(f"{base}/defects.csv"))
+    assert len(defects) == 8 and "138-1234-5678" not in "".join(map("".join, defects))  # stored masked
+    contributions = _csv(client.get(f"{base}/contributions.csv"))
+    assert len(contributions) == 3 and "已发放" in "".join(contributions[1] + contributions[2])
+    audit = _csv(client.get("/admin/audit/export?action=outcome.training"))
+    assert len(audit) == 4 and all("结果" in r[2] or r[2] for r in audit[1:])
+    assert client.get("/admin/audit/export?format=csv&since=notadate").status_code == 400
+    assert client.get(f"{base}/roster.pdf").status_code == 404 and client.get(f"{base}/people.csv").status_code == 404
+    everyone = load_workbook(io.BytesIO(client.get("/admin/export/defects.xlsx").get_data()))
+    assert everyone.active.max_row == 8
+
+
+def db_email(app, enrollment_id):
+    with app.app_context():
+        return db.session.get(Enrollment, enrollment_id).trainee.email
+
+
+# --- dossier ------------------------------------------------------------------------------------------
+
+
+def test_dossier_page_has_the_whole_record(app, cohort, client, make_user):
+    login(client, make_user("admin", locale="zh_CN"))
+    nine = cohort.enrollment_ids[8]
+    html = client.get(f"/admin/enrollments/{nine}/dossier").get_data(as_text=True)
+    assert "好" in html and html.count('class="attempt') == 15 and "/admin/submissions/" in html
+    two = client.get(f"/admin/enrollments/{cohort.enrollment_ids[1]}/dossier").get_data(as_text=True)
+    assert 'id="dossier-checkins"' in two and "情绪化客户" in two and "售后二组" in two
+    three = client.get(f"/admin/enrollments/{cohort.enrollment_ids[2]}/dossier").get_data(as_text=True)
+    assert "离职" in three.split('id="dossier-outcome"', 1)[1][:400]
+    five = client.get(f"/admin/enrollments/{cohort.enrollment_ids[4]}/dossier").get_data(as_text=True)
+    assert "暂无岗位" in five and "调往其他岗位" in five.split('id="dossier-outcome"', 1)[1][:300]
+    assert client.get("/admin/enrollments/999999/dossier").status_code == 404
+
+
+def test_cohort_dossiers_zip_holds_a_page_per_trainee(app, cohort, client, make_user):
+    login(client, make_user("admin", locale="zh_CN"))
+    response = client.get(f"/admin/cohorts/{cohort.cohort_id}/dossiers.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    names = archive.namelist()
+    assert len(names) == 10 and "H1/index.html" in names
+    page = archive.read(next(n for n in names if n.endswith(".html") and "index" not in n)).decode()
+    assert "<style>" in page and "/static/" not in page and "/admin/" not in page and "<script" not in page
+
+
+# --- who may open reports ---------------------------------------------------------------------------
+
+
+def test_only_admins_open_reports(app, make_cohort, make_user, client):
+    cohort_id, (enrollment_id,) = make_cohort(trainees=1)
+    urls = ["/admin/reports", f"/admin/cohorts/{cohort_id}/dashboard", f"/admin/cohorts/{cohort_id}/gradebook",
+            f"/admin/cohorts/{cohort_id}/export/roster.csv", f"/admin/cohorts/{cohort_id}/export/gradebook.xlsx",
+            "/admin/export/defects.csv", f"/admin/enrollments/{enrollment_id}/dossier",
+            f"/admin/cohorts/{cohort_id}/dossiers.zip", "/admin/audit/export?format=xlsx"]
+    for role, extra in (("mentor", {}), ("mentor", {"reviewer": True}), ("trainee", {}), ("lead", {})):
+        login(client, make_user(role, **extra))
+        for url in urls:
+            assert client.get(url).status_code == 403, (role, url)
+    client.post_form("/auth/logout")
+    for url in urls:
+        assert "/auth/login" in client.get(url).headers.get("Location", "")
+    login(client, make_user("admin"))
+    assert all(client.get(url).status_code == 200 for url in urls)
+
+
+def test_admin_home_and_cohort_page_link_to_the_reports(app, make_cohort, make_user, client):
+    cohort_id, _ = make_cohort(trainees=1)
+    login(client, make_user("admin"))
+    assert 'href="/admin/reports"' in client.get("/admin/").get_data(as_text=True)
+    html = client.get(f"/admin/cohorts/{cohort_id}").get_data(as_text=True)
+    assert f'href="/admin/cohorts/{cohort_id}/dashboard"' in html and f"/admin/cohorts/{cohort_id}/gradebook" in html
+
+
+# --- the program's reference figures --------------------------------------------------------------
+
+
+def test_reference_figures_are_checked(app, tmp_path):
+    from lms.services.catalog_files import load_catalog
+
+    root = tmp_path / "courses"
+    shutil.copytree(COURSES_DIR, root)
+    path = root / "program.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["reference"] = {"transition_success_pct": 183, "colour": 1,
+                         "baseline_attainment": {"charisma": {"below": 5}, "tool_use": {"around": 30}}}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with app.app_context(), force_locale("en"):
+        _spec, problems = load_catalog(root)
+    text = "\n".join(map(str, problems))
+    assert "reference.transition_success_pct: must be a whole number from 0 to 100" in text
+    assert "reference.colour: unknown key" in text
+    assert "reference.baseline_attainment.charisma: unknown competency" in text
+    assert "reference.baseline_attainment.tool_use: must be {below: N} or {about: N}" in text
