@@ -212,3 +212,21 @@ def test_a_snapshot_serves_the_dashboard_again_until_it_is_old(app, cohort, clie
         assert len(counter.statements) > 15 and counter.writes == []  # computed, nothing stored
     finally:
         app.config["REPORT_CACHE_SECONDS"] = saved
+
+
+def test_checkins_due_in_sql_follow_the_buffer_clock(app, cohort):
+    """The dashboard counts due weeks in SQL; `checkins.gaps_of` (the coach's and the person's
+    pages) counts them in Python: the two agree placement by placement."""
+    from lms.models import CheckIn, Placement
+    from lms.services import checkins
+
+    with app.app_context():
+        d = _build(Scope(cohort_id=cohort.cohort_id))
+        due = done = 0
+        for p in db.session.scalars(sa.select(Placement)):
+            logged = set(db.session.scalars(sa.select(CheckIn.week).where(CheckIn.placement_id == p.id)))
+            weeks = len(checkins.gaps_of(p, set(), hand.TODAY))  # with nothing logged, every ended week is a gap
+            due += weeks
+            done += weeks - len(checkins.gaps_of(p, logged, hand.TODAY))
+    coach = next(m for m in d.mentors if m.mentor_id == cohort.coach_id)
+    assert (coach.checkins_due, coach.checkins_done) == (due, done)
