@@ -232,9 +232,10 @@ def mentor_part(browser: Browser, cast: Cast) -> bool:
 
 
 def admin_part(browser: Browser, cast: Cast) -> None:
-    log_in(browser, cast.admin, cast.password)
+    log_in(browser, cast.admin, cast.password)  # lands on the admin home
     for name, path in cast.dashboards:
-        _expect(browser.get(path, name), (200,), name)
+        if path != "/admin/":
+            _expect(browser.get(path, name), (200,), name)
 
 
 def defect_part(browser: Browser, cast: Cast, n: int) -> None:
