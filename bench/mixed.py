@@ -75,7 +75,7 @@ def prepare(kind: str, url: str, args, tag: str) -> dict:
     if data is None:
         data = load._prepare(kind, url, args.trainees, reseed=True)
     app = load.in_process_app(url)
-    per_user = args.per_user or max(20, math.ceil(args.duration * 1.5))
+    per_user = args.per_user or 10 + math.ceil(args.duration / 2)  # journeys a user may finish
     with app.app_context():
         casts = mixed_seed.casts(db.session, data, args.users, per_user, tag, date.today(),
                                  mixed_seed.dashboard_pages(app.url_map, data.cohort_id))

@@ -117,24 +117,33 @@ def ensure_placed(session: Session, vus: int, today: date) -> None:
 
 
 def add_journey_trainees(session: Session, vus: int, per_vu: int, tag: str, today: date) -> list[list[str]]:
-    """A new cohort (`L<tag>`, in its second week) of `per_vu` fresh trainees per virtual user,
-    those of user k coached by the bench's AI and business mentor k. Their e-mails, per user."""
-    program = progress.current_program(session)
-    cohort = Cohort(code=f"L{tag}", name=f"Bench 压测批次 {tag}", program_id=program.id,
-                    start_date=today - timedelta(weeks=1), created_at=utcnow())
-    session.add(cohort)
-    session.flush()
-    emails = [[f"journey.{tag.lower()}.{k}.{i}@bench.example" for i in range(per_vu)] for k in range(vus)]
-    flat = [e for per_user in emails for e in per_user]
-    ids = _users(session, [{"email": e, "name": f"压测学员 {e.split('.')[2]}-{e.split('.')[3].split('@')[0]}"}
-                           for e in flat])
-    enrollment_ids = bench_seed._insert(session, Enrollment, [
-        {"cohort_id": cohort.id, "trainee_id": t, "target_role": ROLE, "source_role": "basic_cs", "status": "active",
-         "cohort_open": True, "created_at": utcnow()} for t in ids])
-    mentors = _mentors(session)
-    for kind in ("ai", "business"):
-        coaches = [mentors[kind][(n // per_vu) % len(mentors[kind])] for n in range(len(flat))]
-        _assign(session, enrollment_ids, coaches, kind)
+    """`per_vu` fresh trainees (nothing submitted yet) per virtual user, those of user k coached by
+    the bench's AI and business mentor k: left over from earlier runs first, the rest in a new
+    cohort (`L<tag>`, in its second week). Their e-mails, per user."""
+    emails: list[list[str]] = [[] for _ in range(vus)]
+    unused = session.scalars(sa.select(User.email).where(
+        User.email.like("journey.%"), ~sa.exists().where(Submission.trainee_id == User.id)).order_by(User.id))
+    for email in unused:
+        k = int(email.split(".")[2])
+        if k < vus and len(emails[k]) < per_vu:
+            emails[k].append(email)
+    new = [(k, f"journey.{tag.lower()}.{k}.{i}@bench.example")
+           for k in range(vus) for i in range(per_vu - len(emails[k]))]
+    if new:
+        program = progress.current_program(session)
+        cohort = Cohort(code=f"L{tag}", name=f"Bench 压测批次 {tag}", program_id=program.id,
+                        start_date=today - timedelta(weeks=1), created_at=utcnow())
+        session.add(cohort)
+        session.flush()
+        ids = _users(session, [{"email": e, "name": f"压测学员 {k}-{e.split('.')[3].split('@')[0]}"} for k, e in new])
+        enrollment_ids = bench_seed._insert(session, Enrollment, [
+            {"cohort_id": cohort.id, "trainee_id": t, "target_role": ROLE, "source_role": "basic_cs",
+             "status": "active", "cohort_open": True, "created_at": utcnow()} for t in ids])
+        mentors = _mentors(session)
+        for kind in ("ai", "business"):
+            _assign(session, enrollment_ids, [mentors[kind][k % len(mentors[kind])] for k, _ in new], kind)
+        for k, email in new:
+            emails[k].append(email)
     session.commit()
     return emails
 
