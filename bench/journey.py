@@ -69,6 +69,7 @@ class Cast:
     assessment_id: int
     answers: dict[str, str]  # field name → answer (without the form's f_ prefix)
     dashboards: list[tuple[str, str]]  # (name, path) of the admin's pages
+    offset: int = 0  # the part this user starts with (see `part_of`)
     next_trainee: int = 0
 
 
@@ -258,8 +259,28 @@ def defect_part(browser: Browser, cast: Cast, n: int) -> None:
     _expect(follow(browser, _expect(page, (302,), "log defect")), (200,), "defect page")
 
 
+PARTS = {"trainee": trainee_part, "mentor": mentor_part, "admin": admin_part, "defect": defect_part}
+
+
+def part_of(cast: Cast, n: int) -> str:
+    """The part a virtual user plays in its n-th step: the parts in turn, each user starting at its
+    own (`cast.offset`), so from the first seconds every kind of request is in the mix."""
+    names = list(PARTS)
+    return names[(cast.offset + n) % len(names)]
+
+
+def step(browser: Browser, cast: Cast, n: int) -> str:
+    """The n-th step of a virtual user: one part of the script; returns its name."""
+    name = part_of(cast, n)
+    if name == "defect":
+        defect_part(browser, cast, n)
+    else:
+        PARTS[name](browser, cast)
+    return name
+
+
 def journey(browser: Browser, cast: Cast, n: int) -> None:
-    """One round of the mixed script (`n`: the round's number, varies the defect)."""
+    """The whole script once, in order (`n`: the round's number, varies the defect)."""
     trainee_part(browser, cast)
     mentor_part(browser, cast)
     admin_part(browser, cast)

@@ -1,10 +1,11 @@
 """locust's side of `bench/load.py --mixed`: each virtual user plays one `Cast` of the plan
-file (LOADMIX_PLAN, written by bench/mixed.py) and runs bench/journey.py's mixed script over
-and over, without think time, through FastHttpUser (cookies kept, redirects not followed by the
-client: the journey follows them, so every request has its own line in the figures).
+file (LOADMIX_PLAN, written by bench/mixed.py) and runs the parts of bench/journey.py's mixed
+script in turn (trainee, mentor, admin, defect; each user starting with another part), without
+think time, through FastHttpUser (cookies kept, redirects not followed by the client: the script
+follows them, so every request has its own line in the figures).
 
 Run by bench/mixed.py in a process of its own (locust patches the standard library with
-gevent); every status per request name, the journeys done and what stopped a journey are
+gevent); every status per request name, the parts done and what stopped a part short are
 written to the plan's `results` file when the run stops.
 """
 
@@ -19,14 +20,14 @@ from urllib.parse import urlsplit
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
-from bench.journey import Cast, JourneyError, Page, journey
+from bench.journey import Cast, JourneyError, Page, part_of, step
 
 PLAN = json.loads(Path(os.environ["LOADMIX_PLAN"]).read_text())
 CASTS = [Cast(**{**cast, "dashboards": [tuple(d) for d in cast["dashboards"]]}) for cast in PLAN["casts"]]
 _next_cast = itertools.count()  # one process, greenlets: no lock needed
 STATUSES: dict[str, Counter] = defaultdict(Counter)
-STOPPED: Counter = Counter()  # why a journey stopped short
-DONE: Counter = Counter()
+STOPPED: Counter = Counter()  # why a part of the script stopped short
+DONE: Counter = Counter()  # parts of the script done, by name
 
 
 class LocustBrowser:
@@ -68,11 +69,12 @@ class Person(FastHttpUser):
 
     @task
     def mixed_script(self):
+        """One part of the script (trainee, mentor, admin, defect), the next one next time."""
         try:
-            journey(self.browser, self.cast, self.round)
-            DONE["journeys"] += 1
+            DONE[step(self.browser, self.cast, self.round)] += 1
         except JourneyError as error:
-            STOPPED[re.sub(r"\S+@\S+", "<person>", str(error))] += 1
+            what = re.sub(r"\S+@\S+", "<person>", str(error))  # one line per kind of problem, not per person
+            STOPPED[f"{part_of(self.cast, self.round)}: {what}"] += 1
             if "no fresh trainee" in str(error):
                 raise StopUser() from error
         self.round += 1
@@ -82,4 +84,4 @@ class Person(FastHttpUser):
 def _write_results(**_kwargs):
     Path(PLAN["results"]).write_text(json.dumps({
         "statuses": {name: dict(counts) for name, counts in STATUSES.items()},
-        "stopped": dict(STOPPED), "journeys": DONE["journeys"]}, ensure_ascii=False, indent=1))
+        "stopped": dict(STOPPED), "parts": dict(DONE)}, ensure_ascii=False, indent=1))

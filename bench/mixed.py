@@ -29,6 +29,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import re
 import sqlite3
 import statistics
@@ -146,7 +147,7 @@ def burst(port: int, plan: dict, args, tag: str) -> dict:
 
 
 def run_locust(port: int, plan_path: Path, prefix: Path, args) -> subprocess.Popen:
-    env = {**load.os.environ, "LOADMIX_PLAN": str(plan_path), "PYTHONPATH": str(load.ROOT)}
+    env = {**os.environ, "LOADMIX_PLAN": str(plan_path), "PYTHONPATH": str(load.ROOT)}
     log = open(f"{prefix}_locust.log", "w")  # noqa: SIM115  # locust keeps it
     return subprocess.Popen(  # nosec B603
         [str(Path(sys.executable).with_name("locust")), "-f", str(load.ROOT / "bench" / "locustfile.py"),
@@ -166,6 +167,7 @@ def run_database(kind: str, url: str, args, tag: str) -> dict:
     plan_path.write_text(json.dumps({"casts": plan["casts"], "results": str(results_path)}, ensure_ascii=False))
     server = load.Server(kind, url, log_name=f"loadmix_gunicorn_{kind}.log")
     server.start(args.workers)
+    machine = [os.getloadavg()[0]]
     try:
         started = time.perf_counter()
         locust = run_locust(server.port, plan_path, prefix, args)
@@ -173,6 +175,7 @@ def run_database(kind: str, url: str, args, tag: str) -> dict:
         if locust.wait(args.duration + 120) != 0 or not results_path.exists():
             raise load.BenchError(f"locust failed; see {prefix}_locust.log")
         elapsed = time.perf_counter() - started
+        machine.append(os.getloadavg()[0])
     finally:
         server.stop()
     log = (load.WORK / f"loadmix_gunicorn_{kind}.log").read_text(errors="replace")
@@ -183,7 +186,7 @@ def run_database(kind: str, url: str, args, tag: str) -> dict:
     return {"kind": kind, "stats": _locust_stats(Path(f"{prefix}_stats.csv")),
             "script": json.loads(results_path.read_text()), "burst": burst_figures, "elapsed": elapsed,
             "locked": len(re.findall(r"database is locked", log)), "tracebacks": log.count("Traceback"),
-            "journal": journal}
+            "journal": journal, "load_average": machine}
 
 
 def _locust_stats(path: Path) -> dict[str, dict]:
@@ -204,7 +207,8 @@ def report(run: dict, args) -> int:
     stats, script = run["stats"], run["script"]
     problems = run["locked"] + run["tracebacks"]
     title = {"sqlite": f"SQLite (journal_mode={run['journal']})", "postgresql": "PostgreSQL"}[run["kind"]]
-    print(f"\n== {title}: mixed script, {args.users} users × {args.duration} s, gunicorn {args.workers} sync workers")
+    print(f"\n== {title}: mixed script, {args.users} users × {args.duration} s, gunicorn {args.workers} sync workers "
+          f"(load average {' → '.join(f'{x:.1f}' for x in run['load_average'])} on {os.cpu_count()} cores)")
     print(f"{'request':30} {'count':>7} {'5xx':>5} {'other':>6} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}  ms")
     fives = {name: sum(v for k, v in counts.items() if int(k) >= 500) for name, counts in script["statuses"].items()}
     for name, row in stats.items():
@@ -216,7 +220,7 @@ def report(run: dict, args) -> int:
               f"{other:6d} {float(row['Requests/s']):7.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
     stopped = script["stopped"]
     problems += sum(v for k, v in stopped.items() if "no fresh trainee" not in k)
-    print(f"journeys completed: {script['journeys']}; stopped short: {stopped or 'none'}")
+    print(f"parts of the script done: {script['parts']}; stopped short: {stopped or 'none'}")
     if run["burst"]:
         b = run["burst"]
         print(f"双11 burst ({b['seconds']:.1f} s to send, {BURST_CLIENTS} clients):")

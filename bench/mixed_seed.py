@@ -173,7 +173,7 @@ def casts(session: Session, data: bench_seed.BenchData, vus: int, per_vu: int, t
     admin = bench_seed.email_of(session, data.admin_id)
     return [Cast(trainees=trainees[k], mentor=ai[k % len(ai)].email, admin=admin, placed=placed_email(k),
                  password=bench_seed.PASSWORD, lesson_id=data.lesson_id, assessment_id=assessment_id,
-                 answers=answers, dashboards=dashboards) for k in range(vus)]
+                 answers=answers, dashboards=dashboards, offset=k) for k in range(vus)]
 
 
 def burst_tokens(session: Session, vus: int) -> tuple[str, list[str]]:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from bench import mixed_seed
 from bench import seed as bench_seed
-from bench.journey import Page, journey
+from bench.journey import Cast, Page, journey, part_of
 from lms.extensions import db
 from lms.models import AgentDefect, Grade, HandoffEvent, LessonProgress, Submission, SubmissionState, User
 
@@ -69,6 +69,10 @@ def test_the_mixed_script_and_the_burst_run_end_to_end(app):
         assert db.session.scalar(graded_now) == 1
         assert db.session.scalar(sa.select(sa.func.count(AgentDefect.id))
                                  .where(AgentDefect.reporter_id == _user_id(cast.placed))) == 1
+
+    # under locust each user plays the parts in turn, starting at its own
+    assert [part_of(Cast(**{**cast.__dict__, "offset": 2}), n) for n in range(5)] == [
+        "admin", "defect", "trainee", "mentor", "admin"]
 
     client = app.test_client()
     defect = client.post("/api/v1/defects", json=mixed_seed.defect_body(7),
