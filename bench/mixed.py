@@ -223,7 +223,8 @@ def report(run: dict, args) -> int:
     print(f"parts of the script done: {script['parts']}; stopped short: {stopped or 'none'}")
     if run["burst"]:
         b = run["burst"]
-        print(f"双11 burst ({b['seconds']:.1f} s to send, {BURST_CLIENTS} clients):")
+        print(f"双11 burst, during the script: sent at an even pace over {args.burst_seconds} s by {BURST_CLIENTS} "
+              f"clients, the last answer at {b['seconds']:.1f} s:")
         for name, outcomes in b["results"].items():
             statuses = Counter(s for s, _ in outcomes)
             times = [t for _, t in outcomes]
