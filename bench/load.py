@@ -23,6 +23,11 @@ processes serving the bench database; errors are wrk's socket errors and timeout
 
 SQLite files and the instance folder go under $TMPDIR/bench_load/; PostgreSQL databases are
 named after --pg-url's database plus `_n<trainees>`.
+
+    .venv/bin/python bench/load.py --mixed [--duration 60] [--users 16] …
+
+runs the mixed script (log in → home → lesson → submit → grade → dashboards → defect log, with
+locust) and the 双11 burst through the API instead; see bench/mixed.py.
 """
 
 import argparse
@@ -236,13 +241,14 @@ class Server:
     port: int = 0
     process: subprocess.Popen | None = None
     cookies: dict[str, str] = field(default_factory=dict)
+    log_name: str = ""  # under WORK; default gunicorn_<kind>.log
 
     def start(self, workers: int) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "LMS_CONFIG")}
         env.update(DATABASE_URL=self.url, SECRET_KEY=secrets.token_hex(32), LMS_INSECURE_COOKIES="1",
                    LMS_CONFIG="production" if self.kind == "postgresql" else "development")
         self.port = free_port()
-        log = open(WORK / f"gunicorn_{self.kind}.log", "w")  # noqa: SIM115  # gunicorn keeps it
+        log = open(WORK / (self.log_name or f"gunicorn_{self.kind}.log"), "w")  # noqa: SIM115  # gunicorn keeps it
         self.process = subprocess.Popen(  # nosec B603
             [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers), "--worker-class", "sync",
              "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
@@ -409,6 +415,10 @@ def run_wrk(server: Server, path: str, cookie: str, args) -> dict[str, float]:
 
 
 def main() -> None:
+    if "--mixed" in sys.argv[1:]:  # the mixed script and the 双11 burst: bench/mixed.py
+        from bench import mixed
+
+        sys.exit(mixed.main([a for a in sys.argv[1:] if a != "--mixed"]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=2000)
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page, database and round")

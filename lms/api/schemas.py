@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from lms.services.handoffs import parse_time
-from lms.services.text import has_control_chars
+from lms.services.text import CONTROL_CHARS, has_control_chars
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -42,6 +42,11 @@ class Translated:
         return ma.ValidationError(str(self.error_messages[key]).format(**kwargs))
 
 
+# `_no_control_chars` in the document's terms, each character written \\uXXXX (ECMA-262 and Python
+# read it alike): clients and test generators learn the rule before a 422 tells them.
+NO_CONTROL_CHARS = "^[^" + "".join(c if c == "-" else f"\\u{ord(c):04x}" for c in CONTROL_CHARS.pattern[1:-1]) + "]*$"
+
+
 def _no_control_chars(value: str) -> None:
     if has_control_chars(value):
         raise ma.ValidationError(str(_l("contains a control character")))
@@ -60,9 +65,11 @@ class Text(Translated, fields.String):
     def __init__(self, max_length: int = 200, blank: bool = True, **kwargs):
         validators = [validate.Length(max=max_length, error=_l("is longer than {max} characters")),
                       _no_control_chars]
+        documented = {"pattern": NO_CONTROL_CHARS}
         if not blank:
             validators.append(_not_blank)
-        super().__init__(validate=validators, **kwargs)
+            documented["minLength"] = 1
+        super().__init__(validate=validators, metadata={**documented, **kwargs.pop("metadata", {})}, **kwargs)
 
 
 class Int(Translated, fields.Integer):
