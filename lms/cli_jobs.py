@@ -93,15 +93,20 @@ def _moment(value: Optional[str]) -> datetime:
 
 @jobs_cli.command("run")
 @click.argument("name", type=JOB_NAMES)
-@click.option("--at", "at", help="Run as if it were this time (ISO, e.g. 2026-11-30T08:00; the program's "
-                                  "time zone unless an offset is given). Default: now.")
+@click.option("--at", "at", help="Run as if it were this time, not later than now (ISO, e.g. 2026-11-30T08:00; "
+                                  "the program's time zone unless an offset is given). Default: now.")
 @in_language
 def jobs_run(name: str, at: Optional[str]) -> None:
     """Run one job now for its current period (or the period of --at); a period that ran already is not run again."""
     from lms.jobs.context import JobSettings
     from lms.jobs.runner import run_job
 
-    result = run_job(BY_NAME[name], _moment(at), JobSettings.from_config(current_app.config))
+    moment = _moment(at)
+    if moment > utcnow():
+        # A future period's work is done for good (escalations before the SLA passed, a digest's
+        # period consumed): only past or present times can be replayed.
+        fail(_("--at: %(value)s is later than now; only a past time or now can be run.", value=at))
+    result = run_job(BY_NAME[name], moment, JobSettings.from_config(current_app.config))
     period = result.period.key
     if result.status == "ok":
         click.echo(_("%(job)s, period %(period)s: done, %(counts)s.", job=name, period=period,

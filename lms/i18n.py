@@ -18,8 +18,10 @@ from flask_login import current_user
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if has_request_context():
-        if request.path.startswith("/api/") and request.blueprint != "api_docs":
-            # Never the session: a token client has none, and the cookie must not count here.
+        if request.path.startswith("/api/") and request.endpoint != "api_docs.docs":
+            # Never the session: a token client has none, and the cookie must not count here (the
+            # OpenAPI document included: clients fetch it like the errors). The reference page is
+            # read in a browser, in the reader's chosen language.
             best = request.accept_languages.best_match(list(languages))
             return best or current_app.config["BABEL_DEFAULT_LOCALE"]
         if current_user and current_user.is_authenticated and current_user.locale in languages:

@@ -281,3 +281,13 @@ def test_the_reference_page_works_offline_in_both_languages(app, client):
     assert "学员报名" in html
     document = json.loads(client.get("/api/v1/openapi.json", headers={"Accept-Language": "zh-CN"}).data)
     assert document["paths"]["/api/v1/cohorts"]["get"]["summary"] == "批次列表"
+
+
+def test_the_openapi_document_follows_accept_language_not_the_session(app, client):
+    with client.session_transaction() as sess:
+        sess["locale"] = "zh_CN"
+    summary = {}
+    for header in ("en", "zh-CN,zh;q=0.9", "en-US,en;q=0.8"):
+        document = json.loads(client.get("/api/v1/openapi.json", headers={"Accept-Language": header}).data)
+        summary[header] = document["paths"]["/api/v1/cohorts"]["get"]["summary"]
+    assert summary == {"en": "List cohorts", "zh-CN,zh;q=0.9": "批次列表", "en-US,en;q=0.8": "List cohorts"}

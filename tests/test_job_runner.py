@@ -126,6 +126,20 @@ def test_jobs_list_and_run_from_the_command_line(app, trainee_with_mentors):
     assert unknown.exit_code == 2
 
 
+def test_a_run_at_a_future_time_is_refused_and_changes_nothing(app, trainee_with_mentors):
+    runner = app.test_cli_runner()
+    with time_machine.travel(NOW, tick=False):
+        ahead = runner.invoke(args=["lms", "jobs", "run", "weekly_digest", "--at", "2026-11-30T08:00",
+                                    "--lang", "en"])
+        zh = runner.invoke(args=["lms", "jobs", "run", "defect_sla", "--at", "2026-11-27T02:01+00:00"])
+        present = runner.invoke(args=["lms", "jobs", "run", "defect_sla", "--at", "2026-11-27T10:00",
+                                      "--lang", "en"])
+    assert ahead.exit_code == 1 and "later than now" in ahead.output
+    assert zh.exit_code == 1 and "晚于现在" in zh.output
+    assert present.exit_code == 0, present.output
+    assert [run[0] for run in _runs(app)] == ["defect_sla"]
+
+
 def test_the_admin_page_lists_every_job_with_its_last_error_in_constant_statements(app, client, make_user,
                                                                                     count_queries):
     login(client, make_user("admin"))
@@ -145,6 +159,7 @@ def test_the_admin_page_lists_every_job_with_its_last_error_in_constant_statemen
     assert page.status_code == 200
     assert "Defect service levels and escalation" in html and "<code>defect_sla</code>" in html
     assert "Weekly digests" in html and "SMTPServerDisconnected" in html and "Last error" in html
+    assert 'for the period from <time datetime="2026-11-27T02:00:00Z"' in html
     assert len(few.statements) == len(many.statements)
     assert client.get("/admin/jobs").status_code == 200
 

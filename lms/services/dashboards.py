@@ -104,6 +104,7 @@ def coming_up(items: list[DueItem], today: date) -> list[DueItem]:
 
 @dataclass(frozen=True, slots=True)
 class MentorContact:
+    id: int  # the HR API's trainee progress names the mentor by id
     name: str
     email: str
 
@@ -141,7 +142,7 @@ def _home_enrollment() -> sa.Select:
     for kind in (MentorKind.AI, MentorKind.BUSINESS):
         assignment = aliased(MentorAssignment, name=f"home_{kind.value}")
         mentor = aliased(User, name=f"home_{kind.value}_mentor")
-        query = (query.add_columns(mentor.name, mentor.email)
+        query = (query.add_columns(mentor.id, mentor.name, mentor.email)
                  .outerjoin(assignment, sa.and_(assignment.enrollment_id == Enrollment.id, assignment.kind == kind,
                                                 assignment.ended_at.is_(None)))
                  .outerjoin(mentor, mentor.id == assignment.mentor_id))
@@ -158,7 +159,8 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
     row = session.execute(_HOME_ENROLLMENT, {"trainee_id": trainee.id}).first()
     if row is None:
         return TraineeHome(None)
-    enrollment, ai_name, ai_email, business_name, business_email, live_diagnostic, diagnostic_taken = row
+    (enrollment, ai_id, ai_name, ai_email, business_id, business_name, business_email, live_diagnostic,
+     diagnostic_taken) = row
     cohort = enrollment.cohort
     tiers = progress.load_outline(session, cohort.program)
     outline = Outline(cohort.program, tiers)
@@ -183,9 +185,9 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
         week=clock.week_of(cohort.start_date, today),
         days_to_start=clock.days_to_start(cohort.start_date, today),
         phase=clock.phase(cohort.start_date, today, cohort.closed_at is not None, cohort.program.weeks),
-        mentors={MentorKind.AI: MentorContact(ai_name, ai_email) if ai_name is not None else None,
-                 MentorKind.BUSINESS: MentorContact(business_name, business_email) if business_name is not None
-                 else None},
+        mentors={MentorKind.AI: MentorContact(ai_id, ai_name, ai_email) if ai_name is not None else None,
+                 MentorKind.BUSINESS: (MentorContact(business_id, business_name, business_email)
+                                       if business_name is not None else None)},
         coming_up=coming_up(items, today),
         waiting=[i for i in items if i.status == "waiting"],
         overdue=[i for i in items if i.status == "overdue"],
