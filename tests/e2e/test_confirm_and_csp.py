@@ -4,7 +4,7 @@ handler), and a logged-in page raises no CSP violation in the browser."""
 from lms.extensions import db
 from lms.models import Cohort
 from tests.conftest import PASSWORD
-from tests.e2e.test_journey import Watch, _login
+from tests.e2e.helpers import Watch, login
 
 
 def test_closing_a_cohort_asks_first(app, live_server, browser, make_cohort, make_user):
@@ -13,7 +13,7 @@ def test_closing_a_cohort_asks_first(app, live_server, browser, make_cohort, mak
     context = browser.new_context()
     page = context.new_page()
     watch = Watch(page)
-    _login(page, live_server, admin.email, "en")
+    login(page, live_server, admin.email, "en")
     page.goto(f"{live_server}/admin/cohorts/{cohort_id}")
     asked = []
 

@@ -2,7 +2,7 @@
 
 from lms.extensions import db
 from lms.models import Submission
-from tests.e2e.test_journey import Watch, _login
+from tests.e2e.helpers import Watch, login
 from tests.test_assessments import AI_TASK, GOOD_AI_ANSWERS, _submitted
 
 
@@ -15,7 +15,7 @@ def test_live_total_follows_the_levels_picked(app, live_server, browser, trainee
     context = browser.new_context()
     page = context.new_page()
     watch = Watch(page)
-    _login(page, live_server, t.ai.email, "en")
+    login(page, live_server, t.ai.email, "en")
     page.goto(f"{live_server}/mentor/submissions/{sid}")
     total = page.locator("#live-total")
     assert "choose a level for every criterion" in total.inner_text()

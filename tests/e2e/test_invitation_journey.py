@@ -11,7 +11,7 @@ from lms.models import Invitation, User
 from lms.services import invitations
 from lms.services import people as people_service
 from tests.conftest import PASSWORD
-from tests.e2e.test_journey import Watch, _login
+from tests.e2e.helpers import Watch, login
 
 NEW_PASSWORD = "lantern-river-7731"
 
@@ -21,7 +21,7 @@ def test_invitation_journey(app, live_server, browser, make_user):
     admin_context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = admin_context.new_page()
     watch = Watch(page)
-    _login(page, live_server, admin.email, "en")
+    login(page, live_server, admin.email, "en")
     page.goto(f"{live_server}/admin/people/new")
     page.fill("input[name=email]", "xiaoxu@example.com")
     page.fill("input[name=name]", "小徐")
