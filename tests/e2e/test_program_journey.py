@@ -287,6 +287,7 @@ def _admin_sees_it(page, base: str, steps: Steps, cohort_id: int, band: int) -> 
     """The admin finds the outcome where they look today: the cohort's contribution line, the
     contributions list and the placement overview."""
     page.goto(f"{base}/admin/cohorts/{cohort_id}")
+    assert page.locator("#missing-mentors").count() == 0  # placed: coached in the buffer, not lacking mentors
     line = page.inner_text("#cohort-contributions")
     assert str(band) in line and "1" in line
     steps.shot(page, "admin-sees-cohort-contributions")
