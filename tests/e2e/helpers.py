@@ -111,8 +111,6 @@ class Person:
             login(self.page, base, email, locale, password)
         else:
             choose_locale(self.page, base, locale)
-        # axe-core in every page opened from now on: cheaper than sending it to each page checked
-        self.context.add_init_script(path=AXE_FILE_PATH)
 
     def goto(self, path: str):
         return self.page.goto(self.base + path)
@@ -130,8 +128,12 @@ FAILING_IMPACTS = ("serious", "critical")
 
 def axe_violations(page, where: str = "") -> list[str]:
     """axe-core's serious and critical violations on the page as it is now, one line per rule."""
-    if page.evaluate("typeof window.axe === 'undefined'"):  # a page not opened through `Person`
+    if page.evaluate("typeof window.axe === 'undefined'"):
         page.evaluate(AXE_SCRIPT)
+        if not getattr(page.context, "axe_init_script", False):
+            # and into every page the context opens from now on: cheaper than sending it each time
+            page.context.add_init_script(path=AXE_FILE_PATH)
+            page.context.axe_init_script = True
     results = page.evaluate("axe.run({resultTypes: ['violations']})")
     found = []
     for violation in results["violations"]:

@@ -7,7 +7,7 @@ import pytest
 
 from lms.services.demo import DEMO_PASSWORD
 from tests.demo_data import load_demo
-from tests.e2e.helpers import Watch, login
+from tests.e2e.helpers import LOCALES, PHONE, Person
 
 TEXT = {
     "zh_CN": {"saved": "已保存与", "day": "第", "note": "备注已保存"},
@@ -15,21 +15,18 @@ TEXT = {
 }
 
 
-@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+@pytest.mark.parametrize("locale", LOCALES)
 def test_checkin_and_buffer_pages_on_a_phone(app, live_server, browser, locale):
     load_demo(app)
     words = TEXT[locale]
-    errors = []
 
     # the coach's check-in form at 390 px: the missing week comes first
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    watch = Watch(page)
-    login(page, live_server, "mentor.biz@example.com", locale, DEMO_PASSWORD)
+    coach = Person(browser, live_server, "mentor.biz@example.com", locale, DEMO_PASSWORD, viewport=PHONE)
+    page = coach.page
     page.goto(f"{live_server}/mentor/buffer")
     page.click("#coached a >> nth=0")
     assert page.locator("#checkin-form").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.input_value("select[name=week]") == "4"
     page.fill("input[name=agent_share]", "65")
     page.fill("input[name=handoffs]", "11")
@@ -48,21 +45,17 @@ def test_checkin_and_buffer_pages_on_a_phone(app, live_server, browser, locale):
     assert page.input_value("#checkin-form input[name=week]") == "4"
     assert page.input_value("textarea[name=went_well]") == "物流异常处理更快了"
     assert page.input_value("select[name=week]") == "4"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    errors += watch.errors
-    context.close()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    errors = coach.close()
 
     # the placed person's page, on a phone too
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    watch = Watch(page)
-    login(page, live_server, "trainee7@example.com", locale, DEMO_PASSWORD)
+    placed = Person(browser, live_server, "trainee7@example.com", locale, DEMO_PASSWORD, viewport=PHONE)
+    page = placed.page
     page.goto(f"{live_server}/me/buffer")
     assert words["day"] in page.inner_text("#buffer-day") and "90" in page.inner_text("#buffer-day")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.fill("#checkin-4 textarea[name=note]", "希望多安排投诉案例练习")
     page.click("#checkin-4 button[type=submit]")
     assert words["note"] in page.content() and "希望多安排投诉案例练习" in page.content()
-    errors += watch.errors
-    context.close()
+    errors += placed.close()
     assert errors == []

@@ -11,7 +11,7 @@ from lms.services import grading, mentoring
 from lms.services import people as people_service
 from lms.services import submissions as submission_service
 from tests.conftest import PASSWORD
-from tests.e2e.helpers import Watch, login, pass_tier
+from tests.e2e.helpers import LOCALES, Person, pass_tier
 
 TASK = "compliance-review-drill"  # foundation, dual sign-off, optional PDF/PNG upload
 RETAKE_TASK = "takeover-and-defect-drill"  # graded by the AI mentor alone
@@ -33,7 +33,7 @@ def _setup(app, make_cohort, make_user, skip=(TASK,)):
     return email, ai.email, biz.email, task_id
 
 
-@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+@pytest.mark.parametrize("locale", LOCALES)
 def test_retake_opens_with_the_last_answers(app, live_server, browser, make_cohort, make_user, locale):
     """A failed attempt: the retake form holds its answers; the trainee changes one and submits."""
     trainee_email, ai_email, _biz, _task = _setup(app, make_cohort, make_user, skip=(TASK, RETAKE_TASK))
@@ -49,10 +49,8 @@ def test_retake_opens_with_the_last_answers(app, live_server, browser, make_coho
         grading.grade(db.session, mentor, first, first.version, {c.code: 0 for c in assessment.criteria}, "再试 retry")
         db.session.commit()
         retake_id = assessment.id
-    context = browser.new_context()
-    page = context.new_page()
-    watch = Watch(page)
-    login(page, live_server, trainee_email, locale)
+    trainee = Person(browser, live_server, trainee_email, locale)
+    page = trainee.page
     page.goto(f"{live_server}/me/assessments/{retake_id}")
     assert page.input_value("input[name=f_order_id]") == "T202611110532"
     assert page.input_value("textarea[name=f_customer_reply]") == "活动以页面为准。"
@@ -64,5 +62,4 @@ def test_retake_opens_with_the_last_answers(app, live_server, browser, make_coho
     page.click("button[name=action][value=submit]")
     expect(page.locator("#result .alert-info")).to_have_count(1)  # waits for the reply (a busy CI machine)
     assert page.locator("#history .answers", has_text="差价50元").count() == 1
-    context.close()
-    assert watch.errors == []
+    assert trainee.close() == []
