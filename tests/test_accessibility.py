@@ -44,6 +44,7 @@ def test_help_texts_are_tied_to_their_inputs(catalog, make_user, client):
 BOOTSTRAP_DARK = "#212529"  # .bg-dark, the navbar
 BOOTSTRAP_MUTED = ("#212529", 0.75)  # .text-muted: rgba(33, 37, 41, .75)
 WHITE = "#ffffff"
+BOOTSTRAP_TABLE_DANGER = "#f8d7da"  # .table-danger, a row past its SLA
 
 
 def _rule(selector: str) -> str:
@@ -94,6 +95,14 @@ def test_text_colours_in_app_css_reach_4_5_to_1():
         "link on the grey page": (link, page),
         "link on a locked tier": (link, locked),
         "hovered link on grey": (_hex(_rule(":root"), "--bs-link-hover-color"), page),
+        "outline primary button on grey": (_hex(_rule(".btn-outline-primary"), "--bs-btn-color"), page),
+        "outline secondary button on grey": (_hex(_rule(".btn-outline-secondary"), "--bs-btn-color"), page),
+        "outline secondary button on a locked tier": (_hex(_rule(".btn-outline-secondary"), "--bs-btn-color"),
+                                                      locked),
+        "outline danger button on grey": (_hex(_rule(".btn-outline-danger"), "--bs-btn-color"), page),
+        "success text on grey": (_hex(_rule(".text-success"), "color"), page),
+        "success text on a breached row": (_hex(_rule(".text-success"), "color"), BOOTSTRAP_TABLE_DANGER),
+        "danger text on a breached row": (_hex(_rule(".text-danger"), "color"), BOOTSTRAP_TABLE_DANGER),
     }
     low = {name: round(contrast(*pair), 2) for name, pair in pairs.items() if contrast(*pair) < 4.5}
     assert not low

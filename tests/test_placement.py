@@ -181,3 +181,22 @@ def test_demo_places_two_with_a_gap_late_responses_and_outcomes(app):
         assert late > 0
         (outcome,) = db.session.scalars(sa.select(TrainingOutcome)).all()
         assert outcome.reason.value == "skills_gap"
+
+
+def test_a_placed_trainee_lacks_no_mentor_and_auto_assign_leaves_them_to_their_coach(app, trainee_with_mentors):
+    from lms.models import Cohort, MentorAssignment
+    from lms.services import dashboards, mentoring
+
+    with app.app_context():
+        place(db.session, trainee_with_mentors.enrollment_id, START)  # ends the training mentors
+        cohort = db.session.get(Cohort, trainee_with_mentors.cohort_id)
+        assert dashboards.missing_mentors(db.session, cohort).count == 0
+        assert dashboards.cohort_summaries(db.session, START)[0].missing_mentor == 0
+        report = mentoring.auto_assign(db.session, None, cohort)
+        assert report.assigned == 0 and report.unassigned == []
+        db.session.commit()
+        assert db.session.query(MentorAssignment).filter(MentorAssignment.ended_at.is_(None)).count() == 0
+        select, params = dashboards.cohort_roster(cohort, status="lacking_mentor")
+        assert db.session.execute(select, params).all() == []
+        (row,) = db.session.execute(*dashboards.cohort_roster(cohort)).all()
+        assert row.done_training and row.ai_mentor is None

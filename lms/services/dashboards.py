@@ -388,12 +388,11 @@ ROSTER_STATUSES = ("all", "active", "withdrawn", "lacking_mentor")
 
 
 def _lacking_mentor():
-    """An active enrollment without a current mentor of one kind or both (SQL, for filters and counts)."""
+    """A trainee in training without a current mentor of one kind or both (SQL, for filters and counts)."""
     def has(kind):
         return sa.exists().where(MentorAssignment.enrollment_id == Enrollment.id, MentorAssignment.kind == kind,
                                  MentorAssignment.ended_at.is_(None))
-    return sa.and_(Enrollment.status == EnrollmentStatus.ACTIVE,
-                   sa.or_(~has(MentorKind.AI), ~has(MentorKind.BUSINESS)))
+    return sa.and_(mentoring.in_training(), sa.or_(~has(MentorKind.AI), ~has(MentorKind.BUSINESS)))
 
 
 # The cohort summaries: every cohort with its program's length and its enrollments counted in one
@@ -455,7 +454,7 @@ def _roster(status: str, sort: str) -> sa.Select:
                        Enrollment.withdrawn_reason, _current_mentor_name(MentorKind.AI).label("ai_mentor"),
                        _current_mentor_name(MentorKind.BUSINESS).label("business_mentor"),
                        baselines.label("baselines"), from_diagnostic.label("from_diagnostic"),
-                       adjusted.label("adjusted"))
+                       adjusted.label("adjusted"), (~mentoring.in_training()).label("done_training"))
              .join(User, User.id == Enrollment.trainee_id)
              .where(Enrollment.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer)))
     if status == "active":

@@ -20,6 +20,7 @@ from lms.models import (
     EnrollmentStatus,
     MentorAssignment,
     MentorKind,
+    Placement,
     Role,
     User,
 )
@@ -123,8 +124,15 @@ def _mentors_by_kind(session: Session) -> dict[MentorKind, list[User]]:
     return {kind: [m for m in mentors if m.mentor_kind == kind] for kind in KINDS}
 
 
+def in_training():
+    """SQL: an active enrollment whose trainee is not placed yet. Placing ends the training
+    mentors (the buffer coach takes over), so a placed trainee never lacks one."""
+    return sa.and_(Enrollment.status == EnrollmentStatus.ACTIVE,
+                   ~sa.exists().where(Placement.enrollment_id == Enrollment.id))
+
+
 def auto_assign(session: Session, actor: Optional[User], cohort: Cohort) -> AutoAssignReport:
-    """Fill every active trainee's missing mentors, least-loaded mentor first.
+    """Fill the missing mentors of every trainee in training, least-loaded mentor first.
 
     A trainee either gets all missing mentors or none (a savepoint per trainee);
     those left without are reported with the kinds that ran out of capacity.
@@ -132,7 +140,7 @@ def auto_assign(session: Session, actor: Optional[User], cohort: Cohort) -> Auto
     report = AutoAssignReport()
     enrollments = session.scalars(
         sa.select(Enrollment)
-        .where(Enrollment.cohort_id == cohort.id, Enrollment.status == EnrollmentStatus.ACTIVE)
+        .where(Enrollment.cohort_id == cohort.id, in_training())
         .options(selectinload(Enrollment.assignments), selectinload(Enrollment.trainee))
         .order_by(Enrollment.id)
     ).all()

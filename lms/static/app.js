@@ -41,3 +41,20 @@ document.addEventListener("DOMContentLoaded", () => {
     alert.focus();
   }
 });
+
+// A box that scrolls sideways (a wide table on a phone, a long line of a sample file) takes the
+// keyboard focus while it scrolls, so it can be scrolled without a mouse (WCAG 2.1.1).
+const focusScrollers = () => {
+  document.querySelectorAll(".table-responsive, pre, .lesson-body table").forEach((box) => {
+    const scrolls = box.scrollWidth > box.clientWidth;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+      box.dataset.scrollFocus = "1";
+    } else if (!scrolls && box.dataset.scrollFocus) {
+      box.removeAttribute("tabindex");
+      delete box.dataset.scrollFocus;
+    }
+  });
+};
+document.addEventListener("DOMContentLoaded", focusScrollers);
+window.addEventListener("resize", focusScrollers);

@@ -1,57 +1,32 @@
-"""The buffer period in the browser, in zh_CN and en: the admin's placement form refuses a
-trainee without the role's tiers and names them; the coach logs the missing week's check-in
-on a 390 px phone; the placed person sees day N of 90 and adds a note."""
+"""The buffer period in the browser, in zh_CN and en, on the demo data: the coach logs the
+missing week's check-in on a 390 px phone and corrects it; the placed person sees day N of 90
+and adds a note. Placing someone (and the refusal without the role's tiers) is part of
+test_program_journey.py."""
 
 import pytest
-import sqlalchemy as sa
 
-from lms.extensions import db
-from lms.models import Enrollment, User
+from lms.services.demo import DEMO_PASSWORD
 from tests.demo_data import load_demo
-from tests.e2e.test_journey import Watch
-from tests.e2e.test_narrow import _login
+from tests.e2e.helpers import LOCALES, PHONE, Person
 
 TEXT = {
-    "zh_CN": {"refused": "无法上岗", "tier": "进阶层", "saved": "已保存与", "day": "第", "note": "备注已保存"},
-    "en": {"refused": "Not placed", "tier": "Advanced", "saved": "saved", "day": "Day", "note": "Your note is saved"},
+    "zh_CN": {"saved": "已保存与", "day": "第", "note": "备注已保存"},
+    "en": {"saved": "saved", "day": "Day", "note": "Your note is saved"},
 }
 
 
-@pytest.mark.parametrize("locale", ["zh_CN", "en"])
-def test_placement_checkin_and_buffer_pages(app, live_server, browser, locale):
+@pytest.mark.parametrize("locale", LOCALES)
+def test_checkin_and_buffer_pages_on_a_phone(app, live_server, browser, locale):
     load_demo(app)
     words = TEXT[locale]
-    with app.app_context():
-        unplaced = db.session.scalar(sa.select(Enrollment.id).join(User, Enrollment.trainee_id == User.id)
-                                     .where(User.email == "trainee9@example.com"))
-    errors = []
-
-    # the admin's placement form, on a desktop
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    watch = Watch(page)
-    _login(page, live_server, "admin@example.com", locale)
-    page.goto(f"{live_server}/admin/placements")
-    page.click(f"a[href='/admin/enrollments/{unplaced}/place']")
-    page.select_option("select[name=agent_id]", index=1)
-    page.fill("input[name=team]", "售后二组")
-    page.fill("input[name=lead_name]", "黄蕾")
-    page.click("#place-form input[type=submit]")
-    body = page.inner_text("main#content")
-    assert words["refused"] in body and words["tier"] in body
-    # the refusal is answered 400 (a form sent back), which Chromium logs as a failed load
-    errors += [e for e in watch.errors if "status of 400" not in e]
-    context.close()
 
     # the coach's check-in form at 390 px: the missing week comes first
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    watch = Watch(page)
-    _login(page, live_server, "mentor.biz@example.com", locale)
+    coach = Person(browser, live_server, "mentor.biz@example.com", locale, DEMO_PASSWORD, viewport=PHONE)
+    page = coach.page
     page.goto(f"{live_server}/mentor/buffer")
     page.click("#coached a >> nth=0")
     assert page.locator("#checkin-form").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.input_value("select[name=week]") == "4"
     page.fill("input[name=agent_share]", "65")
     page.fill("input[name=handoffs]", "11")
@@ -70,21 +45,17 @@ def test_placement_checkin_and_buffer_pages(app, live_server, browser, locale):
     assert page.input_value("#checkin-form input[name=week]") == "4"
     assert page.input_value("textarea[name=went_well]") == "物流异常处理更快了"
     assert page.input_value("select[name=week]") == "4"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    errors += watch.errors
-    context.close()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    errors = coach.close()
 
     # the placed person's page, on a phone too
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    watch = Watch(page)
-    _login(page, live_server, "trainee7@example.com", locale)
+    placed = Person(browser, live_server, "trainee7@example.com", locale, DEMO_PASSWORD, viewport=PHONE)
+    page = placed.page
     page.goto(f"{live_server}/me/buffer")
     assert words["day"] in page.inner_text("#buffer-day") and "90" in page.inner_text("#buffer-day")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.fill("#checkin-4 textarea[name=note]", "希望多安排投诉案例练习")
     page.click("#checkin-4 button[type=submit]")
     assert words["note"] in page.content() and "希望多安排投诉案例练习" in page.content()
-    errors += watch.errors
-    context.close()
+    errors += placed.close()
     assert errors == []

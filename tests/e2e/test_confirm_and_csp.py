@@ -4,16 +4,14 @@ handler), and a logged-in page raises no CSP violation in the browser."""
 from lms.extensions import db
 from lms.models import Cohort
 from tests.conftest import PASSWORD
-from tests.e2e.test_journey import Watch, _login
+from tests.e2e.helpers import Person
 
 
 def test_closing_a_cohort_asks_first(app, live_server, browser, make_cohort, make_user):
     admin = make_user("admin", password=PASSWORD)
     cohort_id, _ = make_cohort(trainees=1)
-    context = browser.new_context()
-    page = context.new_page()
-    watch = Watch(page)
-    _login(page, live_server, admin.email, "en")
+    person = Person(browser, live_server, admin.email, "en")
+    page = person.page
     page.goto(f"{live_server}/admin/cohorts/{cohort_id}")
     asked = []
 
@@ -31,5 +29,4 @@ def test_closing_a_cohort_asks_first(app, live_server, browser, make_cohort, mak
     with app.app_context():
         assert db.session.get(Cohort, cohort_id).closed_at is not None
     assert asked == ["Close this cohort?", "Close this cohort?"]
-    context.close()
-    assert watch.errors == []
+    assert person.close() == []

@@ -2,7 +2,7 @@
 
 from lms.extensions import db
 from lms.models import Submission
-from tests.e2e.test_journey import Watch, _login
+from tests.e2e.helpers import Person
 from tests.test_assessments import AI_TASK, GOOD_AI_ANSWERS, _submitted
 
 
@@ -12,10 +12,8 @@ def test_live_total_follows_the_levels_picked(app, live_server, browser, trainee
     with app.app_context():
         criteria = [c for c in db.session.get(Submission, sid).assessment.criteria if c.archived_at is None]
         codes = [(c.code, c.max_points) for c in criteria]
-    context = browser.new_context()
-    page = context.new_page()
-    watch = Watch(page)
-    _login(page, live_server, t.ai.email, "en")
+    person = Person(browser, live_server, t.ai.email, "en")
+    page = person.page
     page.goto(f"{live_server}/mentor/submissions/{sid}")
     total = page.locator("#live-total")
     assert "choose a level for every criterion" in total.inner_text()
@@ -31,5 +29,4 @@ def test_live_total_follows_the_levels_picked(app, live_server, browser, trainee
     for (code, _top), points in zip(codes, (3, 2, 2), strict=True):
         page.check(f"input[name='c_{code}'][value='{points}']")
     assert "76.7%" in total.inner_text() and "passes" in total.inner_text()
-    context.close()
-    assert watch.errors == []
+    assert person.close() == []

@@ -11,17 +11,15 @@ from lms.models import Invitation, User
 from lms.services import invitations
 from lms.services import people as people_service
 from tests.conftest import PASSWORD
-from tests.e2e.test_journey import Watch, _login
+from tests.e2e.helpers import Person
 
 NEW_PASSWORD = "lantern-river-7731"
 
 
 def test_invitation_journey(app, live_server, browser, make_user):
     admin = make_user("admin", password=PASSWORD)
-    admin_context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    page = admin_context.new_page()
-    watch = Watch(page)
-    _login(page, live_server, admin.email, "en")
+    admin_person = Person(browser, live_server, admin.email, "en", permissions=["clipboard-read", "clipboard-write"])
+    page = admin_person.page
     page.goto(f"{live_server}/admin/people/new")
     page.fill("input[name=email]", "xiaoxu@example.com")
     page.fill("input[name=name]", "小徐")
@@ -35,9 +33,8 @@ def test_invitation_journey(app, live_server, browser, make_user):
     assert link == page.input_value("#invitation-link") and "/auth/set-password/" in link
     assert page.locator("#invitation-link").get_attribute("readonly") is not None
 
-    trainee_context = browser.new_context()
-    trainee = trainee_context.new_page()
-    trainee_watch = Watch(trainee)
+    trainee_person = Person(browser, live_server, None, "zh_CN")
+    trainee = trainee_person.page
     trainee.goto(link)
     assert trainee.locator("text=小徐").count() >= 1  # whom the link is for
     trainee.fill("input[name=new]", NEW_PASSWORD)
@@ -68,6 +65,4 @@ def test_invitation_journey(app, live_server, browser, make_user):
     with app.app_context():
         assert db.session.scalar(sa.select(User.password_hash).where(User.email == "xiaoxu@example.com"))
         assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 2
-    for context in (admin_context, trainee_context):
-        context.close()
-    assert watch.errors == [] and trainee_watch.errors == []
+    assert admin_person.close() == [] and trainee_person.close() == []
