@@ -287,3 +287,26 @@ def test_reference_figures_are_checked(app, tmp_path):
     assert "reference.colour: unknown key" in text
     assert "reference.baseline_attainment.charisma: unknown competency" in text
     assert "reference.baseline_attainment.tool_use: must be {below: N} or {about: N}" in text
+
+
+def test_a_cohort_code_in_chinese_or_with_a_path_names_downloads_safely(app, cohort, client, make_user):
+    from lms.models import Cohort
+
+    with app.app_context():
+        db.session.get(Cohort, cohort.cohort_id).code = '../杭州 "Q4"'
+        db.session.commit()
+    login(client, make_user("admin", locale="zh_CN"))
+    response = client.get(f"/admin/cohorts/{cohort.cohort_id}/export/roster.csv")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.isascii() and 'filename="roster-.._' in disposition and ".csv\"" in disposition
+    assert "filename*=UTF-8''roster-..%2F%E6%9D%AD%E5%B7%9E%20%22Q4%22.csv" in disposition
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/admin/cohorts/{cohort.cohort_id}/dossiers.zip").get_data()))
+    for name in archive.namelist():  # one folder level, never "..", "/" or "\\" from the code
+        folder, _, file = name.partition("/")
+        assert folder not in ("", "..") and "/" not in file and "\\" not in name and folder.isascii()
+
+
+def test_a_cohort_filter_out_of_range_means_all_cohorts(app, cohort, client, make_user):
+    login(client, make_user("admin"))
+    assert client.get("/admin/reports?cohort=99999999999999999999999").status_code == 200

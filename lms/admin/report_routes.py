@@ -3,6 +3,7 @@ gradebook, exports (CSV and XLSX) and trainee dossiers (a printable page, a zip 
 
 import io
 import zipfile
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, redirect, render_template, request, stream_with_context, url_for
@@ -11,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.admin import bp, report_charts
 from lms.admin.audit_forms import AuditFilterForm
-from lms.converters import page_number
+from lms.converters import page_number, record_id
 from lms.export_files import CSV_MIMETYPE, XLSX_MIMETYPE, csv_chunks, xlsx_bytes
 from lms.extensions import db
 from lms.i18n import request_language
@@ -53,7 +54,7 @@ def _scope(cohort_id=None) -> Scope:
     """The filters from the query string; an unknown value means "all" (an old link still opens)."""
     source, target = request.args.get("source") or None, request.args.get("target") or None
     if cohort_id is None:
-        cohort_id = request.args.get("cohort", type=int)
+        cohort_id = record_id(request.args.get("cohort", ""))  # junk or out of range: all cohorts
     return Scope(cohort_id=cohort_id, source_role=source if source in set(SourceRole) else None,
                  target_role=target if target in set(TargetRole) else None)
 
@@ -131,10 +132,10 @@ def _send(export: exports.Export, fmt: str) -> Response:
     """CSV streamed as its rows come (UTF-8 with a BOM), or one XLSX workbook."""
     name = export.name
     if fmt == "csv":
-        response = Response(stream_with_context(csv_chunks(export.header, export.rows)), mimetype=CSV_MIMETYPE)
+        response = Response(stream_with_context(csv_chunks(export.header, export.rows)), content_type=CSV_MIMETYPE)
     else:
         response = Response(xlsx_bytes(export.title, export.header, export.rows), mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = f"attachment; filename={name}.{fmt}"
+    response.headers["Content-Disposition"] = attachment(f"{name}.{fmt}")
     return response
 
 
@@ -214,24 +215,33 @@ def cohort_dossiers(cohort_id: int):
     """One HTML page per trainee (readable offline and printable), loaded in batches."""
     cohort = _cohort_or_404(cohort_id)
     ids = dossier.cohort_enrollment_ids(db.session, cohort.id)
+    folder = _file_name(cohort.code) if _file_name(cohort.code) != "trainee" else f"cohort-{cohort.id}"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for start in range(0, len(ids), DOSSIER_BATCH):
             for d in dossier.dossiers(db.session, ids[start:start + DOSSIER_BATCH], _settings()):
                 html = render_template("admin/reports/dossier_file.html", d=d, standalone=True, today=_today())
-                archive.writestr(f"{cohort.code}/{d.enrollment.id:05d}-{_file_name(d.enrollment.trainee.email)}.html",
+                archive.writestr(f"{folder}/{d.enrollment.id:05d}-{_file_name(d.enrollment.trainee.email)}.html",
                                  html)
-        archive.writestr(f"{cohort.code}/index.html", render_template(
+        archive.writestr(f"{folder}/index.html", render_template(
             "admin/reports/dossier_index.html", cohort=cohort, rows=db.session.execute(
                 sa.select(Enrollment.id, Enrollment.trainee_id).where(Enrollment.cohort_id == cohort.id)
                 .order_by(Enrollment.id)).all(), names=_names(cohort.id), file_name=_file_name))
     response = Response(out.getvalue(), mimetype="application/zip")
-    response.headers["Content-Disposition"] = f"attachment; filename=dossiers-{cohort.code}.zip"
+    response.headers["Content-Disposition"] = attachment(f"dossiers-{cohort.code}.zip")
     return response
 
 
+def attachment(name: str) -> str:
+    """A Content-Disposition for a download named from user data (a cohort code may be Chinese
+    or hold quotes): an ASCII fallback and the UTF-8 name (RFC 6266 / 5987)."""
+    stem, dot, ext = name.rpartition(".")
+    fallback = f"{_file_name(stem)}.{ext}" if dot else _file_name(name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def _file_name(email: str) -> str:
-    """An e-mail's local part as a safe file name (ASCII letters, digits, . _ -)."""
+    """An e-mail's local part (or any text) as a safe file name (ASCII letters, digits, . _ -)."""
     local = email.split("@", 1)[0]
     return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in local)[:40] or "trainee"
 
