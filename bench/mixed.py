@@ -168,6 +168,8 @@ def run_database(kind: str, url: str, args, tag: str) -> dict:
     server = load.Server(kind, url, log_name=f"loadmix_gunicorn_{kind}.log")
     server.start(args.workers)
     machine = [os.getloadavg()[0]]
+    workers = server.workers()
+    cpu_before = _cpu(kind, url, workers)
     try:
         started = time.perf_counter()
         locust = run_locust(server.port, plan_path, prefix, args)
@@ -176,6 +178,7 @@ def run_database(kind: str, url: str, args, tag: str) -> dict:
             raise load.BenchError(f"locust failed; see {prefix}_locust.log")
         elapsed = time.perf_counter() - started
         machine.append(os.getloadavg()[0])
+        cpu_after = _cpu(kind, url, workers)
     finally:
         server.stop()
     log = (load.WORK / f"loadmix_gunicorn_{kind}.log").read_text(errors="replace")
@@ -186,7 +189,15 @@ def run_database(kind: str, url: str, args, tag: str) -> dict:
     return {"kind": kind, "stats": _locust_stats(Path(f"{prefix}_stats.csv")),
             "script": json.loads(results_path.read_text()), "burst": burst_figures, "elapsed": elapsed,
             "locked": len(re.findall(r"database is locked", log)), "tracebacks": log.count("Traceback"),
-            "journal": journal, "load_average": machine}
+            "journal": journal, "load_average": machine,
+            "cpu_seconds": [sum(after[p] - before.get(p, 0) for p in after) / load.CLK_TCK
+                            for before, after in zip(cpu_before, cpu_after, strict=True)]}
+
+
+def _cpu(kind: str, url: str, workers: list[int]) -> tuple[dict, dict]:
+    """CPU ticks so far of the gunicorn workers and, on PostgreSQL, of the bench database's backends."""
+    backends = load.postgres_backends(sa.make_url(url).database) if kind == "postgresql" else []
+    return load.cpu_ticks(workers), load.cpu_ticks(backends)
 
 
 def _locust_stats(path: Path) -> dict[str, dict]:
@@ -232,6 +243,11 @@ def report(run: dict, args) -> int:
             problems += bad
             print(f"  {name:42} {len(outcomes):5d} requests, statuses {dict(statuses)}, "
                   f"p50 {statistics.median(times):.0f} p95 {_ms(times, 0.95):.0f} max {max(times):.0f} ms")
+    burst_requests = sum(len(o) for o in (run["burst"] or {}).get("results", {}).values())
+    served = int(stats["Aggregated"]["Request Count"]) + burst_requests
+    workers, backends = run["cpu_seconds"]
+    print(f"CPU of the gunicorn workers: {workers:.1f} s, {workers * 1000 / max(served, 1):.1f} ms per request served"
+          + (f"; PostgreSQL's: {backends:.1f} s" if run["kind"] == "postgresql" else ""))
     print(f'gunicorn log: {run["locked"]} "database is locked", {run["tracebacks"]} tracebacks')
     return problems
 

@@ -207,7 +207,7 @@ def dashboard_pages(url_map, cohort_id: int) -> list[tuple[str, str]]:
     this code base has (a GET route under /admin/ with "dashboard" in it and only a cohort id)."""
     pages = [("admin home", "/admin/")]
     for rule in sorted(url_map.iter_rules(), key=lambda r: r.rule):
-        if (rule.rule.startswith("/admin/") and "dashboard" in rule.rule and "GET" in rule.methods
+        if (rule.rule.startswith("/admin/") and "dashboard" in rule.rule and "GET" in (rule.methods or {"GET"})
                 and rule.arguments <= {"cohort_id"}):
             name = rule.endpoint.split(".")[-1].replace("_", " ")
             pages.append((name, rule.rule.replace("<int:cohort_id>", str(cohort_id))

@@ -85,3 +85,17 @@ def test_the_mixed_script_and_the_burst_run_end_to_end(app):
     assert batch.get_json() == {"created": 40, "updated": 0, "unchanged": 0}
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(HandoffEvent.id))) == 40
+
+
+def test_the_admin_part_opens_every_cohort_dashboard_route_there_is():
+    """A dashboard route merged later joins the script by itself (a GET under /admin/ with
+    "dashboard" in it and no argument but the cohort's id)."""
+    from werkzeug.routing import Map, Rule
+
+    url_map = Map([Rule("/admin/", endpoint="admin.home"),
+                   Rule("/admin/cohorts/<int:cohort_id>/dashboard", endpoint="admin.cohort_dashboard"),
+                   Rule("/admin/cohorts/<int:cohort_id>/dashboard", endpoint="admin.dashboard_save", methods=["POST"]),
+                   Rule("/admin/cohorts/<int:cohort_id>/people/<int:user_id>/dashboard", endpoint="admin.person"),
+                   Rule("/mentor/dashboard", endpoint="mentor.dashboard")])
+    assert mixed_seed.dashboard_pages(url_map, 5) == [("admin home", "/admin/"),
+                                                      ("cohort dashboard", "/admin/cohorts/5/dashboard")]
