@@ -35,3 +35,12 @@ def test_the_navbar_facts_cost_no_statement_of_their_own(app, client, count_quer
     with count_queries() as training:
         client.get("/auth/password")
     assert len(placed.statements) == len(training.statements) == 1  # the user, with what the navbar needs
+
+
+def test_the_admin_finds_the_programs_machinery_under_one_system_menu(client, make_user):
+    login(client, make_user("admin"))
+    nav = client.get("/admin/").get_data(as_text=True).split("</nav>")[0]
+    menu = nav.split('id="nav-system"')[1].split("</ul>")[0]
+    for href in ("/admin/audit", "/admin/jobs", "/admin/webhooks", "/admin/api-tokens"):
+        assert f'href="{href}"' in menu
+    assert "System" in nav and 'title="Admin' in nav  # the name, cut short on narrow windows, in full on hover
