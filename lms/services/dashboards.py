@@ -271,15 +271,13 @@ _MENTOR_COHORTS = (  # with their programs, which the page's outlines need
 _PASSED_OR_WAITING = credited_select(
     _TRAINEE_IDS, Submission.assessment_id, Submission.passed,
     where=[sa.or_(Submission.passed.is_(True), Submission.state == SubmissionState.SUBMITTED)])
-# The lessons each trainee has done (lesson_id set, no time), then the latest lesson done and the
-# latest work touched per trainee (no lesson_id), in one statement: a round trip less than two.
-_LESSONS_AND_ACTIVITY = sa.union_all(
-    sa.select(LessonProgress.trainee_id, LessonProgress.lesson_id,
-              sa.type_coerce(sa.null(), LessonProgress.completed_at.type).label("at"))
-    .where(LessonProgress.trainee_id.in_(_TRAINEE_IDS)),
-    sa.select(LessonProgress.trainee_id, sa.null(), sa.func.max(LessonProgress.completed_at))
+_LESSONS_DONE = (sa.select(LessonProgress.trainee_id, LessonProgress.lesson_id)
+                 .where(LessonProgress.trainee_id.in_(_TRAINEE_IDS)))
+# The latest lesson done and the latest work touched, both per trainee, in one statement.
+_LAST_ACTIVITY = sa.union_all(
+    sa.select(LessonProgress.trainee_id, sa.func.max(LessonProgress.completed_at))
     .where(LessonProgress.trainee_id.in_(_TRAINEE_IDS)).group_by(LessonProgress.trainee_id),
-    sa.select(Submission.trainee_id, sa.null(), sa.func.max(Submission.updated_at))
+    sa.select(Submission.trainee_id, sa.func.max(Submission.updated_at))
     .where(Submission.trainee_id.in_(_TRAINEE_IDS)).group_by(Submission.trainee_id),
 )
 
@@ -309,12 +307,9 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
     ids = {"trainee_ids": trainee_ids}
     for trainee_id, assessment_id, is_passed in connection.execute(_PASSED_OR_WAITING, ids).all():
         (passed if is_passed else waiting)[trainee_id].add(assessment_id)
-    last: dict[int, datetime] = {}
-    for trainee_id, lesson_id, at in connection.execute(_LESSONS_AND_ACTIVITY, ids).all():
-        if lesson_id is not None:
-            completed[trainee_id].add(lesson_id)
-        elif at is not None and (trainee_id not in last or at > last[trainee_id]):
-            last[trainee_id] = at
+    for trainee_id, lesson_id in connection.execute(_LESSONS_DONE, ids).all():
+        completed[trainee_id].add(lesson_id)
+    last = _last_activity(session, trainee_ids)
 
     groups: dict[int, CohortGroup] = {}
     lesson_sets: dict[tuple[int, str], set[int]] = {}  # (program, role) → its lessons, built once
@@ -348,6 +343,14 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
             due_now=counts["this_week"], overdue=counts["overdue"], waiting=counts["waiting"], percent=done.percent,
         ))
     return list(groups.values())
+
+
+def _last_activity(session: Session, trainee_ids: list[int]) -> dict[int, datetime]:
+    last: dict[int, datetime] = {}
+    for trainee_id, at in session.connection().execute(_LAST_ACTIVITY, {"trainee_ids": trainee_ids}).all():
+        if at is not None and (trainee_id not in last or at > last[trainee_id]):
+            last[trainee_id] = at
+    return last
 
 
 # --- admin --------------------------------------------------------------------------
