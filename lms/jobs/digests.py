@@ -49,7 +49,7 @@ def mentor_figures(ctx: JobContext, mentor) -> dict:
 
 
 def admin_figures(ctx: JobContext) -> dict:
-    cohorts = [{"code": s.cohort.code, "name": s.cohort.name, "week": s.week, "weeks": s.cohort.program.weeks,
+    cohorts = [{"code": s.code, "name": s.name, "week": s.week, "weeks": s.weeks,
                 "active": s.active, "withdrawn": s.withdrawn, "missing": s.missing_mentor}
                for s in dashboards.cohort_summaries(ctx.session, ctx.today) if s.phase != clock.Phase.CLOSED]
     waiting = ctx.session.scalar(sa.select(sa.func.count(Submission.id)).where(
