@@ -63,7 +63,7 @@ def jobs_list() -> None:
     for s in statuses(db.session, utcnow(), _zone()):
         outcome = str(labels.JOB_OUTCOMES[s.last.state.value]) if s.last else "—"
         if s.last and s.last.state.value == "ok":
-            outcome += f" ({labels.job_counts(s.last.counts)})"
+            outcome = _("%(outcome)s (%(counts)s)", outcome=outcome, counts=labels.job_counts(s.last.counts))
         rows.append((s.job.name, s.job.schedule.describe(), _when(s.last.started_at if s.last else None),
                      outcome, _when(s.next_run)))
     widths = [max(_width(r[i]) for r in rows) for i in range(4)]

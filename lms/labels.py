@@ -276,7 +276,8 @@ def job_outcome(value) -> Markup:
 def job_counts(counts) -> str:
     """What a run did, in words: "3 notifications, 1 held for quiet hours"."""
     parts = [say(counts[key]) for key, say in JOB_COUNTS if (counts or {}).get(key)]
-    return ", ".join(parts) if parts else str(_l("nothing to do"))
+    # Translators: between the counts of a job run's outcome ("3 notifications, 1 message sent")
+    return str(_l(", ")).join(parts) if parts else str(_l("nothing to do"))
 
 
 # Each count a job run reports (the keys are lms/jobs/runner.py's), in words.

@@ -74,6 +74,9 @@ def test_an_admins_write_token_logs_for_a_placed_person(app, api, placed_pair, m
     for reporter, status in ((other.email, 403), (admin.email, 403), ("nobody@example.com", 422)):
         assert api.post("/api/v1/defects", make_token(app, admin, "write"), _body(reporter=reporter)).status_code \
             == status
+    missing = api.post("/api/v1/defects", make_token(app, admin, "write"), _body())
+    assert missing.status_code == 422
+    assert missing.get_json()["errors"] == {"reporter": ["required for an admin's token"]}
 
 
 def test_an_unplaced_trainees_token_cannot_log(app, api, make_user):

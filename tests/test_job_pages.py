@@ -76,6 +76,22 @@ def test_a_webhook_secret_is_shown_once_then_only_its_end(app, client, make_user
         assert db.session.get(ProgramWebhook, catalog).secret == "relay-given-secret-0001"
 
 
+def test_a_webhook_address_with_markup_spaces_or_a_bad_host_is_refused(app, client, make_user, catalog):
+    login(client, make_user("admin"))
+    for bad in ('https://relay.example.cn/"><script>alert(1)</script>', "https://relay.example.cn/a b",
+                "https://relay.example.cn/'x'", "https://relay.example.cn/<b>", "https://-relay-.cn/hook",
+                "https://relay.example.cn:99999/hook", "https:///hook", "https://relay.example.cn/%zz"):
+        page = client.post_form(f"/admin/webhooks/{catalog}", {"url": bad, "active": "y"})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 400, bad
+        assert "no spaces, quotes or angle brackets" in html or "starting with https://" in html, bad
+        assert "<script>alert(1)" not in html
+    with app.app_context():
+        assert db.session.get(ProgramWebhook, catalog) is None
+    for good in ("https://relay.example.cn/hook?key=a%20b&x=1", "http://10.0.0.5:8080/relay"):
+        assert client.post_form(f"/admin/webhooks/{catalog}", {"url": good, "active": "y"}).status_code == 200
+
+
 def test_a_job_notification_reads_in_the_readers_language_and_leads_to_its_page(app, client,
                                                                                  trainee_with_mentors):
     t = trainee_with_mentors

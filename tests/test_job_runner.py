@@ -119,7 +119,7 @@ def test_jobs_list_and_run_from_the_command_line(app, trainee_with_mentors):
     assert "Every day at 08:15" in lines["trainees_at_risk"] and lines["trainees_at_risk"].endswith("2026-11-28 08:15")
     assert "Every 5 minutes" in lines["defect_sla"] and " — " in lines["defect_sla"]
     zh = runner.invoke(args=["lms", "jobs", "list"])
-    assert "每天 08:15" in zh.output and "完成" in zh.output
+    assert "每天 08:15" in zh.output and "完成（2 条通知）" in zh.output and "(" not in zh.output
     bad = runner.invoke(args=["lms", "jobs", "run", "trainees_at_risk", "--at", "next tuesday", "--lang", "en"])
     assert bad.exit_code == 1 and "not an ISO time" in bad.output
     unknown = runner.invoke(args=["lms", "jobs", "run", "no_such_job"])

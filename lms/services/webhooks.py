@@ -3,6 +3,8 @@ with (lms/services/sending.py). The secret is generated here (or typed by the ad
 relay gave one) and shown once; pages show only its last characters, and the address with
 its query hidden (bot addresses carry their key there)."""
 
+import ipaddress
+import re
 import secrets
 from typing import Optional
 from urllib.parse import urlsplit
@@ -16,12 +18,36 @@ from lms.services import DomainError
 from lms.services.audit import record
 
 MIN_SECRET = 16
+# RFC 3986's characters less the single quote, %-escapes well formed: no space, quote or angle
+# bracket ever reaches a page's markup or the relay's request line.
+_URL_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=]|%[0-9A-Fa-f]{2})+")
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def _host_ok(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in host.rstrip(".").split("."))
+
+
+def _port_ok(parts) -> bool:
+    try:
+        parts.port  # noqa: B018  # raises for a port that is not a number in range
+    except ValueError:
+        return False
+    return True
 
 
 def check_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+    if parts.scheme in ("http", "https") and not _URL_CHARS.fullmatch(url):
+        raise DomainError(str(_l("An address has no spaces, quotes or angle brackets: copy it as the relay "
+                                 "gives it.")), field="url")
+    if parts.scheme not in ("http", "https") or not parts.hostname or not _host_ok(parts.hostname) \
+            or not _port_ok(parts):
         raise DomainError(str(_l("Give the relay's address, starting with https:// (or http:// inside your "
                                  "network).")), field="url")
     if parts.username or parts.password:
