@@ -20,6 +20,7 @@ from lms.models import (
     LessonProgress,
     MentorAssignment,
     MentorKind,
+    Placement,
     Program,
     Submission,
     SubmissionState,
@@ -413,13 +414,16 @@ def _open(alias, kind: MentorKind):
 
 
 _ACTIVE = Enrollment.status == EnrollmentStatus.ACTIVE
+_PLACED = aliased(Placement, name="placed")
 _ENROLLMENT_COUNTS = (
     sa.select(Enrollment.cohort_id,
               sa.func.count(Enrollment.id).filter(_ACTIVE).label("active"),
               sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.WITHDRAWN).label("withdrawn"),
               sa.func.count(Enrollment.id).filter(
-                  _ACTIVE, sa.or_(_OPEN_AI.enrollment_id.is_(None), _OPEN_BUSINESS.enrollment_id.is_(None))
+                  _ACTIVE, _PLACED.id.is_(None),  # placing ends the training mentors: the coach takes over
+                  sa.or_(_OPEN_AI.enrollment_id.is_(None), _OPEN_BUSINESS.enrollment_id.is_(None))
               ).label("missing_mentor"))
+    .outerjoin(_PLACED, _PLACED.enrollment_id == Enrollment.id)  # at most one (unique)
     .outerjoin(_OPEN_AI, _open(_OPEN_AI, MentorKind.AI))
     .outerjoin(_OPEN_BUSINESS, _open(_OPEN_BUSINESS, MentorKind.BUSINESS))
     .group_by(Enrollment.cohort_id)
