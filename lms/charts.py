@@ -83,10 +83,10 @@ def _scale(maximum: float) -> float:
     """A round axis maximum at or above `maximum`."""
     if maximum <= 0:
         return 1.0
-    for step in (1, 2, 4, 5, 10, 20, 25, 40, 50, 100, 200, 250, 400, 500, 1000, 2000, 2500, 5000, 10000):
+    for step in (1, 2, 4, 8, 20, 40, 100, 200, 400, 1000, 2000, 4000, 10000):  # quarters stay whole numbers
         if maximum <= step:
             return float(step)
-    magnitude = 10 ** (len(str(int(maximum))) - 1)
+    magnitude = 4 * 10 ** (len(str(int(maximum))) - 1)
     return float(-(-maximum // magnitude) * magnitude)
 
 
@@ -108,6 +108,8 @@ def grouped(rows: list[tuple[str, list[tuple[Optional[float], str]]]], series: l
     extra = [reference[0]] if reference else []
     extra += [r for r in (references or []) if r is not None]
     top_value = maximum if maximum is not None else _scale(max(values + extra, default=0))
+    if maximum is None and not unit:  # counts: whole-number ticks (0, 1, 2, 3, 4 at the least)
+        top_value = max(top_value, 4.0)
     plot = WIDTH - LABEL_W - 10
     chart = Chart("bars", TOP + len(rows) * row_h + AXIS_H + (18 if reference else 0))
     bottom = TOP + len(rows) * row_h
@@ -138,7 +140,7 @@ def grouped(rows: list[tuple[str, list[tuple[Optional[float], str]]]], series: l
 def stacked(rows: list[tuple[str, list[float]]], series: list[str], unit: str = "") -> Chart:
     """Per row one bar split into the series (counts); legend in series order."""
     totals = [sum(v for v in values if v) for _label, values in rows]
-    top_value = _scale(max(totals, default=0))
+    top_value = max(_scale(max(totals, default=0)), 4.0)  # counts: whole-number ticks
     plot = WIDTH - LABEL_W - 10
     chart = Chart("stacked", TOP + len(rows) * ROW_H + AXIS_H)
     _axis(chart, TOP, TOP + len(rows) * ROW_H, top_value, unit)

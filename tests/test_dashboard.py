@@ -3,7 +3,7 @@
 number of statements at two cohort sizes."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -205,6 +205,25 @@ def test_a_snapshot_serves_the_dashboard_again_until_it_is_old(app, cohort, clie
         db.session.commit()
     assert 'id="funnel-table"' in again and "2 withdrawn" not in client.get(url).get_data(as_text=True)
     assert "2 withdrawn" in client.get(url + "?fresh=1").get_data(as_text=True)
+    # an old snapshot another worker is computing again: served meanwhile, nothing computed here
+    from lms.models import ReportSnapshot
+    from lms.models.base import utcnow
+
+    with app.app_context():
+        e = db.session.get(Enrollment, cohort.enrollment_ids[4])
+        e.status = "withdrawn"
+        db.session.execute(sa.update(ReportSnapshot).values(computed_at=utcnow() - timedelta(hours=2),
+                                                            claimed_at=utcnow()))
+        db.session.commit()
+    with count_queries() as counter:
+        stale = client.get(url).get_data(as_text=True)
+    assert "2 withdrawn" in stale and len(counter.statements) <= 6  # the claim failed: no computing
+    with app.app_context():  # nobody is at it any more: the next request claims and computes
+        db.session.execute(sa.update(ReportSnapshot).values(claimed_at=None))
+        db.session.commit()
+    assert "3 withdrawn" in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(ReportSnapshot.claimed_at)) is None
     app.config["REPORT_CACHE_SECONDS"], saved = 0, app.config["REPORT_CACHE_SECONDS"]
     try:
         with count_queries() as counter:

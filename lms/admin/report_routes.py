@@ -73,13 +73,30 @@ def _dashboard(scope: Scope, cohort=None):
                                source_roles=list(SourceRole), target_roles=list(program.roles) if program else [])
 
     key = f"dashboard:{scope.cohort_id}:{scope.source_role}:{scope.target_role}:{request_language()}"
-    html, computed_at, built = report_cache.cached(db.session, key, current_app.config["REPORT_CACHE_SECONDS"], now,
-                                                   body, fresh=request.args.get("fresh") == "1")
-    if built:
-        db.session.commit()
+    html, computed_at = _snapshot(key, now, body)
     fresh_url = url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "fresh": "1"})
     return render_template("admin/reports/dashboard.html", body=Markup(html), computed_at=computed_at,  # nosec B704
                            cohort=cohort, fresh_url=fresh_url)
+
+
+def _snapshot(key: str, now, build) -> tuple[str, object]:
+    """The report under `key`: its snapshot when fresh; else computed by this request (the one that
+    claims it; others meanwhile serve the older snapshot); always computed on `?fresh=1`."""
+    max_age = current_app.config["REPORT_CACHE_SECONDS"]
+    if max_age <= 0:
+        return build(), now
+    snapshot = None if request.args.get("fresh") == "1" else report_cache.read(db.session, key)
+    if snapshot is not None:
+        if snapshot.fresh(now, max_age):
+            return snapshot.html, snapshot.computed_at
+        claimed = report_cache.claim(db.session, key, now)
+        db.session.commit()  # the claim is seen by every worker before the long computation
+        if not claimed:
+            return snapshot.html, snapshot.computed_at
+    html = build()
+    report_cache.store(db.session, key, html, now)
+    db.session.commit()
+    return html, now
 
 
 @bp.route("/reports")

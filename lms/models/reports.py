@@ -2,6 +2,7 @@
 while, so admins opening it again — in any worker — read it instead of recomputing it."""
 
 from datetime import datetime
+from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,3 +18,5 @@ class ReportSnapshot(db.Model):
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     html: Mapped[str] = mapped_column(sa.Text)
     computed_at: Mapped[datetime]
+    # a worker computing it again now: the others serve this one meanwhile (no stampede)
+    claimed_at: Mapped[Optional[datetime]]

@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('html', sa.Text(), nullable=False),
     sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_snapshots')),
     sa.UniqueConstraint('key', name=op.f('uq_report_snapshots_key'))
     )
