@@ -64,7 +64,7 @@ def read_facts(f: YamlFile) -> Facts:
         codes = [codes] if isinstance(codes, str) else codes or []
         if not isinstance(order, str) or not ORDER_RE.fullmatch(order):
             f.problem(f"orders.{order}", _l("must look like %(example)s", example="T202611050012"))
-        elif not isinstance(codes, list) or any(c not in facts.products for c in codes):
+        elif not isinstance(codes, list) or any(not isinstance(c, str) or c not in facts.products for c in codes):
             f.problem(f"orders.{order}", _l("must name declared products, or none"))
         else:
             facts.orders[order] = codes

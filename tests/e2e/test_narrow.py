@@ -35,6 +35,9 @@ ADMIN_PAGES = [
     "/admin/calendar", "/catalog/", "/catalog/lessons/{lesson}", "/catalog/assessments/{assessment}",
     "/triage/", "/triage/defects/{defect}", "/triage/contributions", "/triage/contributions/{contribution}",
     "/triage/agents/{agent}/responsibilities", "/notifications", "/auth/password",
+    "/admin/reports", "/admin/cohorts/{cohort}/dashboard", "/admin/cohorts/{cohort}/gradebook",
+    "/admin/enrollments/{enrollment}/dossier", "/admin/jobs", "/admin/webhooks", "/admin/api-tokens",
+    "/api/v1/docs", "/account/notifications",
 ]
 PAGES = {
     None: ["/auth/login", "/auth/forgot", "/auth/set-password/{invitation}"],
@@ -52,13 +55,16 @@ PAGES = {
     "newcomer@example.com": ["/me/", "/me/diagnostic"],
     "trainee7@example.com": ["/me/", "/me/buffer", "/me/buffer/defects/new", "/me/buffer/defects",
                              "/me/buffer/defects/{defect}", "/me/buffer/defects/{colleague_defect}",
-                             "/me/contributions"],
+                             "/me/contributions", "/me/buffer/api-token"],
 }
 # GET endpoints that are not pages: files, exports, redirects and the health check.
 NOT_PAGES = {
     "static", "bootstrap.static", "main.healthz", "main.index", "main.download", "triage.defect_file",
     "admin.invitations_csv", "main.notification_open", "trainee.capstone",
-}
+    "admin.audit_export", "admin.cohort_dossiers", "admin.cohort_export", "admin.program_export",
+    "api_docs.openapi_json",
+} | {"api." + name for name in ("cohort_trainees", "get_cohort", "list_awards", "list_cohorts", "list_defects",
+                                "list_placements", "trainee_progress")}
 
 
 def _one(statement):
