@@ -6,7 +6,9 @@ auto-check feedback, fixes it and submits again; both mentors grade it (dual sig
 advanced tier unlocks; the admin is refused placement until the advanced tier is passed, then
 places the trainee with an agent; the coach logs a check-in on a phone; the trainee logs a
 defect on a phone (masked on save); the reviewer triages, fixes and verifies it; three weeks
-later the reviewer measures the contribution and the admin approves the award and sees it.
+later the reviewer measures the contribution and the admin approves the award and sees it, then
+reads the cohort's dashboard, its gradebook (a cell opens the graded work), the trainee's dossier
+and the report across cohorts.
 
 Any console error or failed request fails the test. Each step leaves a screenshot in
 `artifacts/journeys/<locale>/` (LMS_ARTIFACTS moves it) and axe-core checks that page."""
@@ -298,6 +300,39 @@ def _admin_sees_it(page, base: str, steps: Steps, cohort_id: int, band: int) -> 
     steps.shot(page, "admin-sees-placement")
 
 
+def _follow(page, link) -> None:
+    """Click a link and wait for the next page to load (its scripts too), so the next click
+    does not abort the last page's requests."""
+    with page.expect_navigation(wait_until="load"):
+        link.click()
+
+
+def _admin_reports_it(page, base: str, steps: Steps, cohort_id: int, band: int) -> None:
+    """The program's numbers as the admin reports them: the cohort's dashboard (reached from the
+    cohort page), the gradebook cell that leads to the graded work, the trainee's dossier, and
+    the report across cohorts filtered to this one."""
+    page.goto(f"{base}/admin/cohorts/{cohort_id}")
+    _follow(page, page.locator(f"a[href='/admin/cohorts/{cohort_id}/dashboard']"))
+    assert page.locator("#kpis .stat").first.inner_text().strip() == "2"  # the two trainees imported
+    assert str(band) in page.inner_text("#contribution-table")  # the award, in this cohort's buffer figures
+    assert page.locator("#funnel-table tbody tr").count() >= 1
+    steps.shot(page, "admin-sees-cohort-dashboard")
+    _follow(page, page.locator(f"a[href='/admin/cohorts/{cohort_id}/gradebook']"))
+    row = page.locator("#gradebook tbody tr", has_text=TRAINEE_NAME)
+    _follow(page, row.locator("a[href*='/admin/submissions/']").first)  # a graded cell opens the work, read-only
+    assert page.locator("main#content").count() == 1 and "/admin/submissions/" in page.url
+    steps.shot(page, "admin-opens-gradebook-cell")
+    with page.expect_navigation():
+        page.go_back()
+    _follow(page, page.locator("#gradebook tbody tr", has_text=TRAINEE_NAME).locator("th a"))
+    _follow(page, page.locator("#dossier-link"))
+    assert TRAINEE_NAME in page.inner_text("#dossier") and "小蜜售前助手" in page.inner_text("#dossier-placement")
+    steps.shot(page, "admin-reads-dossier")
+    page.goto(f"{base}/admin/reports?cohort={cohort_id}")
+    assert str(band) in page.inner_text("#contribution-table")
+    steps.shot(page, "admin-sees-program-report")
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_whole_program(app, live_server, browser, catalog, make_user, tmp_path, locale):
     _staff(app, make_user)
@@ -350,6 +385,7 @@ def test_the_whole_program(app, live_server, browser, catalog, make_user, tmp_pa
             with app.app_context():
                 band = db.session.get(Contribution, contribution_id).band_cny
             _admin_sees_it(admin.page, base, steps, cohort_id, band)
+            _admin_reports_it(admin.page, base, steps, cohort_id, band)
             errors += [error for p in people for error in p.close()]
     finally:  # a failed step leaves no browser context open
         for p in people:
