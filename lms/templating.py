@@ -50,6 +50,13 @@ def localtime(moment: datetime | None) -> Markup:
     return _time(moment, _zone(zone), _time_html(zone, request_language()))
 
 
+def zone_label() -> str:
+    """The program's time zone as people name it ("中国标准时间 (Asia/Shanghai)"): for forms and
+    imports that read times in it."""
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return f"{_zone_label(zone, request_language())} ({zone})"
+
+
 def local_times():
     """`localtime` with the zone and language looked up once, for a table that shows a time per
     row: `{% set at = local_times() %}` before the loop, then `{{ at(row.time) }}` (the filter
@@ -99,6 +106,7 @@ def init_templating(app) -> None:
     # a scheduled job's notification in the reader's language (lms/notification_texts.py)
     app.jinja_env.globals["notification_text"] = lambda note: headline(note.kind.value, note.params or {})
     app.jinja_env.globals["local_times"] = local_times
+    app.jinja_env.globals["zone_label"] = zone_label
     # Object policies a shared template asks per row (a defect's reports and screenshots).
     app.jinja_env.globals["may_read_report"] = may_read_report
     app.jinja_env.globals["may_open_defect_file"] = may_open_defect_file

@@ -36,6 +36,8 @@ def test_expiry_is_the_end_of_the_chosen_day_in_the_programs_zone(app, client, m
     with app.app_context():
         row = db.session.scalar(sa.select(ApiToken))
         assert row.expires_at.isoformat() == f"{day.isoformat()}T16:00:00"  # next midnight in Shanghai, in UTC
+    listed = client.get("/admin/api-tokens").get_data(as_text=True)
+    assert f"{day.isoformat()} (inclusive)" in listed  # the list shows the day as entered, not the midnight after
 
 
 def test_bad_input_rerenders_with_field_messages(client, make_user):

@@ -33,8 +33,10 @@ def api_tokens_page():
             created, form = outcome.result[1], TokenForm(formdata=None)
     now = utcnow()
     rows = db.session.scalars(api_tokens.listing()).all()
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     return render_template("api_tokens/tokens.html", form=form, rows=rows, created=created,
                            states={t.id: api_tokens.state(t, now) for t in rows},
+                           last_days={t.id: api_tokens.last_day(t.expires_at, zone) for t in rows if t.expires_at},
                            admin=True, revoke_endpoint="admin.api_token_revoke",
                            revoke_form=RevokeForm(formdata=None)), 400 if form.errors else 200
 

@@ -108,6 +108,14 @@ def expiry(day, timezone: str) -> datetime:
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
+def last_day(expires_at: datetime, timezone: str):
+    """The last day a token works, as it was entered (the inverse of `expiry`)."""
+    from zoneinfo import ZoneInfo
+
+    local = expires_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(timezone))
+    return (local - timedelta(microseconds=1)).date()
+
+
 def listing(owner_id: Optional[int] = None) -> sa.Select:
     """Tokens with their holders, newest first (every token, or one holder's)."""
     query = sa.select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.id.desc())

@@ -1,7 +1,7 @@
 """A placed person's own API token, for logging their agent's defects from a service console
 (the HR API's /api/v1/defects); it works while their buffer period runs."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,8 +29,10 @@ def api_token():
             created, form = outcome.result[1], TokenForm(formdata=None, scope="write")
     now = utcnow()
     rows = db.session.scalars(api_tokens.listing(current_user.id)).all()
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     return render_template("api_tokens/tokens.html", form=form, rows=rows, created=created,
                            states={t.id: api_tokens.state(t, now) for t in rows},
+                           last_days={t.id: api_tokens.last_day(t.expires_at, zone) for t in rows if t.expires_at},
                            admin=False, revoke_endpoint="trainee.api_token_revoke",
                            revoke_form=RevokeForm(formdata=None)), 400 if form.errors else 200
 
