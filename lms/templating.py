@@ -32,6 +32,12 @@ def _zone_label(zone: str, language: str) -> str:
     return get_timezone_name(get_timezone(zone), locale=language)
 
 
+def zone_label(zone: str | None = None) -> str:
+    """The program's time zone as a reader names it ("中国时间", "China Time"): for a column of
+    times in an export, or a page that says once which zone its times are in."""
+    return _zone_label(zone or current_app.config["BABEL_DEFAULT_TIMEZONE"], request_language())
+
+
 @functools.lru_cache(maxsize=16)
 def _time_html(zone: str, language: str) -> tuple[str, str, str]:
     """The escaped pieces around a `<time>`'s ISO instant and local text, for `localtime`."""
@@ -99,6 +105,7 @@ def init_templating(app) -> None:
     # a scheduled job's notification in the reader's language (lms/notification_texts.py)
     app.jinja_env.globals["notification_text"] = lambda note: headline(note.kind.value, note.params or {})
     app.jinja_env.globals["local_times"] = local_times
+    app.jinja_env.globals["zone_label"] = zone_label
     # Object policies a shared template asks per row (a defect's reports and screenshots).
     app.jinja_env.globals["may_read_report"] = may_read_report
     app.jinja_env.globals["may_open_defect_file"] = may_open_defect_file
