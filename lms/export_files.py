@@ -5,9 +5,10 @@ neutralised first (CSV injection): one rule for every export.
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -19,6 +20,14 @@ BOM = "\ufeff"
 CHUNK_ROWS = 200  # rows per piece of a streamed CSV
 
 Cell = str | int | float | Decimal | date | datetime | None
+# One rule for numbers in both formats: a float is a computed percentage or score, shown to one
+# decimal as the pages show it; a Decimal keeps the places it is stored with (Numeric(14, 4)) but
+# no trailing zeros: 41.5000 → 41.5, 7.0000 → 7.
+FLOAT_PLACES = 1
+DECIMAL_PLACES = 4
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"  # whole minutes, local time, as the pages show times
+XLSX_DATETIME = "yyyy-mm-dd hh:mm"
+XLSX_DATE = "yyyy-mm-dd"
 
 
 def neutralise(value: Cell) -> Cell:
@@ -28,14 +37,39 @@ def neutralise(value: Cell) -> Cell:
     return value
 
 
+def number(value: float | Decimal) -> int | Decimal | None:
+    """A float or Decimal as both formats write it: rounded (half up) to its places, trailing
+    zeros dropped, a whole number as an int (None for a NaN or an infinity)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        exact, places = Decimal(repr(value)), FLOAT_PLACES
+    else:
+        if not value.is_finite():
+            return None
+        exact, places = value, DECIMAL_PLACES
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return int(rounded)
+    return rounded.normalize()
+
+
+def minute(moment: datetime) -> datetime:
+    """A datetime to the whole minute (the stored microseconds mean nothing to a reader)."""
+    return moment.replace(second=0, microsecond=0)
+
+
 def _csv_value(value: Cell):
     value = neutralise(value)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return minute(value).strftime(DATETIME_FORMAT)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:.1f}" if value != int(value) else str(int(value))
+    if isinstance(value, (float, Decimal)):
+        value = number(value)
+        if value is None:
+            return ""
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
     return "" if value is None else value
 
 
@@ -61,7 +95,7 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[list[Cell]]) -> byt
     sheet.freeze_panes = "A2"
     sheet.append([_text_cell(sheet, h) for h in header])
     for row in rows:
-        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else _plain(v) for v in row])
+        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else _plain(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -73,9 +107,18 @@ def _text_cell(sheet, value: str) -> WriteOnlyCell:
     return cell
 
 
-def _plain(value: Cell):
-    if isinstance(value, Decimal):
-        return float(value)
+def _plain(sheet, value: Cell):
+    """Numbers by the CSV's rule; a datetime naive local to the minute, a date, each with a format."""
+    if isinstance(value, (float, Decimal)):
+        value = number(value)
+        return float(value) if isinstance(value, Decimal) else value
+    if isinstance(value, (date, datetime)):
+        is_time = isinstance(value, datetime)
+        if is_time:
+            value = minute(value.replace(tzinfo=None))  # the exports pass local times; Excel has no zones
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = XLSX_DATETIME if is_time else XLSX_DATE
+        return cell
     return value
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import request, url_for
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 MAX_FIND = 100  # characters of a name or email search
 
@@ -71,6 +71,22 @@ class RowPagination(SelectPagination):
 def paginate_rows(session, select, page: int, per_page: int, params: dict | None = None) -> RowPagination:
     return RowPagination(select=select, session=session, params=params or {}, page=page, per_page=per_page,
                          error_out=False)
+
+
+class ListPagination(Pagination):
+    """Paging over rows already read and sorted in Python (an order SQL cannot give, such as
+    names by pinyin): `rows` is the whole list; no statement of its own."""
+
+    def _query_items(self) -> list:
+        rows = self._query_args["rows"]
+        return rows[self._query_offset:self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def paginate_list(rows: list, page: int, per_page: int) -> ListPagination:
+    return ListPagination(rows=rows, page=page, per_page=per_page, error_out=False)
 
 
 def past_the_end(page) -> str | None:

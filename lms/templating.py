@@ -32,6 +32,12 @@ def _zone_label(zone: str, language: str) -> str:
     return get_timezone_name(get_timezone(zone), locale=language)
 
 
+def zone_label(zone: str | None = None) -> str:
+    """The program's time zone as a reader names it ("中国时间", "China Time"): for a column of
+    times in an export, or a page that says once which zone its times are in."""
+    return _zone_label(zone or current_app.config["BABEL_DEFAULT_TIMEZONE"], request_language())
+
+
 @functools.lru_cache(maxsize=16)
 def _time_html(zone: str, language: str) -> tuple[str, str, str]:
     """The escaped pieces around a `<time>`'s ISO instant and local text, for `localtime`."""
@@ -48,13 +54,6 @@ def localtime(moment: datetime | None) -> Markup:
         return Markup("")
     zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     return _time(moment, _zone(zone), _time_html(zone, request_language()))
-
-
-def zone_label() -> str:
-    """The program's time zone as people name it ("中国标准时间 (Asia/Shanghai)"): for forms and
-    imports that read times in it."""
-    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    return f"{_zone_label(zone, request_language())} ({zone})"
 
 
 def local_times():

@@ -56,6 +56,30 @@ def test_csv_and_xlsx_round_trip_chinese_names_and_neutralise_injections():
     assert all(sheet.cell(row=r, column=1).data_type == "s" for r in range(1, sheet.max_row + 1))
 
 
+def test_numbers_and_times_are_written_alike_in_csv_and_xlsx():
+    """Decimals lose their trailing zeros, floats show one decimal as the pages do, both formats
+    the same; times to the whole minute, naive local, with a number format in XLSX."""
+    from decimal import Decimal
+
+    header = ["a", "b", "c", "d", "e", "f"]
+    rows = [[Decimal("41.5000"), Decimal("7.0000"), Decimal("0.0125"), 92.55, 83.33333, datetime(2026, 3, 2, 9, 30, 41,
+                                                                                                  123456)]]
+    read = list(csv.reader(io.StringIO("".join(csv_chunks(header, iter(rows)))[1:], newline="")))
+    assert read[1] == ["41.5", "7", "0.0125", "92.6", "83.3", "2026-03-02 09:30"]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes("t", header, rows))).active
+    cells = [c for c in next(sheet.iter_rows(min_row=2))]
+    assert [c.value for c in cells[:5]] == [41.5, 7, 0.0125, 92.6, 83.3]
+    assert [str(c.value) for c in cells[:5]] == read[1][:5]
+    assert cells[5].value == datetime(2026, 3, 2, 9, 30) and cells[5].number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_names_sort_by_pinyin():
+    from lms.services.name_order import name_key
+
+    assert sorted(["张三", "李四", "王五", "阿明"], key=name_key) == ["阿明", "李四", "王五", "张三"]
+    assert sorted(["Zoe", "alice", "李四"], key=name_key) == ["alice", "李四", "Zoe"]
+
+
 def test_a_long_csv_streams_in_pieces():
     pieces = list(csv_chunks(["n"], ([i] for i in range(1000))))
     assert len(pieces) > 3 and pieces[0].startswith("\ufeffn")
@@ -157,6 +181,32 @@ def test_gradebook_filters_by_track_and_sorts_by_a_column(app, make_cohort, make
     assert client.get("/admin/cohorts/999999/gradebook").status_code == 404
 
 
+def test_gradebook_sorts_chinese_names_by_pinyin_and_hides_columns_nobody_took(app, make_cohort, make_user, client,
+                                                                                 count_queries):
+    cohort_id, ids = make_cohort(trainees=4, start=date(2026, 1, 5))
+    with app.app_context():
+        for i, name in zip(ids, ["张三", "李四", "王五", "阿明"], strict=True):
+            db.session.execute(sa.update(User).where(User.id == db.session.get(Enrollment, i).trainee_id)
+                               .values(name=name))
+        pass_tiers(db.session, db.session.get(Enrollment, ids[0]), ["foundation"])
+        db.session.commit()
+        live = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(Assessment.archived_at.is_(None)))
+    login(client, make_user("admin"))
+    url = f"/admin/cohorts/{cohort_id}/gradebook"
+    html = client.get(url).get_data(as_text=True)
+    names = re.findall(r'<th class="trainee" scope="row"><a href="[^"]+">([^<]+)</a>', html)
+    assert names == ["阿明", "李四", "王五", "张三"]
+    shown = html.count('<th class="col"')
+    assert 0 < shown < live and f"{live - shown} assessments not yet taken" in html
+    html = client.get(url + "?dir=desc").get_data(as_text=True)
+    assert re.findall(r'<th class="trainee" scope="row"><a href="[^"]+">([^<]+)</a>', html) == ["张三", "王五",
+                                                                                                "李四", "阿明"]
+    html = client.get(url + "?sort=passed&dir=desc").get_data(as_text=True)
+    assert re.findall(r'<th class="trainee" scope="row"><a href="[^"]+">([^<]+)</a>', html)[:2] == ["张三", "阿明"]
+    grades = _csv(client.get(f"/admin/cohorts/{cohort_id}/export/gradebook.csv"))
+    assert [r[0] for r in grades[1:]] == ["阿明", "李四", "王五", "张三"]
+
+
 # --- exports of the hand-counted cohort ---------------------------------------------------------------
 
 
@@ -200,6 +250,12 @@ def test_exports_round_trip_and_neutralise(app, cohort, client, make_user):
     assert len(contributions) == 3 and "已发放" in "".join(contributions[1] + contributions[2])
     audit = _csv(client.get("/admin/audit/export?action=outcome.training"))
     assert len(audit) == 4 and all("结果" in r[2] or r[2] for r in audit[1:])
+    assert audit[0] == ["时间（中国时间）", "操作人", "发生了什么", "记录", "变更内容"]
+    assert all("{" not in "".join(r) and "returned" not in r[4] and "：" in r[4] for r in audit[1:])
+    assert all("原因：" in r[4] and "回到原岗位" not in r[3] and "的报名" in r[3] for r in audit[1:])
+    for text in " ".join(map(" ".join, defects[:1] + contributions[:1])).split(","):
+        assert "中国时间" in text or "时间" not in text  # every column of times names the zone
+    assert defects[0][0] == "缺陷编号" and contributions[0][0] == "贡献编号" and "在训" in "".join(roster[1])
     assert client.get("/admin/audit/export?format=csv&since=notadate").status_code == 400
     assert client.get(f"{base}/roster.pdf").status_code == 404 and client.get(f"{base}/people.csv").status_code == 404
     everyone = load_workbook(io.BytesIO(client.get("/admin/export/defects.xlsx").get_data()))
@@ -226,6 +282,27 @@ def test_dossier_page_has_the_whole_record(app, cohort, client, make_user):
     five = client.get(f"/admin/enrollments/{cohort.enrollment_ids[4]}/dossier").get_data(as_text=True)
     assert "暂无岗位" in five and "调往其他岗位" in five.split('id="dossier-outcome"', 1)[1][:300]
     assert client.get("/admin/enrollments/999999/dossier").status_code == 404
+    assert "入营时间" in html and "入营人数" not in html and "时间均为中国时间" in html and "在训" in two
+
+
+def test_the_audit_export_reads_like_the_audit_page_on_the_demo(app, client):
+    """Every event of the demo: no JSON, no stored code, record by name, times with the zone."""
+    load_demo(app)
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.com"))
+    login(client, admin)
+    for locale in ("zh_CN", "en"):
+        with app.app_context():
+            db.session.execute(sa.update(User).where(User.email == "admin@example.com").values(locale=locale))
+            db.session.commit()
+        rows = _csv(client.get("/admin/audit/export"))
+        book = load_workbook(io.BytesIO(client.get("/admin/audit/export?format=xlsx").get_data())).active
+        assert [c.value for c in book[1]] == rows[0] and book.max_row == len(rows) > 20
+        assert ("中国时间" if locale == "zh_CN" else "China") in rows[0][0]
+        assert isinstance(book.cell(row=2, column=1).value, datetime) and book.cell(row=2, column=1).value.second == 0
+        for row in rows[1:]:
+            assert not re.search(r"[{}\[\]]|\"\w+\":", row[4]), row  # no JSON
+            assert not re.search(r"\b[a-z]+_[a-z_]+\b|a record|一条记录", " ".join(row[2:])), row  # no code
 
 
 def test_cohort_dossiers_zip_holds_a_page_per_trainee(app, cohort, client, make_user):

@@ -16,7 +16,7 @@ from lms.converters import page_number, record_id
 from lms.export_files import CSV_MIMETYPE, XLSX_MIMETYPE, csv_chunks, xlsx_bytes
 from lms.extensions import db
 from lms.i18n import request_language
-from lms.list_filters import paginate_rows, past_the_end
+from lms.list_filters import paginate_list, past_the_end
 from lms.models import Cohort, Enrollment, SourceRole, TargetRole, User
 from lms.models.base import utcnow
 from lms.permissions import Action, require
@@ -130,16 +130,19 @@ def cohort_gradebook(cohort_id: int):
     descending = request.args.get("dir") == "desc"
     params = {"cohort_id": cohort.id, "assessment_id": column,
               "roles": sorted(cols[0].roles) if track and cols else []}
-    page = paginate_rows(db.session, gradebook.rows_select(track is not None, sort, descending),
-                         request.args.get("page", 1, type=page_number), current_app.config["ROSTER_PER_PAGE"], params)
+    rows = db.session.execute(gradebook.rows_select(track is not None, sort == "score"), params).all()
+    page = paginate_list(gradebook.sort_rows(rows, sort, descending),
+                         request.args.get("page", 1, type=page_number), current_app.config["ROSTER_PER_PAGE"])
     last = past_the_end(page)
     if last:
         return redirect(last)
     cells = gradebook.cells(db.session, page.items, cols, _today(), _zone())
+    shown = gradebook.taken(cols, page.items, cells, column if sort == "score" else None)
     args = {k: v for k, v in (("track", track.id if track else None), ("sort", sort if sort != "name" else None),
                               ("col", column), ("dir", "desc" if descending else None)) if v}
-    return render_template("admin/reports/gradebook.html", cohort=cohort, tracks=tracks, track=track, cols=cols,
-                           page=page, cells=cells, sort=sort, column=column, descending=descending, args=args)
+    return render_template("admin/reports/gradebook.html", cohort=cohort, tracks=tracks, track=track, cols=shown,
+                           not_taken=len(cols) - len(shown), page=page, cells=cells, sort=sort, column=column,
+                           descending=descending, args=args)
 
 
 # --- exports --------------------------------------------------------------------------------
@@ -204,7 +207,7 @@ def audit_export():
         abort(400)
     filters = audit_log.AuditFilter(form.actor.data, form.action.data or None, form.subject_type.data or None,
                                     form.since.data, form.until.data, _zone())
-    return _send(exports.audit(db.session, filters), fmt)
+    return _send(exports.audit(db.session, filters, defect_pages.scale_for(db.session)), fmt)
 
 
 # --- dossiers -------------------------------------------------------------------------------

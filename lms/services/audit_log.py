@@ -16,7 +16,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms.i18n import join_names
-from lms.models import AuditEvent, CapstoneGroup, CapstoneMember, Cohort, Enrollment, Submission, User
+from lms.models import (
+    Agent,
+    AuditEvent,
+    CapstoneGroup,
+    CapstoneMember,
+    Cohort,
+    Contribution,
+    Enrollment,
+    Program,
+    Submission,
+    User,
+)
 from lms.templating import localized
 
 
@@ -34,6 +45,12 @@ class Line:
     event: AuditEvent
     template: str  # translated, with %(slot)s placeholders
     refs: dict[str, Ref] = field(default_factory=dict)
+    subject: Optional[Ref] = None  # the record the event is about, by its name (None: gone or nameless)
+
+    @property
+    def sentence(self) -> str:
+        """The sentence as plain text (an export's cell; the page links the names instead)."""
+        return self.template % {slot: ref.label for slot, ref in self.refs.items()}
 
 
 # action → sentence; slots: actor, person, cohort, trainee, mentor, submission
@@ -118,6 +135,9 @@ SUBJECT_TYPES = {
     "handoff_import": _l("Hand-off events"),
     "calendar": _l("Business calendar"),
     "retention": _l("Retention period"),
+    "defect": _l("Agent defect"),
+    "contribution": _l("Contribution"),
+    "program": _l("Program"),
 }
 
 
@@ -184,7 +204,11 @@ def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
                         selectinload(Submission.trainee), selectinload(Submission.assessment),
                         selectinload(Submission.group).selectinload(CapstoneGroup.members)
                         .selectinload(CapstoneMember.trainee))
-    groups = batch(CapstoneGroup, _ids(items, "capstone_group"), selectinload(CapstoneGroup.cohort))
+    groups = batch(CapstoneGroup, _ids(items, "capstone_group"), selectinload(CapstoneGroup.cohort),
+                   selectinload(CapstoneGroup.assessment))
+    agents = batch(Agent, _ids(items, "agent"))
+    contributions = batch(Contribution, _ids(items, "contribution"))
+    programs = batch(Program, _ids(items, "program"))
     mentor_ids = {(e.after or {}).get("mentor_id") or (e.before or {}).get("mentor_id")
                   for e in items if e.action.startswith("mentor.")} - {None}
     mentors = batch(User, mentor_ids)
@@ -220,13 +244,21 @@ def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
             g = groups[e.subject_id]
             refs["group"] = subject = Ref(g.name)
             refs["cohort"] = Ref(g.cohort.code, "cohort", g.cohort.id)
+        elif e.subject_type == "agent" and e.subject_id in agents:
+            subject = Ref(agents[e.subject_id].name)
+        elif e.subject_type == "contribution" and e.subject_id in contributions:
+            subject = Ref(f"#{e.subject_id} {contributions[e.subject_id].title}")
+        elif e.subject_type == "program" and e.subject_id in programs:
+            subject = Ref(localized(programs[e.subject_id].title))
+        elif e.subject_type == "defect" and e.subject_id is not None:
+            subject = Ref(f"{SUBJECT_TYPES['defect']} #{e.subject_id}")  # its number, as triage shows it
         template = SENTENCES.get(e.action)
         needed = _slots(template) if template is not None else set()
         if template is None or not needed <= refs.keys():  # unknown action, or its subject is gone
             kind = SUBJECT_TYPES.get(e.subject_type, _l("a record"))
             refs["subject"] = subject or Ref(f"{kind} #{e.subject_id}" if e.subject_id else str(kind))
             template = GENERIC
-        out.append(Line(e, str(template), refs))
+        out.append(Line(e, str(template), refs, subject))
     return out
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy.orm import Session, aliased
 
 from lms import labels
@@ -29,11 +30,11 @@ from lms.models import (
     Enrollment,
     User,
 )
-from lms.services import audit_log, dashboards, gradebook, progress, standing
+from lms.services import audit_changes, audit_log, dashboards, gradebook, progress, standing
 from lms.services.attainment_sql import scores_select
 from lms.services.dashboard_training import enrollment_progress
 from lms.services.report_scope import FACTS, Scope, requirements
-from lms.templating import localized
+from lms.templating import localized, zone_label
 
 BATCH = 500  # trainees per cells statement, events per names batch
 
@@ -54,6 +55,11 @@ def _local(moment: Optional[datetime], zone: str) -> Optional[datetime]:
 
 def _pct(value: Optional[float]) -> Optional[float]:
     return None if value is None else round(value, 1)
+
+
+def _timed(heading, zone: str) -> str:
+    """A heading of a column of times, naming the zone they are in: "Logged at (China Time)"."""
+    return str(_l("%(column)s (%(zone)s)", column=heading, zone=zone_label(zone)))
 
 
 # --- roster with progress and attainment --------------------------------------------------
@@ -102,12 +108,13 @@ def roster(session: Session, cohort: Cohort, today: date, now: datetime) -> Expo
             if d is not None:
                 tier = localized(needed[d.tiers_done].title) if d.tiers_done < len(needed) else str(
                     _l("Every tier passed"))
-            status = str(_l("Active")) if p.active else str(_l("Withdrawn %(d)s", d=p.withdrawn_on or ""))
+            status = (pgettext("enrollment", "Active") if p.active
+                      else str(_l("Withdrawn %(d)s", d=p.withdrawn_on or "")))
             yield ([p.name, p.email, labels.target_role(cohort.program, p.target_role),
                     labels.source_role(p.source_role), status, p.ai_mentor or "", p.business_mentor or "", state, why,
                     d.passed if d else 0, d.required if d else 0, tier]
                    + [baselines[p.id].get(c) for c in competencies]
-                   + [scores[trainee_id].get(c) for c in competencies]
+                   + [_pct(scores[trainee_id].get(c)) for c in competencies]
                    + ([f.placed_on, labels.target_role(cohort.program, f.placed_role) if f.placed_role else "",
                        labels.buffer_outcome(f.buffer_outcome) if f.buffer_outcome else "",
                        labels.reason_code(f.buffer_reason) if f.buffer_reason else "",
@@ -125,7 +132,8 @@ def gradebook_export(session: Session, cohort: Cohort, today: date, zone: str) -
     """Every trainee × every assessment: status (late marked), best score, attempts."""
     tiers = progress.load_outline(session, cohort.program)
     cols = gradebook.columns(tiers, cohort.program, cohort.start_date)
-    people = session.execute(gradebook.rows_select(False, "name", False), {"cohort_id": cohort.id}).all()
+    people = gradebook.sort_rows(session.execute(gradebook.rows_select(False, False), {"cohort_id": cohort.id}).all(),
+                                 "name", False)
     header = [str(_l("Name")), str(_l("Email")), str(_l("Target role"))]
     words = [str(_l("Status")), str(_l("Best score")), str(_l("Attempts"))]
     for col in cols:
@@ -162,11 +170,13 @@ def defects(session: Session, cohort: Optional[Cohort], scale: list, zone: str) 
     """Every defect (of one cohort's people, or all), excerpts as stored: masked."""
     query = _DEFECTS if cohort is None else _DEFECTS.where(AgentDefect.cohort_id == cohort.id)
     header = [str(h) for h in (
-        _l("Number"), _l("Cohort"), _l("Agent"), _l("Reporter"), _l("Co-reporters"), _l("Defect type"),
+        _l("Defect number"), _l("Cohort"), _l("Agent"), _l("Reporter"), _l("Co-reporters"), _l("Defect type"),
         _l("Intent"), _l("Severity"), _l("State"), _l("Platform"), _l("SKU or campaign"),
-        _l("Knowledge-base entry"), _l("Reach"), _l("Seen at"), _l("Logged at"), _l("First response at"),
-        _l("Closed at"), _l("Verified at"), _l("Duplicate of"), _l("Recurrence of"), _l("Why rejected"),
-        _l("Conversation excerpt"), _l("What the agent said"), _l("What it should have said"))]
+        _l("Knowledge-base entry"), _l("Reach"))]
+    header += [_timed(h, zone) for h in (_l("Seen at"), _l("Logged at"), _l("First response at"), _l("Closed at"),
+                                         _l("Verified at"))]
+    header += [str(h) for h in (_l("Duplicate of"), _l("Recurrence of"), _l("Why rejected"),
+                                _l("Conversation excerpt"), _l("What the agent said"), _l("What it should have said"))]
 
     def rows() -> Iterator[list]:
         for d, agent, reporter, code, co in session.execute(query).yield_per(BATCH):
@@ -194,11 +204,14 @@ _CONTRIBUTIONS = (
 def contributions(session: Session, cohort: Optional[Cohort], zone: str) -> Export:
     query = _CONTRIBUTIONS if cohort is None else _CONTRIBUTIONS.where(Contribution.cohort_id == cohort.id)
     header = [str(h) for h in (
-        _l("Number"), _l("Cohort"), _l("Contributor"), _l("Category"), _l("Title"), _l("State"),
-        _l("From defect"), _l("Submitted at"), _l("Adopted at"), _l("Release day"), _l("Window (days)"),
-        _l("Efficiency before"), _l("Efficiency after"), _l("Error rate before"), _l("Error rate after"),
-        _l("Measured by"), _l("Award (CNY)"), _l("Promotion points"), _l("Approved by"), _l("Payout"),
-        _l("Paid at"))]
+        _l("Contribution number"), _l("Cohort"), _l("Contributor"), _l("Category"), _l("Title"), _l("State"),
+        _l("From defect"))]
+    header += [_timed(_l("Submitted at"), zone), _timed(_l("Adopted at"), zone)]
+    header += [str(h) for h in (
+        _l("Release day"), _l("Window (days)"), _l("Efficiency before"), _l("Efficiency after"),
+        _l("Error rate before"), _l("Error rate after"), _l("Measured by"), _l("Award (CNY)"),
+        _l("Promotion points"), _l("Approved by"), _l("Payout"))]
+    header.append(_timed(_l("Paid at"), zone))
 
     def rows() -> Iterator[list]:
         for c, contributor, code, measurer, approver in session.execute(query).yield_per(BATCH):
@@ -215,33 +228,31 @@ def contributions(session: Session, cohort: Optional[Cohort], zone: str) -> Expo
 # --- audit log ----------------------------------------------------------------------------------------
 
 
-def audit(session: Session, filters: audit_log.AuditFilter) -> Export:
-    """The filtered audit log, newest first: each event as its sentence, with the raw before / after."""
-    import json
-
-    header = [str(h) for h in (_l("When"), _l("Who"), _l("What happened"), _l("Record"), _l("Record number"),
-                               _l("Before"), _l("After"))]
+def audit(session: Session, filters: audit_log.AuditFilter, scale: list) -> Export:
+    """The filtered audit log, newest first, each event as the audit page says it: its sentence,
+    the record by its name, and what changed as "field: old → new" (never the stored JSON)."""
     zone = filters.timezone
+    header = [_timed(_l("When"), zone)] + [str(h) for h in (_l("Who"), _l("What happened"), _l("Record"),
+                                                            _l("Changes"))]
 
     def rows() -> Iterator[list]:
         batch: list[AuditEvent] = []
         for event in session.scalars(audit_log.events(filters)).yield_per(BATCH):
             batch.append(event)
             if len(batch) == BATCH:
-                yield from _audit_rows(session, batch, zone, json)
+                yield from _audit_rows(session, batch, zone, scale)
                 batch = []
         if batch:
-            yield from _audit_rows(session, batch, zone, json)
+            yield from _audit_rows(session, batch, zone, scale)
 
     return Export("audit-log", str(_l("Audit log")), header, rows())
 
 
-def _audit_rows(session: Session, events: list[AuditEvent], zone: str, json) -> Iterator[list]:
-    kinds = audit_log.SUBJECT_TYPES
+def _audit_rows(session: Session, events: list[AuditEvent], zone: str, scale: list) -> Iterator[list]:
+    found = audit_changes.names(session, events)
     for line in audit_log.lines(session, events):
         e = line.event
-        sentence = line.template % {slot: ref.label for slot, ref in line.refs.items()}
-        yield [_local(e.at, zone), e.actor.name if e.actor else str(_l("The system")), sentence,
-               str(kinds.get(e.subject_type, _l("a record"))), e.subject_id,
-               json.dumps(e.before, ensure_ascii=False) if e.before else "",
-               json.dumps(e.after, ensure_ascii=False) if e.after else ""]
+        kind = audit_log.SUBJECT_TYPES.get(e.subject_type)
+        record = line.subject.label if line.subject is not None else str(kind) if kind is not None else ""
+        yield [_local(e.at, zone), e.actor.name if e.actor else str(_l("The system")), line.sentence,
+               record, audit_changes.changes(e, found, scale, zone)]

@@ -1,10 +1,11 @@
 """A cohort's gradebook: trainees × assessments, each cell the trainee's status, best score,
 attempts and lateness, linked to the attempt an admin reads.
 
-Rows are paged, filtered (by track: the trainees whose role takes it) and sorted in SQL
-(by name, by assessments passed, or by the best score on one assessment), so a page costs
-the same statements at any cohort size; the cells of the page's trainees come from one
-grouped select.
+Rows are filtered in SQL (by track: the trainees whose role takes it) and read in one
+statement with the figures they sort by (assessments passed, the best score on one
+assessment); they are sorted in Python, names by pinyin (`name_order`: SQL sorts by code
+point), and paged from the list, so a page costs the same statements at any cohort size; the
+cells of the page's trainees come from one grouped select.
 """
 
 import functools
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from lms.models import Enrollment, EnrollmentStatus, Submission, SubmissionState, User
 from lms.services import clock, progress
+from lms.services.name_order import name_key
 from lms.services.outline import OutlineAssessment, OutlineTier, OutlineTrack, roles_by_track
 from lms.services.report_scope import CREDITED
 
@@ -35,20 +37,30 @@ _BEST_ON = (sa.select(sa.func.max(Submission.score)).select_from(CREDITED).join(
             .scalar_subquery())
 
 
-@functools.lru_cache(maxsize=2 * len(SORTS) * 2)
-def rows_select(by_track: bool, sort: str, descending: bool) -> sa.Select:
+@functools.lru_cache(maxsize=4)
+def rows_select(by_track: bool, by_score: bool) -> sa.Select:
     """The cohort's trainees (parameter `cohort_id`; with `by_track`, those whose role is in
-    `roles`), sorted; built once per shape. The caller pages it (`list_filters.paginate_rows`)."""
+    `roles`), each with the assessments passed and (with `by_score`, `assessment_id`) the best
+    score on one assessment; built once per shape. `sort_rows` orders them."""
     query = (sa.select(Enrollment.id, Enrollment.trainee_id, User.name, User.email, Enrollment.target_role,
                        (Enrollment.status == EnrollmentStatus.ACTIVE).label("active"),
-                       _PASSED_COUNT.label("passed"))
+                       _PASSED_COUNT.label("passed"),
+                       (_BEST_ON if by_score else sa.null()).label("best_on"))
              .join(User, User.id == Enrollment.trainee_id).where(Enrollment.cohort_id == _COHORT))
     if by_track:
         query = query.where(Enrollment.target_role.in_(_ROLES))
-    key = {"passed": _PASSED_COUNT, "score": _BEST_ON}.get(sort)
-    order = [] if key is None else [key.desc().nulls_last() if descending else key.asc().nulls_first()]
-    name = User.name.desc() if descending and key is None else User.name
-    return query.order_by(*order, name, Enrollment.id)
+    return query.order_by(Enrollment.id)
+
+
+def sort_rows(rows, sort: str, descending: bool) -> list:
+    """By name (pinyin), or by assessments passed or the best score (no score: first going up,
+    last going down), names by pinyin within a tie."""
+    by_name = sorted(rows, key=lambda r: (name_key(r.name), r.id), reverse=descending and sort == "name")
+    if sort == "passed":
+        return sorted(by_name, key=lambda r: r.passed or 0, reverse=descending)  # stable: ties keep name order
+    if sort == "score":
+        return sorted(by_name, key=lambda r: (r.best_on is not None, r.best_on or 0), reverse=descending)
+    return by_name
 
 
 # Per page trainee and assessment: attempts handed in, best score, passed, waiting, a draft, the
@@ -138,6 +150,16 @@ def cells(session: Session, trainees: list, cols: list[Column], today: date, zon
                 status = "overdue" if today > col.due else "draft"
             out[(t.id, a.id)] = Cell(status, best, attempts, late, latest)
     return out
+
+
+def taken(cols: list[Column], rows, cells: dict, keep: Optional[int] = None) -> list[Column]:
+    """The columns someone in `rows` has taken (handed in, or started a draft), and the column
+    `keep` (the one the rows are sorted by); every column when there is no row."""
+    if not rows:
+        return cols
+    return [col for col in cols if col.assessment.id == keep or any(
+        cells[(r.id, col.assessment.id)].attempts or cells[(r.id, col.assessment.id)].status == "draft"
+        for r in rows)]
 
 
 def tracks(tiers) -> list[tuple[OutlineTier, OutlineTrack]]:
