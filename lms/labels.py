@@ -94,6 +94,9 @@ GRADEBOOK_STATUSES = {"passed": _l("Passed"), "failed": _l("Not passed yet"), "w
                       "draft": _l("Draft, not handed in"), "overdue": _l("Overdue"), "open": _l("Not started"),
                       "not_taken": _l("Not in this role's path")}
 STANDINGS = {"on_track": _l("On track"), "behind": _l("Behind"), "at_risk": _l("At risk")}
+# Where an enrollment stands (lms/services/enrollment_state.py).
+ENROLLMENT_STATES = {"in_training": _l("In training"), "in_buffer": _l("In buffer period"),
+                     "finished": _l("Finished (final outcome)")}
 STANDING_REASONS = {"out_of_attempts": _l("Failed the last allowed attempt"),
                     "overdue": _l("Several assessments overdue"), "no_mentor": _l("Lacks a mentor"),
                     "inactive": _l("No activity for two weeks")}
@@ -308,6 +311,11 @@ def gradebook_status(value) -> str:
 def standing(value) -> str:
     code = _code(value)
     return str(STANDINGS[code]) if code in STANDINGS else "—"
+
+
+def enrollment_state(value) -> str:
+    code = _code(value)
+    return str(ENROLLMENT_STATES[code]) if code in ENROLLMENT_STATES else "—"
 
 
 def standing_reason(value) -> str:
