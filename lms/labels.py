@@ -84,8 +84,12 @@ DEFECT_MOVES = {"confirmed": _l("Confirm"), "in_fix": _l("Start the fix"), "fixe
 # Scheduled jobs (lms/jobs/): a run's outcome, why a trainee may be at risk, what a run counted.
 JOB_OUTCOMES = {"running": _l("Running"), "ok": _l("Done"), "failed": _l("Failed")}
 JOB_OUTCOME_BADGES = {"running": "text-bg-info", "ok": "text-bg-success", "failed": "text-bg-danger"}
-RISK_REASONS = {"behind": _l("behind schedule"), "failed": _l("failed their last attempt"),
-                "inactive": _l("no activity for 7 days")}
+# A mentor's "trainee at risk" notice: lms/services/standing.py's reasons (behind and failed:
+# notices written before the jobs used that rule).
+RISK_REASONS = {"out_of_attempts": _l("failed the last allowed attempt"),
+                "overdue": _l("several assessments overdue"), "no_mentor": _l("lacks a mentor"),
+                "inactive": _l("no activity for two weeks"),
+                "behind": _l("behind schedule"), "failed": _l("failed their last attempt")}
 SLA_CLOCKS = {"response": _l("first response"), "close": _l("fix or close")}
 # Reports: the dashboard, the gradebook and the exports.
 COMPETENCIES = {"data_processing": _l("Data processing"), "problem_solving": _l("Problem solving"),

@@ -166,8 +166,22 @@ def test_dashboard_page_in_both_languages(app, cohort, client, make_user):
     assert "转型成功率" in html and "参考值 83%" in html and "漏斗" in html
     for code in ("collab_cs", "basic_cs", "misleading_promo", "at_risk", "out_of_attempts", "in_fix"):
         assert f">{code}<" not in html
-    html = client.get("/admin/reports?source=order_clerk&target=collab_cs&cohort=x").get_data(as_text=True)
+    html = client.get("/admin/reports?source=order_clerk&target=collab_cs&cohort=").get_data(as_text=True)
     assert re.search(r'<option value="order_clerk" selected>', html)
+
+
+def test_an_unknown_cohort_is_not_found_and_not_cached(app, cohort, client, make_user):
+    from lms.models import ReportSnapshot
+
+    login(client, make_user("admin"))
+    for value in (str(cohort.cohort_id + 999), "x", "0", "99999999999999999999"):
+        assert client.get(f"/admin/reports?cohort={value}").status_code == 404, value
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportSnapshot)) == 0
+    assert client.get(f"/admin/reports?cohort={cohort.cohort_id}").status_code == 200
+    with app.app_context():
+        assert db.session.scalars(sa.select(ReportSnapshot.key)).all() == [
+            f"dashboard:{cohort.cohort_id}:None:None:en"]
 
 
 def _statements(client, count_queries, url):
