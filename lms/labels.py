@@ -84,8 +84,12 @@ DEFECT_MOVES = {"confirmed": _l("Confirm"), "in_fix": _l("Start the fix"), "fixe
 # Scheduled jobs (lms/jobs/): a run's outcome, why a trainee may be at risk, what a run counted.
 JOB_OUTCOMES = {"running": _l("Running"), "ok": _l("Done"), "failed": _l("Failed")}
 JOB_OUTCOME_BADGES = {"running": "text-bg-info", "ok": "text-bg-success", "failed": "text-bg-danger"}
-RISK_REASONS = {"behind": _l("behind schedule"), "failed": _l("failed their last attempt"),
-                "inactive": _l("no activity for 7 days")}
+# A mentor's "trainee at risk" notice: lms/services/standing.py's reasons (behind and failed:
+# notices written before the jobs used that rule).
+RISK_REASONS = {"out_of_attempts": _l("failed the last allowed attempt"),
+                "overdue": _l("several assessments overdue"), "no_mentor": _l("lacks a mentor"),
+                "inactive": _l("no activity for two weeks"),
+                "behind": _l("behind schedule"), "failed": _l("failed their last attempt")}
 SLA_CLOCKS = {"response": _l("first response"), "close": _l("fix or close")}
 # Reports: the dashboard, the gradebook and the exports.
 COMPETENCIES = {"data_processing": _l("Data processing"), "problem_solving": _l("Problem solving"),
@@ -94,6 +98,9 @@ GRADEBOOK_STATUSES = {"passed": _l("Passed"), "failed": _l("Not passed yet"), "w
                       "draft": _l("Draft, not handed in"), "overdue": _l("Overdue"), "open": _l("Not started"),
                       "not_taken": _l("Not in this role's path")}
 STANDINGS = {"on_track": _l("On track"), "behind": _l("Behind"), "at_risk": _l("At risk")}
+# Where an enrollment stands (lms/services/enrollment_state.py).
+ENROLLMENT_STATES = {"in_training": _l("In training"), "in_buffer": _l("In buffer period"),
+                     "finished": _l("Finished (final outcome)")}
 STANDING_REASONS = {"out_of_attempts": _l("Failed the last allowed attempt"),
                     "overdue": _l("Several assessments overdue"), "no_mentor": _l("Lacks a mentor"),
                     "inactive": _l("No activity for two weeks")}
@@ -308,6 +315,11 @@ def gradebook_status(value) -> str:
 def standing(value) -> str:
     code = _code(value)
     return str(STANDINGS[code]) if code in STANDINGS else "—"
+
+
+def enrollment_state(value) -> str:
+    code = _code(value)
+    return str(ENROLLMENT_STATES[code]) if code in ENROLLMENT_STATES else "—"
 
 
 def standing_reason(value) -> str:

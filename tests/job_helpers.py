@@ -58,3 +58,13 @@ def deliveries(app) -> list[Delivery]:
         for row in rows:
             db.session.expunge(row)
         return rows
+
+
+def enrolled_on(app, enrollment_id: int, day: datetime) -> None:
+    """Date the enrollment back (it is created at the test's real time, after the frozen job times):
+    the at-risk rule counts inactivity only of trainees enrolled that long."""
+    from lms.models import Enrollment
+
+    with app.app_context():
+        db.session.get(Enrollment, enrollment_id).created_at = day
+        db.session.commit()

@@ -3,7 +3,7 @@ progress, enrollment (all or nothing, the CSV import's rules), hand-off events, 
 awards. Every response is checked against the OpenAPI document (tests/api_helpers.py)."""
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -98,17 +98,58 @@ def test_a_cohorts_figures_match_a_hand_count(app, api, read, small_cohort):
         body = api.get(f"/api/v1/cohorts/{cohort_id}", read).get_json()
     kpis = body["kpis"]
     # nobody in this cohort was given mentors: of the 4 active enrollments the 2 placed ones no longer
-    # need training mentors (the cohort page's count), so 2 lack them
-    assert kpis["enrollment"] == {"enrolled": 5, "active": 4, "withdrawn": 1, "lacking_mentor": 2}
+    # need training mentors, nor does the one who left (a final outcome ends training), so 1 lacks them
+    assert kpis["enrollment"] == {"enrolled": 5, "active": 4, "withdrawn": 1, "lacking_mentor": 1}
     assert kpis["placement"] == {
-        "placed": 2, "placed_by_week_14": 1, "placed_by_week_14_rate": 0.2, "in_training": 1, "in_buffer": 1,
+        "placed": 2, "placed_by_week_14": 1, "placed_by_week_14_of": 5, "placed_by_week_14_rate": 0.2,
+        "in_training": 1, "in_buffer": 1, "finished": 2,
         "buffer_outcomes": {"completed": 1, "extended": 0, "redeployed": 0, "left": 0},
         "not_placed": {"extended_training": 0, "redeployed": 0, "returned": 0, "left": 1}}
     # settled: 5 enrolled − 1 in training − 1 in the buffer = 3; completed 1 → 1/3
     assert kpis["transition_success"] == {"completed": 1, "settled": 3, "rate": 0.3333, "reference": 0.83}
     assert kpis["phase"] == "buffer" and kpis["week"] == 21
     assert kpis["contributions"]["total"] == 0 and kpis["contributions"]["rate"] is None
-    assert body["counts"] == {"active": 4, "withdrawn": 1, "lacking_mentor": 2}
+    assert body["counts"] == {"active": 4, "withdrawn": 1, "lacking_mentor": 1}
+    listed = next(c for c in api.get("/api/v1/cohorts", read).get_json()["items"] if c["id"] == cohort_id)
+    assert listed["counts"] == body["counts"]  # the cohort list counts as the cohort's figures do
+
+
+def test_a_cohorts_figures_are_the_dashboards(app, api, read, small_cohort):
+    """The API reads the dashboard's service functions: the same cohort, the same numbers."""
+    from lms.services import dashboard
+    from lms.services.buffer_clock import BufferSettings
+    from lms.services.defect_rules import DefectSettings
+    from lms.services.report_scope import Scope
+
+    cohort_id, _ = small_cohort
+    rates = {}
+    for day in ("2026-11-02", "2027-02-01"):  # week 8 (placement week not reached yet) and week 21
+        with time_machine.travel(f"{day} 10:00 +0800", tick=False):
+            kpis = api.get(f"/api/v1/cohorts/{cohort_id}", read).get_json()["kpis"]
+        with app.app_context():
+            today = date.fromisoformat(day)
+            d = dashboard.build(db.session, Scope(cohort_id=cohort_id), today, datetime.combine(today, time(2)),
+                                BufferSettings(), DefectSettings())
+        total, placement = d.funnel.total, kpis["placement"]
+        assert (kpis["enrollment"]["enrolled"], kpis["enrollment"]["withdrawn"]) == (total.enrolled, total.withdrawn)
+        assert (placement["placed"], placement["placed_by_week_14"], placement["placed_by_week_14_of"],
+                placement["in_training"], placement["in_buffer"], placement["finished"]) == (
+            total.placed, total.placed_in_time, total.past_placement_week, total.in_training, total.in_buffer,
+            total.finished)
+        assert placement["placed_by_week_14_rate"] == (None if d.placed_in_time_share is None
+                                                       else round(d.placed_in_time_share, 4))
+        rates[day] = placement["placed_by_week_14_rate"]
+        assert kpis["transition_success"]["completed"] == total.completed
+        assert kpis["transition_success"]["rate"] == (None if d.transition_success is None
+                                                      else round(d.transition_success, 4))
+        assert kpis["phase"] == d.cohorts[0].phase.value
+        assert sum(placement["not_placed"].values()) == sum(n for _k, _r, n in d.outcomes.not_placed)
+        assert kpis["contributions"]["total"] == d.contributions.total
+        phases = {state: n for counts in d.phases.values() for state, n in counts.items()}
+        assert (phases["in_training"], phases["in_buffer"], phases["finished"]) == (
+            placement["in_training"], placement["in_buffer"], placement["finished"])
+    # in week 8 the cohort is not past placement week: no rate yet, rather than a share of everyone
+    assert rates == {"2026-11-02": None, "2027-02-01": 0.2}
 
 
 def test_a_cohorts_trainees_with_their_progress(app, api, read, small_cohort):

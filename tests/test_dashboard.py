@@ -45,6 +45,9 @@ def test_funnel_and_outcomes_match_the_hand_count(app, cohort):
     total = d.funnel.total
     assert (total.enrolled, total.withdrawn, total.placed, total.placed_in_time, total.completed,
             total.in_progress) == (9, 1, 3, 2, 1, 4)
+    # in training 7, 8, 9 · in buffer 2 · finished 1 (completed), 3 (left), 4 (returned), 5 (redeployed)
+    assert (total.in_training, total.in_buffer, total.finished) == (3, 1, 4)
+    assert total.past_placement_week == 9  # week 30: every enrollment counts for "placed by week 14"
     assert d.funnel.tier_codes == ["foundation", "advanced"]
     assert d.transition_success == pytest.approx(1 / 5)  # 1 completed ÷ (9 enrolled − 4 in progress)
     assert d.placed_in_time_share == pytest.approx(2 / 9)
@@ -58,7 +61,9 @@ def test_funnel_and_outcomes_match_the_hand_count(app, cohort):
 def test_progress_and_standing_match_the_hand_count(app, cohort):
     with app.app_context():
         d = _build(Scope(cohort_id=cohort.cohort_id))
-    assert d.phases == {"buffer": 8}  # trainee 2's buffer runs to 2026-08-16
+    # trainee 2's buffer runs to 2026-08-16; of the 8 not withdrawn (the count before in-training had one
+    # meaning) 3 are in training, 1 in the buffer period and 4 finished
+    assert d.phases == {"buffer": {"in_training": 3, "in_buffer": 1, "finished": 4}}
     assert d.tiers_now == {"foundation": 1, "advanced": 1, "done": 1}  # trainees 7, 8, 9
     assert (d.standing.on_track, d.standing.behind, d.standing.at_risk) == (1, 1, 1)
     (row,) = d.standing.shown
@@ -152,6 +157,7 @@ def test_dashboard_page_in_both_languages(app, cohort, client, make_user):
     login(client, make_user("admin"))
     html = client.get(f"/admin/cohorts/{cohort.cohort_id}/dashboard").get_data(as_text=True)
     assert 'id="funnel-table"' in html and "20%" in html and "reference 83%" in html
+    assert "2 of 9 in cohorts past week 14" in html and "Placed (any time)" in html.split('id="funnel-table"')[0]
     assert html.count('<svg class="chart-svg') >= 12 and "<title id=" in html and "<desc id=" in html
     assert "<script" not in html.split('id="kpis"', 1)[1].split("</main>", 1)[0]  # charts need no script
     assert f'/admin/enrollments/{cohort.enrollment_ids[6]}"' in html.split('id="at-risk"', 1)[1]
@@ -160,8 +166,22 @@ def test_dashboard_page_in_both_languages(app, cohort, client, make_user):
     assert "转型成功率" in html and "参考值 83%" in html and "漏斗" in html
     for code in ("collab_cs", "basic_cs", "misleading_promo", "at_risk", "out_of_attempts", "in_fix"):
         assert f">{code}<" not in html
-    html = client.get("/admin/reports?source=order_clerk&target=collab_cs&cohort=x").get_data(as_text=True)
+    html = client.get("/admin/reports?source=order_clerk&target=collab_cs&cohort=").get_data(as_text=True)
     assert re.search(r'<option value="order_clerk" selected>', html)
+
+
+def test_an_unknown_cohort_is_not_found_and_not_cached(app, cohort, client, make_user):
+    from lms.models import ReportSnapshot
+
+    login(client, make_user("admin"))
+    for value in (str(cohort.cohort_id + 999), "x", "0", "99999999999999999999"):
+        assert client.get(f"/admin/reports?cohort={value}").status_code == 404, value
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportSnapshot)) == 0
+    assert client.get(f"/admin/reports?cohort={cohort.cohort_id}").status_code == 200
+    with app.app_context():
+        assert db.session.scalars(sa.select(ReportSnapshot.key)).all() == [
+            f"dashboard:{cohort.cohort_id}:None:None:en"]
 
 
 def _statements(client, count_queries, url):

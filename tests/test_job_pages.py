@@ -9,7 +9,7 @@ from lms.extensions import db
 from lms.models import Notification, Placement, ProgramWebhook, User
 from lms.services.quiet_hours import held_until
 from tests.conftest import login
-from tests.job_helpers import notes, twice
+from tests.job_helpers import enrolled_on, notes, twice
 from tests.test_job_training import START, at, first_due
 
 ZONE = "Asia/Shanghai"
@@ -98,7 +98,8 @@ def test_a_job_notification_reads_in_the_readers_language_and_leads_to_its_page(
     t = trainee_with_mentors
     assessment_id, due = first_due(app, t.enrollment_id)
     twice(app, "assessments_due", at(due - timedelta(days=1)))
-    twice(app, "trainees_at_risk", at(START + timedelta(days=14), 8, 15))
+    enrolled_on(app, t.enrollment_id, at(START - timedelta(days=14)))
+    twice(app, "trainees_at_risk", at(START + timedelta(days=21), 8, 15))  # week 3, nothing done: at risk
     login(client, t.trainee)
     listing = client.get("/notifications").get_data(as_text=True)
     assert f"is due on {due.isoformat()}" in listing
@@ -114,7 +115,7 @@ def test_a_job_notification_reads_in_the_readers_language_and_leads_to_its_page(
         db.session.get(User, t.ai.id).locale = "zh_CN"
         db.session.commit()
     zh = client.get("/notifications").get_data(as_text=True)
-    assert "可能存在掉队风险" in zh and "7 天没有学习记录" in zh
+    assert "可能存在掉队风险" in zh and "两周内无学习记录" in zh
     with app.app_context():
         risk = db.session.scalar(sa.select(Notification.id).where(Notification.user_id == t.ai.id))
     target = client.get(f"/notifications/{risk}").headers["Location"]

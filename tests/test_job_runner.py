@@ -12,7 +12,7 @@ from lms.jobs.runner import run_job
 from lms.jobs.schedule import Daily, EveryMinutes, Weekly
 from lms.models import JobRun, JobRunState, Notification, NotificationKind
 from tests.conftest import login
-from tests.job_helpers import job_settings, run
+from tests.job_helpers import enrolled_on, job_settings, run
 
 NOW = datetime(2026, 11, 27, 2, 0)  # 10:00 in Shanghai, a Friday
 
@@ -104,13 +104,15 @@ def test_a_crashed_run_is_taken_over(app, make_user):
 
 
 def test_jobs_list_and_run_from_the_command_line(app, trainee_with_mentors):
+    # enrolled before the cohort's start; in week 3, inactive since (lms/services/standing.py): at risk
+    enrolled_on(app, trainee_with_mentors.enrollment_id, datetime(2026, 8, 31))
     runner = app.test_cli_runner()
     with time_machine.travel(NOW, tick=False):
-        ran = runner.invoke(args=["lms", "jobs", "run", "trainees_at_risk", "--at", "2026-09-21T09:00",
+        ran = runner.invoke(args=["lms", "jobs", "run", "trainees_at_risk", "--at", "2026-09-28T09:00",
                                   "--lang", "en"])
         assert ran.exit_code == 0, ran.output
-        assert "trainees_at_risk, period 2026-09-21 08:15: done, 2 notifications." in ran.output
-        again = runner.invoke(args=["lms", "jobs", "run", "trainees_at_risk", "--at", "2026-09-21T20:00+08:00",
+        assert "trainees_at_risk, period 2026-09-28 08:15: done, 2 notifications." in ran.output
+        again = runner.invoke(args=["lms", "jobs", "run", "trainees_at_risk", "--at", "2026-09-28T20:00+08:00",
                                     "--lang", "en"])
         assert "ran already" in again.output
         listed = runner.invoke(args=["lms", "jobs", "list", "--lang", "en"])

@@ -17,7 +17,7 @@ from lms.models import (
     Tier,
 )
 from lms.services import dashboards, progress
-from tests.job_helpers import notes, run, twice
+from tests.job_helpers import enrolled_on, notes, run, twice
 
 START = date(2026, 9, 7)  # a Monday
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -124,21 +124,49 @@ def test_mentors_hear_of_work_waiting_more_than_48_hours(app, trainee_with_mento
     assert twice(app, "grading_waiting", handed_in + timedelta(days=3)) == 2  # the next day, still waiting
 
 
-def test_a_trainee_doing_nothing_for_a_week_of_training_is_at_risk(app, trainee_with_mentors):
+def test_a_trainee_doing_nothing_for_two_weeks_of_training_is_at_risk(app, trainee_with_mentors):
+    """The dashboard's rule (lms/services/standing.py): no activity for 14 days, counted from the
+    start of week 1 at the earliest (intake week has no lessons to do)."""
+    enrolled_on(app, trainee_with_mentors.enrollment_id, at(START - timedelta(days=14)))
     week1 = START + timedelta(days=7)
-    assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=6), 8, 15)) == 0
-    assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=7), 8, 15)) == 2  # both mentors
+    assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=13), 8, 15)) == 0
+    assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=14), 8, 15)) == 2  # both mentors
     reasons = {tuple(p["reasons"]) for _, _, p in notes(app, "trainee_at_risk")}
-    assert reasons == {("inactive",)}
-    assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=8), 8, 15)) == 0  # same week
+    assert reasons == {("overdue", "inactive")}  # two weeks of nothing: week 1's work is overdue too
+    assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=15), 8, 15)) == 0  # same week
 
 
-def test_a_lesson_done_keeps_a_trainee_off_the_at_risk_list(app, trainee_with_mentors):
+def test_a_lesson_done_is_activity(app, trainee_with_mentors):
+    """Not inactive any more; in week 3 week 1's work is overdue, so still at risk, for that alone."""
     t = trainee_with_mentors
+    enrolled_on(app, t.enrollment_id, at(START - timedelta(days=14)))
     week1 = START + timedelta(days=7)
     with app.app_context():
         lesson = db.session.scalar(sa.select(Tier).order_by(Tier.position)).tracks[0].courses[0].lessons[0]
         db.session.add(LessonProgress(trainee_id=t.trainee.id, lesson_id=lesson.id,
                                       completed_at=at(week1 + timedelta(days=3))))
         db.session.commit()
-    assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=7), 8, 15)) == 0
+    assert twice(app, "trainees_at_risk", at(week1 + timedelta(days=14), 8, 15)) == 2
+    assert {tuple(p["reasons"]) for _, _, p in notes(app, "trainee_at_risk")} == {("overdue",)}
+
+
+def test_the_reminder_and_the_dashboard_agree_on_who_is_at_risk(app, trainee_with_mentors, make_cohort):
+    """One rule: the mentors hear of the trainees the dashboard counts at risk, for its reasons."""
+    from lms.services import dashboard
+    from lms.services.buffer_clock import BufferSettings
+    from lms.services.defect_rules import DefectSettings
+    from lms.services.report_scope import Scope
+
+    t = trainee_with_mentors
+    enrolled_on(app, t.enrollment_id, at(START - timedelta(days=14)))
+    _, (alone,) = make_cohort(trainees=1)  # no mentor at all: at risk, but no mentor to tell
+    now = at(START + timedelta(days=28), 8, 15)
+    assert twice(app, "trainees_at_risk", now) == 2
+    told = {(p["enrollment_id"], tuple(p["reasons"])) for _, _, p in notes(app, "trainee_at_risk")}
+    with app.app_context():
+        d = dashboard.build(db.session, Scope(cohort_id=t.cohort_id), now.date(), now, BufferSettings(),
+                            DefectSettings())
+        other = dashboard.build(db.session, Scope(), now.date(), now, BufferSettings(), DefectSettings())
+    assert {(r["enrollment_id"], tuple(r["reasons"])) for r in d.standing.shown} == told
+    assert d.standing.at_risk == 1 and other.standing.at_risk == 2
+    assert alone in {r["enrollment_id"] for r in other.standing.shown}

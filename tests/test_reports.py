@@ -384,6 +384,7 @@ def test_a_cohort_code_in_chinese_or_with_a_path_names_downloads_safely(app, coh
         assert folder not in ("", "..") and "/" not in file and "\\" not in name and folder.isascii()
 
 
-def test_a_cohort_filter_out_of_range_means_all_cohorts(app, cohort, client, make_user):
+def test_a_cohort_filter_out_of_range_is_not_found(app, cohort, client, make_user):
+    """Not a 500 (an integer overflow), nor every cohort's figures under a cohort's name: 404."""
     login(client, make_user("admin"))
-    assert client.get("/admin/reports?cohort=99999999999999999999999").status_code == 200
+    assert client.get("/admin/reports?cohort=99999999999999999999999").status_code == 404

@@ -4,7 +4,7 @@ tables beside them show them (the geometry is lms/charts.py)."""
 from flask_babel import gettext as _
 
 from lms import charts, labels
-from lms.services.dashboard import Dashboard
+from lms.services.dashboard import STATES, Dashboard
 from lms.templating import localized
 
 CALIBRATION_SHOWN = 10  # the criteria with the largest gaps (the page lists every one)
@@ -18,13 +18,29 @@ def _shown(value) -> str:
     return "—" if value is None else f"{value:.0f}%"
 
 
+def calibration_names(d: Dashboard) -> list[tuple[str, object]]:
+    """The charted criteria, each by its own title; a title two assessments share names its
+    assessment after it, so every bar reads differently (whatever the label's cut keeps)."""
+    shown = d.calibration[:CALIBRATION_SHOWN]
+    titles = [localized(c.criterion_title) for c in shown]
+    out = []
+    for title, c in zip(titles, shown, strict=True):
+        if titles.count(title) > 1:
+            title = f"{title} · {localized(d.assessment_titles.get(c.assessment_id))}"
+        out.append((title, c))
+    return out
+
+
 def build(d: Dashboard) -> dict[str, charts.Chart]:
     out: dict[str, charts.Chart] = {}
     total = d.funnel.total
     stages = [(_("Enrolled"), total.enrolled)]
     stages += [(_("%(tier)s passed", tier=localized(d.tier_titles.get(code))), total.tiers.get(code, 0))
                for code in d.funnel.tier_codes]
-    stages += [(_("Placed by week 14"), total.placed_in_time), (_("Buffer completed"), total.completed)]
+    stages += [(_("Placed (any time)"), total.placed),
+               # its share is of the enrollments in cohorts past week 14 (the others may still make it)
+               (_("Placed by week 14"), total.placed_in_time, total.past_placement_week),
+               (_("Buffer completed"), total.completed)]
     out["funnel"] = charts.funnel(stages)
 
     out["standing"] = charts.bars([(labels.standing("on_track"), d.standing.on_track, str(d.standing.on_track)),
@@ -33,16 +49,17 @@ def build(d: Dashboard) -> dict[str, charts.Chart]:
     tiers = [(localized(d.tier_titles.get(code)), d.tiers_now.get(code, 0)) for code in d.funnel.tier_codes]
     tiers.append((_("Every tier passed"), d.tiers_now.get("done", 0)))
     out["tiers"] = charts.bars([(name, n, str(n)) for name, n in tiers])
-    out["phases"] = charts.bars([(labels.phase(code), n, str(n)) for code, n in d.phases.items()])
+    out["phases"] = charts.stacked(
+        [(labels.phase(code), [counts[s] for s in STATES]) for code, counts in d.phases.items()],
+        [labels.enrollment_state(s) for s in STATES])
 
     rows = [(localized(v.assessment.title), None if v.figures.pass_rate is None else 100 * v.figures.pass_rate,
              _shown(None if v.figures.pass_rate is None else 100 * v.figures.pass_rate)) for v in d.assessments]
     out["pass_rate"] = charts.bars(rows, maximum=100, unit="%")
 
     out["turnaround"] = charts.bars([(t.name, t.median_hours, f"{t.median_hours:.1f} h") for t in d.turnaround])
-    out["calibration"] = charts.bars(
-        [(f"{localized(d.assessment_titles.get(c.assessment_id))} · {localized(c.criterion_title)}", c.mean_gap_pct,
-          f"{c.mean_gap_pct:.0f}%") for c in d.calibration[:CALIBRATION_SHOWN]], maximum=100, unit="%")
+    out["calibration"] = charts.bars([(name, c.mean_gap_pct, f"{c.mean_gap_pct:.0f}%")
+                                      for name, c in calibration_names(d)], maximum=100, unit="%")
 
     reference = d.reference.get("baseline_attainment", {})
     out["competencies"] = charts.grouped(
@@ -56,8 +73,8 @@ def build(d: Dashboard) -> dict[str, charts.Chart]:
     out["outcomes"] = charts.bars(
         [(_("Transition success"), None if success is None else 100 * success,
           _shown(None if success is None else 100 * success)),
-         (_("Placed by week 14"), _pct(total.placed_in_time, total.enrolled),
-          _shown(_pct(total.placed_in_time, total.enrolled)))],
+         (_("Placed by week 14"), _pct(total.placed_in_time, total.past_placement_week),
+          _shown(_pct(total.placed_in_time, total.past_placement_week)))],
         maximum=100, unit="%", reference=(target, _("Reference %(pct)d%%", pct=target)) if target is not None else None)
     out["not_placed"] = charts.bars(
         [(f"{labels.training_outcome(kind)} · {labels.reason_code(reason)}", n, str(n))

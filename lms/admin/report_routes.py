@@ -35,6 +35,7 @@ from lms.services.buffer_clock import BufferSettings
 from lms.services.defect_rules import DefectSettings
 from lms.services.report_scope import Scope
 
+_COHORT_EXISTS = sa.select(Cohort.id).where(Cohort.id == sa.bindparam("id", type_=sa.Integer))
 _COHORT_CHOICES = sa.select(Cohort.id, Cohort.code, Cohort.name).order_by(Cohort.start_date.desc(), Cohort.id)
 
 
@@ -51,10 +52,13 @@ def _cohort_or_404(cohort_id: int) -> Cohort:
 
 
 def _scope(cohort_id=None) -> Scope:
-    """The filters from the query string; an unknown value means "all" (an old link still opens)."""
+    """The filters from the query string; an unknown role means "every role" (an old link still
+    opens), but a cohort asked for must exist: 404 rather than every cohort's figures under its name."""
     source, target = request.args.get("source") or None, request.args.get("target") or None
-    if cohort_id is None:
-        cohort_id = record_id(request.args.get("cohort", ""))  # junk or out of range: all cohorts
+    if cohort_id is None and request.args.get("cohort"):
+        cohort_id = record_id(request.args["cohort"]) or abort(404)
+        if db.session.scalar(_COHORT_EXISTS, {"id": cohort_id}) is None:
+            abort(404)
     return Scope(cohort_id=cohort_id, source_role=source if source in set(SourceRole) else None,
                  target_role=target if target in set(TargetRole) else None)
 

@@ -75,11 +75,18 @@ class EnrollmentFigures(ApiSchema):
 
 class PlacementFigures(ApiSchema):
     placed = fields.Integer(required=True)
-    placed_by_week_14 = fields.Integer(required=True)
+    placed_by_week_14 = fields.Integer(required=True, metadata={"description": _l(
+        "Placed by the end of program week 14, counted once the cohort is past week 14 (0 before).")})
+    placed_by_week_14_of = fields.Integer(required=True, metadata={"description": _l(
+        "Enrolled in cohorts past week 14: the base of the rate (0 while the cohort has not reached it).")})
     placed_by_week_14_rate = fields.Float(required=True, allow_none=True, metadata={"description": _l(
-        "Placed by the end of program week 14, over everyone enrolled; null with nobody enrolled.")})
-    in_training = fields.Integer(required=True)
-    in_buffer = fields.Integer(required=True)
+        "Placed by week 14 over placed_by_week_14_of; null until the cohort is past week 14.")})
+    in_training = fields.Integer(required=True, metadata={"description": _l(
+        "Not withdrawn, not placed, no final training outcome (an extension is training still).")})
+    in_buffer = fields.Integer(required=True, metadata={"description": _l(
+        "Placed, the buffer period not closed (no outcome yet, or extended).")})
+    finished = fields.Integer(required=True, metadata={"description": _l(
+        "Given a final outcome: buffer completed, redeployed, returned or left.")})
     buffer_outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata={
         "description": _l("Placed people per recorded buffer outcome (completed, extended, redeployed, left).")})
     not_placed = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata={

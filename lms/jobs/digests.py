@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from lms.jobs import defects as defect_jobs
 from lms.jobs.context import JobContext
-from lms.jobs.mentors import WAITING_HOURS, active_mentors, at_risk, default_program_id, waiting_long
+from lms.jobs.mentors import WAITING_HOURS, Standings, active_mentors, default_program_id, standings, waiting_long
 from lms.models import Contribution, ContributionState, NotificationKind, Submission, SubmissionState
 from lms.services import checkins, clock, dashboards, grading
 from lms.services.outbox import admin_ids
@@ -17,8 +17,9 @@ from lms.services.outbox import admin_ids
 def weekly_digest(ctx: JobContext) -> None:
     program_id = default_program_id(ctx)
     key_day = ctx.period.key[:10]
+    standing_of = standings(ctx)
     for mentor in active_mentors(ctx):
-        figures = mentor_figures(ctx, mentor)
+        figures = mentor_figures(ctx, mentor, standing_of)
         if figures["trainees"] or figures["waiting"] or figures["placed"]:
             ctx.notify(mentor.id, NotificationKind.DIGEST_MENTOR, f"{mentor.id}:{key_day}", program_id=program_id,
                        **figures)
@@ -30,8 +31,10 @@ def weekly_digest(ctx: JobContext) -> None:
                        **figures)
 
 
-def mentor_figures(ctx: JobContext, mentor) -> dict:
+def mentor_figures(ctx: JobContext, mentor, standing_of: Standings) -> dict:
+    """Behind and at risk by the dashboard's rule (lms/services/standing.py)."""
     trainees = ctx.session.execute(*dashboards.mentor_trainees(mentor)).all()
+    mine = [standing_of[t.id] for t in trainees if t.id in standing_of]
     rows = [r for g in dashboards.mentor_home(ctx.session, mentor, ctx.today, trainees) for r in g.rows] \
         if trainees else []
     queue = grading.queue(ctx.session, mentor) if mentor.mentor_kind else []
@@ -39,8 +42,8 @@ def mentor_figures(ctx: JobContext, mentor) -> dict:
     placed = checkins.coach_rows(ctx.session, mentor.id, ctx.today)
     started = [r for r in placed if r.day >= 1]
     return {
-        "trainees": len(rows), "behind": sum(1 for r in rows if r.overdue),
-        "at_risk": sum(1 for _ in at_risk(ctx, mentor)) if trainees else 0,
+        "trainees": len(rows), "behind": sum(1 for s in mine if s.behind),
+        "at_risk": sum(1 for s in mine if s.at_risk),
         "waiting": len(queue), "waiting_long": len(waiting_long(ctx, mentor)),
         "oldest_days": (ctx.now - oldest).days if oldest else 0,
         "placed": len(placed), "checkins_due": sum(1 for r in started if not r.this_week_done),

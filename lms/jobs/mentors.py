@@ -1,6 +1,6 @@
-"""Reminders for mentors: submissions waiting more than 48 hours for their grade, and trainees
-at risk (behind schedule, a failed last attempt, no activity for 7 days), from the same
-queue and progress rows as the mentor's pages."""
+"""Reminders for mentors: submissions waiting more than 48 hours for their grade (the mentor's
+queue), and trainees at risk by the dashboard's rule (lms/services/standing.py: out of attempts,
+several assessments overdue, lacking a mentor, no activity for two weeks)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,11 +11,10 @@ import sqlalchemy as sa
 
 from lms.jobs.context import JobContext
 from lms.models import MentorKind, NotificationKind, Role, User
-from lms.services import clock, dashboards, grading, progress
+from lms.services import dashboards, grading, standing
 from lms.services.progress import current_program
 
 WAITING_HOURS = 48
-INACTIVE_DAYS = 7
 
 
 def active_mentors(ctx: JobContext) -> list[User]:
@@ -53,40 +52,36 @@ class AtRisk:
     enrollment_id: int
     name: str
     program_id: int
-    reasons: tuple[str, ...]  # behind | failed | inactive (labels.RISK_REASONS)
+    reasons: tuple[str, ...]  # standing.REASONS (labels.RISK_REASONS)
 
 
-def at_risk(ctx: JobContext, mentor: User) -> Iterator[AtRisk]:
-    """The mentor's trainees in training who are behind schedule (work overdue), failed their latest
-    attempt at something not passed yet, or did nothing for INACTIVE_DAYS (lessons or work)."""
+Standings = dict[int, standing.EnrollmentStanding]
+
+
+def standings(ctx: JobContext) -> Standings:
+    """Every trainee in training's standing (one statement): a job reads it once for all mentors."""
+    return standing.standings(ctx.session, ctx.today, ctx.now)
+
+
+def at_risk(ctx: JobContext, mentor: User, standing_of: Optional[Standings] = None) -> Iterator[AtRisk]:
+    """The mentor's trainees at risk now, by the dashboard's rule (lms/services/standing.py)."""
     trainees = ctx.session.execute(*dashboards.mentor_trainees(mentor)).all()
     if not trainees:
         return
-    trainee_of = {t.id: t.trainee_id for t in trainees}
-    for group in dashboards.mentor_home(ctx.session, mentor, ctx.today, trainees):
-        if group.phase != clock.Phase.TRAINING:
-            continue
-        started = group.cohort.start_date
-        for row in group.rows:
-            reasons = []
-            if row.overdue:
-                reasons.append("behind")
-            statuses = progress.assessment_statuses(ctx.session, trainee_of[row.enrollment_id])
-            if "failed" in statuses.values():
-                reasons.append("failed")
-            # counted from the start of week 1 at the earliest: intake week has no lessons to do
-            since = max(row.last_activity.date() if row.last_activity else started, clock.week_start(started, 1))
-            if (ctx.today - since).days >= INACTIVE_DAYS:
-                reasons.append("inactive")
-            if reasons:
-                yield AtRisk(row.enrollment_id, row.name, group.cohort.program_id, tuple(reasons))
+    standing_of = standings(ctx) if standing_of is None else standing_of
+    programs = {c.id: c.program_id for c in dashboards.mentor_cohorts(ctx.session, mentor)}
+    for t in trainees:
+        found = standing_of.get(t.id)
+        if found is not None and found.at_risk:
+            yield AtRisk(t.id, t.name, programs[t.cohort_id], found.reasons)
 
 
 def trainees_at_risk(ctx: JobContext) -> None:
     """Per mentor and trainee at risk, once a week (a new week with the trainee still at risk tells again)."""
     year, week, _ = ctx.today.isocalendar()
+    standing_of = standings(ctx)
     for mentor in active_mentors(ctx):
-        for risk in at_risk(ctx, mentor):
+        for risk in at_risk(ctx, mentor, standing_of):
             ctx.notify(mentor.id, NotificationKind.TRAINEE_AT_RISK, f"{risk.enrollment_id}:{year}-W{week:02d}",
                        program_id=risk.program_id, trainee=risk.name, enrollment_id=risk.enrollment_id,
                        reasons=list(risk.reasons))

@@ -24,7 +24,7 @@ class NotificationKind(enum.StrEnum):
     WORK_OVERDUE = "work_overdue"  # to a trainee: work past its due date, not handed in
     ATTEMPTS_EXHAUSTED = "attempts_exhausted"  # to the trainee, both mentors and admins: last attempt failed
     GRADING_WAITING = "grading_waiting"  # to a mentor: submissions waiting more than 48 hours
-    TRAINEE_AT_RISK = "trainee_at_risk"  # to a mentor: behind, a failed last attempt or inactive for 7 days
+    TRAINEE_AT_RISK = "trainee_at_risk"  # to a mentor: at risk by lms/services/standing.py's rule
     CHECKIN_MISSING = "checkin_missing"  # to a buffer coach: a week ended without its check-in
     BUFFER_ENDS_SOON = "buffer_ends_soon"  # to the coach and the person: day 80 of 90
     BUFFER_OUTCOME_DUE = "buffer_outcome_due"  # to the coach and admins: the period is over, record the outcome

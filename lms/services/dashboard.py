@@ -31,7 +31,7 @@ class Dashboard:
     scope: Scope
     today: date
     cohorts: list  # rows of dashboard_training.cohorts, each with .phase
-    phases: dict  # phase code → active trainees
+    phases: dict  # phase code → {"in_training": n, "in_buffer": n, "finished": n}
     funnel: dashboard_training.Funnel
     tiers_now: dict  # tier code (or "done") → trainees in training working in it
     standing: dashboard_training.Standing
@@ -51,16 +51,21 @@ class Dashboard:
     assessment_titles: dict = field(default_factory=dict)  # assessment id → title text
 
     @property
+    def phase_states(self) -> tuple[str, ...]:
+        return STATES
+
+    @property
     def transition_success(self) -> Optional[float]:
         """Buffer completed ÷ (enrolled − still in progress)."""
-        total = self.funnel.total
-        finished = total.enrolled - total.in_progress
-        return total.completed / finished if finished else None
+        return self.funnel.total.transition_success
 
     @property
     def placed_in_time_share(self) -> Optional[float]:
-        total = self.funnel.total
-        return total.placed_in_time / total.enrolled if total.enrolled else None
+        """Placed by week 14, of the enrollments in cohorts past week 14."""
+        return self.funnel.total.placed_in_time_share
+
+
+STATES = ("in_training", "in_buffer", "finished")  # lms/services/enrollment_state.py
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ class CohortPhase:
     id: int
     code: str
     start_date: date
-    active: int
+    counts: dict  # STATES → trainees
     phase: clock.Phase
     week: int
 
@@ -78,12 +83,14 @@ def build(session: Session, scope: Scope, today: date, now: datetime, buffer_set
     params = {**scope.params(today, now), "inactive_since": standing.inactive_since(now)}
     programs = list(session.scalars(SCOPE_PROGRAMS, params))
     reqs = requirements(session, programs)
-    cohorts, phases = [], defaultdict(int)
+    cohorts, phases = [], defaultdict(lambda: dict.fromkeys(STATES, 0))
     for row in dashboard_training.cohorts(session, params):
         phase = clock.phase(row.start_date, today, row.closed_at is not None, row.weeks, row.buffer_until)
-        cohorts.append(CohortPhase(row.id, row.code, row.start_date, row.active, phase,
+        counts = {state: getattr(row, state) for state in STATES}
+        cohorts.append(CohortPhase(row.id, row.code, row.start_date, counts, phase,
                                    clock.week_of(row.start_date, today)))
-        phases[phase.value] += row.active
+        for state, n in counts.items():
+            phases[phase.value][state] += n
     figures = dashboard_training.assessments(session, params)
     views, tier_titles, titles = [], {}, {}
     for program in programs:

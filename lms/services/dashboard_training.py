@@ -44,18 +44,41 @@ AT_RISK_SHOWN = 25  # the at-risk rows named on the page; the rest are counted (
 
 @dataclass
 class FunnelRow:
+    """Enrollments counted by where they stand (lms/services/enrollment_state.py)."""
+
     source_role: Optional[str]
     target_role: str
     enrolled: int = 0
     withdrawn: int = 0
     tiers: dict = field(default_factory=dict)  # tier code → passed (absent: the role does not need it)
-    placed: int = 0
-    placed_in_time: int = 0  # placed by week 14
+    placed: int = 0  # placed, any time
+    placed_in_time: int = 0  # placed by week 14, of those in cohorts past week 14
+    past_placement_week: int = 0  # enrolled in cohorts past week 14 (the base of placed_in_time)
     completed: int = 0  # buffer completed
-    in_progress: int = 0
+    in_progress: int = 0  # in training + in buffer
+    in_training: int = 0
+    in_buffer: int = 0
+
+    COUNTS = ("enrolled", "withdrawn", "placed", "placed_in_time", "past_placement_week", "completed",
+              "in_progress", "in_training", "in_buffer")
+
+    @property
+    def finished(self) -> int:
+        """A final outcome: neither withdrawn nor still in progress."""
+        return self.enrolled - self.withdrawn - self.in_progress
+
+    @property
+    def placed_in_time_share(self) -> Optional[float]:
+        return self.placed_in_time / self.past_placement_week if self.past_placement_week else None
+
+    @property
+    def transition_success(self) -> Optional[float]:
+        """Buffer completed ÷ (enrolled − still in progress)."""
+        settled = self.enrolled - self.in_progress
+        return self.completed / settled if settled else None
 
     def add(self, other: "FunnelRow") -> None:
-        for name in ("enrolled", "withdrawn", "placed", "placed_in_time", "completed", "in_progress"):
+        for name in self.COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for code, n in other.tiers.items():
             self.tiers[code] = self.tiers.get(code, 0) + n
@@ -63,7 +86,9 @@ class FunnelRow:
 
 _BY_ROLES = (
     sa.select(f.c.source_role, f.c.target_role, sa.func.count(), count_if(f.c.withdrawn), count_if(f.c.placed),
-              count_if(f.c.placed_in_time), count_if(f.c.completed), count_if(f.c.in_progress))
+              count_if(sa.and_(f.c.placed_in_time, f.c.past_placement_week)), count_if(f.c.past_placement_week),
+              count_if(f.c.completed), count_if(f.c.in_progress), count_if(f.c.in_training),
+              count_if(f.c.in_buffer))
     .group_by(f.c.source_role, f.c.target_role))
 
 
@@ -135,9 +160,9 @@ def tier_rows(session: Session, params: dict, reqs: Requirements) -> list:
 def funnel(session: Session, params: dict, tiers: list) -> Funnel:
     """`tiers`: `tier_rows`."""
     rows: dict[tuple, FunnelRow] = {}
-    for source, target, n, withdrawn, placed, in_time, completed, in_progress in session.execute(_BY_ROLES, params):
-        rows[(source, target)] = FunnelRow(source, target, n, withdrawn, tiers={}, placed=placed,
-                                           placed_in_time=in_time, completed=completed, in_progress=in_progress)
+    for source, target, *counts in session.execute(_BY_ROLES, params):
+        rows[(source, target)] = FunnelRow(source, target, tiers={},
+                                           **dict(zip(FunnelRow.COUNTS, counts, strict=True)))
     codes = set()
     for kind, source, target, code, _program, _k, passed in tiers:
         if kind != "funnel":
@@ -159,7 +184,8 @@ def funnel(session: Session, params: dict, tiers: list) -> Funnel:
 
 _COHORTS = (
     sa.select(Cohort.id, Cohort.code, Cohort.start_date, Cohort.closed_at, Program.weeks,
-              count_if(~f.c.withdrawn).label("active"),
+              count_if(f.c.in_training).label("in_training"), count_if(f.c.in_buffer).label("in_buffer"),
+              count_if(sa.and_(~f.c.withdrawn, ~f.c.in_progress)).label("finished"),
               # the last end of a buffer still open (placement.cohort_buffer_until), for the phase
               sa.func.max(sa.case((sa.or_(f.c.buffer_outcome.is_(None), f.c.buffer_outcome == BufferOutcome.EXTENDED),
                                    f.c.buffer_end))).label("buffer_until"))
@@ -169,7 +195,8 @@ _COHORTS = (
 
 
 def cohorts(session: Session, params: dict) -> list:
-    """The cohorts in scope with their active trainees and last buffer end (for the phase)."""
+    """The cohorts in scope with their trainees in training, in buffer and finished, and the
+    last buffer end (for the phase)."""
     return session.execute(_COHORTS, params).all()
 
 

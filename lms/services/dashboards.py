@@ -24,10 +24,12 @@ from lms.models import (
     Program,
     Submission,
     SubmissionState,
+    TrainingOutcome,
+    TrainingOutcomeKind,
     User,
 )
 from lms.models.capstone import credited_select
-from lms.services import clock, diagnostic, grading, mentoring, progress
+from lms.services import clock, diagnostic, enrollment_state, grading, mentoring, progress
 from lms.services.cohorts import CURRENT_FIRST
 from lms.services.diagnostic import HomeDiagnostic
 from lms.services.outline import OutlineAssessment, OutlineTier, for_role, rubrics
@@ -415,15 +417,20 @@ def _open(alias, kind: MentorKind):
 
 _ACTIVE = Enrollment.status == EnrollmentStatus.ACTIVE
 _PLACED = aliased(Placement, name="placed")
+_OUTCOME = aliased(TrainingOutcome, name="training_outcome")
 _ENROLLMENT_COUNTS = (
     sa.select(Enrollment.cohort_id,
               sa.func.count(Enrollment.id).filter(_ACTIVE).label("active"),
               sa.func.count(Enrollment.id).filter(Enrollment.status == EnrollmentStatus.WITHDRAWN).label("withdrawn"),
               sa.func.count(Enrollment.id).filter(
-                  _ACTIVE, _PLACED.id.is_(None),  # placing ends the training mentors: the coach takes over
+                  # in training (placing or a final outcome ends the training mentors), as mentoring.in_training
+                  enrollment_state.in_training_of(
+                      _ACTIVE, _PLACED.id.is_not(None),
+                      sa.and_(_OUTCOME.id.is_not(None), _OUTCOME.kind != TrainingOutcomeKind.EXTENDED_TRAINING)),
                   sa.or_(_OPEN_AI.enrollment_id.is_(None), _OPEN_BUSINESS.enrollment_id.is_(None))
               ).label("missing_mentor"))
     .outerjoin(_PLACED, _PLACED.enrollment_id == Enrollment.id)  # at most one (unique)
+    .outerjoin(_OUTCOME, _OUTCOME.enrollment_id == Enrollment.id)  # at most one (unique)
     .outerjoin(_OPEN_AI, _open(_OPEN_AI, MentorKind.AI))
     .outerjoin(_OPEN_BUSINESS, _open(_OPEN_BUSINESS, MentorKind.BUSINESS))
     .group_by(Enrollment.cohort_id)

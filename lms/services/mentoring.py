@@ -20,12 +20,11 @@ from lms.models import (
     EnrollmentStatus,
     MentorAssignment,
     MentorKind,
-    Placement,
     Role,
     User,
 )
 from lms.models.base import utcnow
-from lms.services import Conflict, DomainError
+from lms.services import Conflict, DomainError, enrollment_state
 from lms.services.audit import record
 
 KINDS = (MentorKind.AI, MentorKind.BUSINESS)
@@ -125,10 +124,9 @@ def _mentors_by_kind(session: Session) -> dict[MentorKind, list[User]]:
 
 
 def in_training():
-    """SQL: an active enrollment whose trainee is not placed yet. Placing ends the training
-    mentors (the buffer coach takes over), so a placed trainee never lacks one."""
-    return sa.and_(Enrollment.status == EnrollmentStatus.ACTIVE,
-                   ~sa.exists().where(Placement.enrollment_id == Enrollment.id))
+    """SQL: an enrollment in training (lms/services/enrollment_state.py: active, neither placed
+    nor given a final training outcome). Only these trainees need training mentors."""
+    return enrollment_state.in_training()
 
 
 def auto_assign(session: Session, actor: Optional[User], cohort: Cohort) -> AutoAssignReport:

@@ -32,7 +32,7 @@ from lms.models import (
     TrainingOutcome,
     TrainingOutcomeKind,
 )
-from lms.services import clock, progress
+from lms.services import clock, enrollment_state, progress
 from lms.services.sql_dialect import days_between
 
 P_COHORT = sa.bindparam("cohort_id", type_=sa.Integer)  # None: every cohort
@@ -67,18 +67,15 @@ def in_scope() -> sa.ColumnElement:
 # --- what became of each enrollment: the outcome rules, in one place -----------------
 
 _placed = Placement.id.is_not(None)
-# Still in progress: training with no final outcome (an extension is not final), or a buffer
-# period not closed (no outcome yet, or extended). Withdrawn is final.
-_in_progress = sa.and_(
-    Enrollment.status == EnrollmentStatus.ACTIVE,
-    sa.or_(
-        sa.and_(~_placed, sa.or_(TrainingOutcome.id.is_(None),
-                                 TrainingOutcome.kind == TrainingOutcomeKind.EXTENDED_TRAINING)),
-        sa.and_(_placed, sa.or_(Placement.outcome.is_(None), Placement.outcome == BufferOutcome.EXTENDED))))
-# In training now: active, not placed, no training outcome recorded (or training extended).
-_in_training = sa.and_(Enrollment.status == EnrollmentStatus.ACTIVE, ~_placed,
-                       sa.or_(TrainingOutcome.id.is_(None),
-                              TrainingOutcome.kind == TrainingOutcomeKind.EXTENDED_TRAINING))
+_active = Enrollment.status == EnrollmentStatus.ACTIVE
+# In training and in buffer: lms/services/enrollment_state.py (the one definition); together
+# they are still in progress. Withdrawn and finished (a final outcome) are not.
+_in_training = enrollment_state.in_training_of(
+    _active, _placed, sa.and_(TrainingOutcome.id.is_not(None),
+                              TrainingOutcome.kind != TrainingOutcomeKind.EXTENDED_TRAINING))
+_in_buffer = enrollment_state.in_buffer_of(_active, _placed, Placement.outcome)
+_in_progress = sa.or_(_in_training, _in_buffer)
+_cohort_week = days_between(P_TODAY, Cohort.start_date) // 7
 # Placed by the end of placement week (week 14 of the program clock).
 _placed_in_time = sa.and_(
     _placed, days_between(Placement.start_date, Cohort.start_date) <= 7 * clock.PLACEMENT_WEEK + 6)
@@ -90,13 +87,15 @@ FACTS = (
         (Enrollment.status == EnrollmentStatus.WITHDRAWN).label("withdrawn"),
         _placed.label("placed"), _placed_in_time.label("placed_in_time"),
         (Placement.outcome == BufferOutcome.COMPLETED).label("completed"),
-        _in_progress.label("in_progress"), _in_training.label("in_training"),
+        _in_progress.label("in_progress"), _in_training.label("in_training"), _in_buffer.label("in_buffer"),
+        # placement week over: "placed by week 14" counts only these (the others may still be placed in time)
+        (_cohort_week > clock.PLACEMENT_WEEK).label("past_placement_week"),
         Placement.id.label("placement_id"), Placement.start_date.label("placed_on"),
         Placement.buffer_end, Placement.coach_id, Placement.role.label("placed_role"),
         Placement.outcome.label("buffer_outcome"), Placement.outcome_reason.label("buffer_reason"),
         TrainingOutcome.kind.label("training_outcome"), TrainingOutcome.reason.label("training_reason"),
         # the cohort's program week today (0: intake; negative: not started)
-        (days_between(P_TODAY, Cohort.start_date) // 7).label("cohort_week"),
+        _cohort_week.label("cohort_week"),
     )
     .join(Cohort, Cohort.id == Enrollment.cohort_id)
     .outerjoin(Placement, Placement.enrollment_id == Enrollment.id)

@@ -9,15 +9,21 @@ At risk, for any of these reasons:
 - `inactive`: nothing done (no lesson completed, no work saved) for INACTIVE_DAYS, once
   training has begun.
 Behind: not at risk, with at least one required assessment overdue. Otherwise on track.
+
+The dashboard counts it per scope (`dashboard_training.standing_figures`); the mentors'
+reminders and digests (lms/jobs/) read it per enrollment through `standings`.
 """
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Optional
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from lms.models import Enrollment, LessonProgress, Submission
 from lms.services.dashboards import _lacking_mentor as lacking_mentor
-from lms.services.report_scope import pair_rows
+from lms.services.report_scope import SCOPE_PROGRAMS, Scope, pair_rows, requirements
 
 AT_RISK_OVERDUE = 2
 INACTIVE_DAYS = 14
@@ -47,7 +53,9 @@ def standing_select(req: sa.Subquery) -> sa.Select:
                           LessonProgress.completed_at >= P_INACTIVE_SINCE).correlate_except(LessonProgress),
         sa.exists().where(Submission.trainee_id == work.c.trainee_id, Submission.updated_at >= P_INACTIVE_SINCE)
         .correlate_except(Submission))
-    inactive = sa.and_(work.c.cohort_week >= 1, Enrollment.created_at < P_INACTIVE_SINCE, ~busy)
+    # counted from the start of week 1 at the earliest (intake week has no lessons to do): from
+    # week 1 + INACTIVE_DAYS // 7 on, and enrolled INACTIVE_DAYS ago at least
+    inactive = sa.and_(work.c.cohort_week >= 1 + INACTIVE_DAYS // 7, Enrollment.created_at < P_INACTIVE_SINCE, ~busy)
     rows = (sa.select(work.c.enrollment_id, work.c.trainee_id, work.c.cohort_id, work.c.overdue,
                       (work.c.exhausted == 1).label("out_of_attempts"), lacking_mentor().label("no_mentor"),
                       inactive.label("inactive"))
@@ -70,3 +78,35 @@ def reasons(row) -> list[str]:
     if row.inactive:
         out.append("inactive")
     return out
+
+
+@dataclass(frozen=True)
+class EnrollmentStanding:
+    enrollment_id: int
+    at_risk: bool
+    behind: bool
+    reasons: tuple[str, ...]  # REASONS, when at risk
+
+
+def standings(session: Session, today: date, now: datetime,
+              scope: Optional[Scope] = None) -> dict[int, EnrollmentStanding]:
+    """Every enrollment in training in `scope` (every cohort by default) → its standing, in one
+    statement over the outlines of the programs in scope."""
+    params = {**(scope or Scope()).params(today, now), "inactive_since": inactive_since(now)}
+    reqs = requirements(session, list(session.scalars(SCOPE_PROGRAMS, params)))
+    return {r.enrollment_id: EnrollmentStanding(r.enrollment_id, bool(r.at_risk), bool(r.behind),
+                                                tuple(reasons(r)) if r.at_risk else ())
+            for r in session.execute(_selects(reqs.table), params)}
+
+
+_built: dict = {}
+
+
+def _selects(req: sa.Subquery) -> sa.Select:
+    """`standing_select` built once per requirements table (a catalogue version)."""
+    found = _built.get(id(req))
+    if found is None or found[0] is not req:
+        if len(_built) > 16:
+            _built.clear()
+        found = _built[id(req)] = (req, standing_select(req))
+    return found[1]
