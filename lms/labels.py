@@ -96,7 +96,8 @@ COMPETENCIES = {"data_processing": _l("Data processing"), "problem_solving": _l(
                 "tool_use": _l("Tool use"), "communication": _l("Communication")}
 GRADEBOOK_STATUSES = {"passed": _l("Passed"), "failed": _l("Not passed yet"), "waiting": _l("Waiting for a grade"),
                       "draft": _l("Draft, not handed in"), "overdue": _l("Overdue"), "open": _l("Not started"),
-                      "not_taken": _l("Not in this role's path")}
+                      "not_taken": _l("Not in this role's path"),
+                      "ended": _l("Not taken (training over)")}
 STANDINGS = {"on_track": _l("On track"), "behind": _l("Behind"), "at_risk": _l("At risk")}
 # Where an enrollment stands (lms/services/enrollment_state.py).
 ENROLLMENT_STATES = {"in_training": _l("In training"), "in_buffer": _l("In buffer period"),
@@ -312,6 +313,12 @@ def gradebook_status(value) -> str:
     return str(GRADEBOOK_STATUSES[code]) if code in GRADEBOOK_STATUSES else "—"
 
 
+def with_note(text, note) -> str:
+    """A value with a note after it in brackets: "Passed (handed in late)", "已通过（逾期提交）"."""
+    # Translators: a value and a note on it; Chinese uses full-width brackets: %(status)s（%(note)s）
+    return str(_l("%(status)s (%(note)s)", status=text, note=note))
+
+
 def standing(value) -> str:
     code = _code(value)
     return str(STANDINGS[code]) if code in STANDINGS else "—"
@@ -320,6 +327,35 @@ def standing(value) -> str:
 def enrollment_state(value) -> str:
     code = _code(value)
     return str(ENROLLMENT_STATES[code]) if code in ENROLLMENT_STATES else "—"
+
+
+def enrollment_status(state, withdrawn_on=None) -> str:
+    """Where one enrollment stands (enrollment_state.State), in words: "In training", "In buffer
+    period", "Finished: Returned to the previous role", "Withdrawn 2026-02-01"."""
+    if state.code == "withdrawn":
+        return str(_l("Withdrawn %(d)s", d=withdrawn_on.isoformat() if withdrawn_on else ""))
+    if state.code == "finished":
+        outcome = buffer_outcome(state.outcome) if state.after_placement else training_outcome(state.outcome)
+        # Translators: an enrollment's status, e.g. "Finished: Returned to the previous role"
+        return str(_l("Finished: %(outcome)s", outcome=outcome))
+    return enrollment_state(state.code)
+
+
+ENROLLMENT_STATUS_BADGES = {"in_training": "text-bg-primary", "in_buffer": "text-bg-success",
+                            "finished": "text-bg-secondary", "withdrawn": "text-bg-secondary"}
+
+
+def enrollment_status_badge(row) -> Markup:
+    """A roster row's status as a badge; the row carries the facts enrollment_state reads
+    (active, placed, buffer_outcome, training_outcome, withdrawn_on, withdrawn_reason)."""
+    from lms.services.enrollment_state import state_of  # services import this module
+
+    state = state_of(row.active, row.placed, row.buffer_outcome, row.training_outcome)
+    reason = getattr(row, "withdrawn_reason", None)
+    title = reason if state.code == "withdrawn" and reason else ""
+    return Markup('<span class="badge {}"{}>{}</span>').format(
+        ENROLLMENT_STATUS_BADGES.get(state.code, "text-bg-light"),
+        Markup(' title="{}"').format(title) if title else "", enrollment_status(state, row.withdrawn_on))
 
 
 def standing_reason(value) -> str:

@@ -20,5 +20,15 @@ class TokenForm(FlaskForm):
     submit = SubmitField(_l("Make the token"))
 
 
+class TraineeTokenForm(TokenForm):
+    """A placed person's own token: an example of their own tools, and what really ends it (it
+    logs defects only while their buffer period runs: `permissions.may_log_defect_for`)."""
+
+    name = StringField(_l("What it is for"), validators=[DataRequired(), Length(max=MAX_NAME)],
+                       description=_l("e.g. my agent console, or the defect-logging tool of my team"))
+    expires_on = DateField(_l("Works until (inclusive)"), validators=[Optional(), _sensible_date],
+                           description=_l("Empty: it works until your buffer period ends or you revoke it."))
+
+
 class RevokeForm(FlaskForm):
     submit = SubmitField(_l("Revoke"))

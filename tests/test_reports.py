@@ -177,6 +177,9 @@ def test_gradebook_filters_by_track_and_sorts_by_a_column(app, make_cohort, make
         as_text=True)
     names = re.findall(r'<th class="trainee" scope="row"><a href="[^"]+">([^<]+)</a>', html)
     assert names[0] == "Zed Top"
+    # no score comes last going up too (the others have none)
+    html = client.get(f"/admin/cohorts/{cohort_id}/gradebook?sort=score&col={drill_id}").get_data(as_text=True)
+    assert re.findall(r'<th class="trainee" scope="row"><a href="[^"]+">([^<]+)</a>', html)[0] == "Zed Top"
     assert client.get(f"/admin/cohorts/{cohort_id}/gradebook?sort=nope&track=x&page=zz").status_code == 200
     assert client.get("/admin/cohorts/999999/gradebook").status_code == 404
 
@@ -205,6 +208,17 @@ def test_gradebook_sorts_chinese_names_by_pinyin_and_hides_columns_nobody_took(a
     assert re.findall(r'<th class="trainee" scope="row"><a href="[^"]+">([^<]+)</a>', html)[:2] == ["张三", "阿明"]
     grades = _csv(client.get(f"/admin/cohorts/{cohort_id}/export/gradebook.csv"))
     assert [r[0] for r in grades[1:]] == ["阿明", "李四", "王五", "张三"]
+
+
+def test_sorting_by_a_column_puts_no_score_last_both_ways():
+    from types import SimpleNamespace as Row
+
+    from lms.services.gradebook import sort_rows
+
+    rows = [Row(id=i, name=n, best_on=b, passed=0) for i, (n, b) in enumerate(
+        [("阿明", None), ("李四", 80.0), ("王五", 40.0), ("张三", None), ("Bo", 60.0)], start=1)]
+    assert [r.name for r in sort_rows(rows, "score", False)] == ["王五", "Bo", "李四", "阿明", "张三"]
+    assert [r.name for r in sort_rows(rows, "score", True)] == ["李四", "Bo", "王五", "阿明", "张三"]
 
 
 # --- exports of the hand-counted cohort ---------------------------------------------------------------
@@ -255,11 +269,89 @@ def test_exports_round_trip_and_neutralise(app, cohort, client, make_user):
     assert all("原因：" in r[4] and "回到原岗位" not in r[3] and "的报名" in r[3] for r in audit[1:])
     for text in " ".join(map(" ".join, defects[:1] + contributions[:1])).split(","):
         assert "中国时间" in text or "时间" not in text  # every column of times names the zone
-    assert defects[0][0] == "缺陷编号" and contributions[0][0] == "贡献编号" and "在训" in "".join(roster[1])
+    assert defects[0][0] == "缺陷编号" and contributions[0][0] == "贡献编号"
     assert client.get("/admin/audit/export?format=csv&since=notadate").status_code == 400
     assert client.get(f"{base}/roster.pdf").status_code == 404 and client.get(f"{base}/people.csv").status_code == 404
     everyone = load_workbook(io.BytesIO(client.get("/admin/export/defects.xlsx").get_data()))
     assert everyone.active.max_row == 8
+
+
+# Each hand-counted trainee's status (report_fixtures' table), as enrollment_state says it.
+STATUSES = {"zh_CN": ["已完结：缓冲期完成", "缓冲期中", "已完结：已离职", "已完结：回到原岗位", "已完结：调往其他岗位",
+                      "已于 2026-02-01 退出", "在训", "在训", "在训"],
+            "en": ["Finished: Buffer completed", "In buffer period", "Finished: Left the company",
+                   "Finished: Returned to the previous role", "Finished: Redeployed elsewhere", "Withdrawn 2026-02-01",
+                   "In training", "In training", "In training"]}
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_roster_export_says_where_each_enrollment_stands(app, cohort, client, make_user, locale):
+    """Not "active" for everyone not withdrawn: in training, in buffer, finished with its outcome,
+    withdrawn with its reason; and no two columns share a heading."""
+    login(client, make_user("admin", locale=locale))
+    base = f"/admin/cohorts/{cohort.cohort_id}/export"
+    roster = _csv(client.get(f"{base}/roster.csv"))
+    header = roster[0]
+    assert len(set(header)) == len(header), header
+    status, why = header.index("状态" if locale == "zh_CN" else "Status"), header.index(
+        "退出原因" if locale == "zh_CN" else "Why withdrawn")
+    by_email = {r[1]: r for r in roster[1:]}
+    emails = [db_email(app, i) for i in cohort.enrollment_ids]
+    assert [by_email[e][status] for e in emails] == STATUSES[locale]
+    assert by_email[emails[5]][why] == "个人原因" and all(by_email[e][why] == "" for e in emails[:5])
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}/roster.xlsx").get_data())).active
+    cells = {r[1].value: r[status].value for r in sheet.iter_rows(min_row=2)}
+    assert [cells[e] for e in emails] == STATUSES[locale]
+    if locale == "zh_CN":
+        assert {"缓冲期结果原因", "未上岗结果原因", "落后或有风险的原因"} <= set(header) and "原因" not in header
+
+
+def test_the_cohort_roster_shows_and_filters_where_each_enrollment_stands(app, cohort, client, make_user):
+    login(client, make_user("admin"))
+    url = f"/admin/cohorts/{cohort.cohort_id}"
+    html = client.get(url).get_data(as_text=True)
+    for text in STATUSES["en"]:
+        assert text in html
+    assert ">Active<" not in html
+    names = {}
+    with app.app_context():
+        for i in cohort.enrollment_ids:
+            names[i] = db.session.get(Enrollment, i).trainee.name
+    for status, expected in (("in_training", [6, 7, 8]), ("in_buffer", [1]), ("finished", [0, 2, 3, 4]),
+                             ("withdrawn", [5]), ("active", [0, 1, 2, 3, 4, 6, 7, 8])):
+        page = client.get(f"{url}?status={status}").get_data(as_text=True).split('id="roster"', 1)[1]
+        shown = {n for i, n in names.items() if f"/admin/enrollments/{i}\"" in page}
+        assert shown == {names[cohort.enrollment_ids[k]] for k in expected}, status
+
+
+def _gradebook_rows(html: str) -> list[str]:
+    return html.split('<th class="trainee" scope="row">')[1:]
+
+
+def test_training_over_is_not_overdue_in_the_gradebook_and_its_export(app, cohort, client, make_user):
+    """Trainee 4 returned to her role with only foundation passed: her advanced work is not
+    overdue; trainee 7 (training extended) and 8 (one assessment missing) are still training."""
+    login(client, make_user("admin"))
+    html = client.get(f"/admin/cohorts/{cohort.cohort_id}/gradebook").get_data(as_text=True)
+    emails = [db_email(app, i) for i in cohort.enrollment_ids]
+    with app.app_context():
+        names = [db.session.get(Enrollment, i).trainee.name for i in cohort.enrollment_ids]
+    rows = {next(n for n in names if f">{n}</a>" in r): r.split("</tr>", 1)[0] for r in _gradebook_rows(html)}
+    for index in (0, 1, 2, 3, 4, 5):  # placed, finished or withdrawn
+        assert "Overdue" not in rows[names[index]], index
+    assert "Not taken (training over)" in rows[names[3]] and "Finished: Returned to the previous role" in rows[
+        names[3]]
+    assert "Overdue" in rows[names[7]] and "In training" not in rows[names[7]]
+    assert "1 attempt<" in html or "1 attempt ·" in html
+    assert not re.search(r"\b1 attempts\b", html)
+    login(client, make_user("admin", locale="zh_CN"))
+    grades = _csv(client.get(f"/admin/cohorts/{cohort.cohort_id}/export/gradebook.csv"))
+    assert grades[0][5].endswith("提交次数") and "提交记录" not in "".join(grades[0])
+    by_email = {r[1]: r for r in grades[1:]}
+    assert "已逾期" not in by_email[emails[3]] and "未参加（培训已结束）" in by_email[emails[3]]
+    assert "已逾期" in by_email[emails[7]]
+    statuses = [cell for r in grades[1:] for cell in r[3::3]]
+    assert any("（逾期提交）" in c for c in statuses) and not any("(" in c for c in statuses)
 
 
 def db_email(app, enrollment_id):
@@ -282,7 +374,18 @@ def test_dossier_page_has_the_whole_record(app, cohort, client, make_user):
     five = client.get(f"/admin/enrollments/{cohort.enrollment_ids[4]}/dossier").get_data(as_text=True)
     assert "暂无岗位" in five and "调往其他岗位" in five.split('id="dossier-outcome"', 1)[1][:300]
     assert client.get("/admin/enrollments/999999/dossier").status_code == 404
-    assert "入营时间" in html and "入营人数" not in html and "时间均为中国时间" in html and "在训" in two
+    assert "入营时间" in html and "入营人数" not in html and "时间均为中国时间" in html
+
+
+def test_the_dossier_says_where_the_enrollment_stands(app, cohort, client, make_user):
+    """A returned trainee, one in her buffer period and a withdrawn one are not "在训"."""
+    login(client, make_user("admin", locale="zh_CN"))
+    for index, expected in enumerate(STATUSES["zh_CN"]):
+        html = client.get(f"/admin/enrollments/{cohort.enrollment_ids[index]}/dossier").get_data(as_text=True)
+        status = html.split('id="dossier-status">', 1)[1].split("</td>", 1)[0]
+        assert status.startswith(expected), (index, status)
+        assert ("个人原因" in status) == (index == 5)  # the withdrawn one's reason
+
 
 
 def test_the_audit_export_reads_like_the_audit_page_on_the_demo(app, client):
@@ -303,6 +406,14 @@ def test_the_audit_export_reads_like_the_audit_page_on_the_demo(app, client):
         for row in rows[1:]:
             assert not re.search(r"[{}\[\]]|\"\w+\":", row[4]), row  # no JSON
             assert not re.search(r"\b[a-z]+_[a-z_]+\b|a record|一条记录", " ".join(row[2:])), row  # no code
+            assert not re.search(r"#(\d+)\D+#\1\b|#(\d+) #\2\b", row[3]), row  # a record's number once
+        if locale == "zh_CN":  # a person's name is 姓名, a cohort's, an agent's or a group's 名称
+            people = [r for r in rows[1:] if "创建了账号" in r[2]]
+            things = [r for r in rows[1:]
+                      if any(word in r[2] for word in ("添加了一个智能体", "创建了批次", "结业项目小组"))]
+            assert people and all("姓名：" in r[4] and "名称：" not in r[4] for r in people)
+            assert len(things) >= 4 and all("名称：" in r[4] and "姓名：" not in r[4] for r in things), things
+            assert any(r[3].startswith("贡献 #") for r in rows[1:])
 
 
 def test_cohort_dossiers_zip_holds_a_page_per_trainee(app, cohort, client, make_user):

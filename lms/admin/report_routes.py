@@ -146,7 +146,7 @@ def cohort_gradebook(cohort_id: int):
                               ("col", column), ("dir", "desc" if descending else None)) if v}
     return render_template("admin/reports/gradebook.html", cohort=cohort, tracks=tracks, track=track, cols=shown,
                            not_taken=len(cols) - len(shown), page=page, cells=cells, sort=sort, column=column,
-                           descending=descending, args=args)
+                           descending=descending, args=args, states={r.id: gradebook.state(r) for r in page.items})
 
 
 # --- exports --------------------------------------------------------------------------------

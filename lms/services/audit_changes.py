@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy.orm import Session, selectinload
 
 from lms import labels
@@ -153,9 +154,16 @@ def names(session: Session, events: list[AuditEvent]) -> Names:
     return out
 
 
-def field_label(key: str) -> str:
+# Records that are people: their "name" is a person's (姓名); any other record's is a title (名称).
+PERSON_SUBJECTS = {"user"}
+
+
+def field_label(key: str, event: Optional[AuditEvent] = None) -> str:
     if key in _COMPETENCIES:
         return labels.competency(key)
+    if key == "name" and (event is None or event.subject_type not in PERSON_SUBJECTS):
+        # Translators: the name of a thing (a cohort, an agent, a group): 名称, not a person's 姓名
+        return pgettext("record", "Name")
     text = FIELDS.get(key)
     return str(text) if text is not None else key.replace("_", " ").capitalize()
 
@@ -167,7 +175,8 @@ def value_text(event: AuditEvent, key: str, value: Any, found: Names, scale: lis
     if isinstance(value, bool):
         return str(labels.YES_NO["yes" if value else "no"])
     if isinstance(value, dict):
-        return ", ".join(f"{field_label(k)} {value_text(event, k, v, found, scale, zone)}" for k, v in value.items())
+        return ", ".join(f"{field_label(k, event)} {value_text(event, k, v, found, scale, zone)}"
+                         for k, v in value.items())
     if key in USER_KEYS:
         people = value if isinstance(value, list) else [value]
         return join_names(found.users.get(p, f"#{p}") for p in people)
@@ -245,7 +254,7 @@ def changes(event: AuditEvent, found: Names, scale: list, zone: str) -> str:
     parts = []
     for key in [*after, *(k for k in before if k not in after)]:
         old, new = before.get(key, _MISSING), after.get(key, _MISSING)
-        label = field_label(key)
+        label = field_label(key, event)
         if old is _MISSING or new is _MISSING or old == new:
             shown = new if new is not _MISSING else old
             text = value_text(event, key, shown, found, scale, zone)

@@ -187,6 +187,16 @@ def _submission_label(s: Submission) -> str:
     return str(_l("%(assessment)s, attempt %(n)d", assessment=localized(s.assessment.title), n=s.attempt_no))
 
 
+def _contribution_label(number: int, title: str) -> str:
+    """"Contribution #3: title"; when the title already starts with that number (a contribution
+    made from defect #1 is titled "#1 …", and may be contribution #1 too), the number once:
+    "Contribution #1 发票开具", never "#1 #1 发票开具"."""
+    if re.match(rf"#{number}(?!\d)", title or ""):
+        # Translators: an audit record, a contribution whose title starts with its number: 贡献 %(title)s
+        return str(_l("Contribution %(title)s", title=title))
+    return str(_l("Contribution #%(n)d: %(title)s", n=number, title=title))
+
+
 def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
     """Each event as a sentence; subjects and the people they name are loaded in batches
     (a batch with no ids is not asked for: a handful of statements, however many events)."""
@@ -247,7 +257,7 @@ def lines(session: Session, items: list[AuditEvent]) -> list[Line]:
         elif e.subject_type == "agent" and e.subject_id in agents:
             subject = Ref(agents[e.subject_id].name)
         elif e.subject_type == "contribution" and e.subject_id in contributions:
-            subject = Ref(f"#{e.subject_id} {contributions[e.subject_id].title}")
+            subject = Ref(_contribution_label(e.subject_id, contributions[e.subject_id].title))
         elif e.subject_type == "program" and e.subject_id in programs:
             subject = Ref(localized(programs[e.subject_id].title))
         elif e.subject_type == "defect" and e.subject_id is not None:

@@ -390,7 +390,8 @@ def cohort_summaries(session: Session, today: date) -> list[CohortSummary]:
 
 
 ROSTER_SORTS = ("name", "status", "target_role", "enrolled")
-ROSTER_STATUSES = ("all", "active", "withdrawn", "lacking_mentor")
+# "active": not withdrawn; in training, in buffer, finished: lms/services/enrollment_state.py
+ROSTER_STATUSES = ("all", "active", "in_training", "in_buffer", "finished", "withdrawn", "lacking_mentor")
 
 
 def _lacking_mentor():
@@ -468,11 +469,23 @@ def _roster(status: str, sort: str) -> sa.Select:
                        Enrollment.withdrawn_reason, _current_mentor_name(MentorKind.AI).label("ai_mentor"),
                        _current_mentor_name(MentorKind.BUSINESS).label("business_mentor"),
                        baselines.label("baselines"), from_diagnostic.label("from_diagnostic"),
-                       adjusted.label("adjusted"), (~mentoring.in_training()).label("done_training"))
+                       adjusted.label("adjusted"), (~mentoring.in_training()).label("done_training"),
+                       # the facts enrollment_state.state_of reads (the row's status)
+                       sa.exists().where(Placement.enrollment_id == Enrollment.id).label("placed"),
+                       sa.select(Placement.outcome).where(Placement.enrollment_id == Enrollment.id)
+                       .scalar_subquery().label("buffer_outcome"),
+                       sa.select(TrainingOutcome.kind).where(TrainingOutcome.enrollment_id == Enrollment.id)
+                       .scalar_subquery().label("training_outcome"))
              .join(User, User.id == Enrollment.trainee_id)
              .where(Enrollment.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer)))
     if status == "active":
         query = query.where(Enrollment.status == EnrollmentStatus.ACTIVE)
+    elif status == "in_training":
+        query = query.where(enrollment_state.in_training())
+    elif status == "in_buffer":
+        query = query.where(enrollment_state.in_buffer())
+    elif status == "finished":
+        query = query.where(enrollment_state.finished())
     elif status == "withdrawn":
         query = query.where(Enrollment.status == EnrollmentStatus.WITHDRAWN)
     elif status == "lacking_mentor":

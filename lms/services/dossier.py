@@ -30,7 +30,7 @@ from lms.models import (
     SubmissionState,
     TrainingOutcome,
 )
-from lms.services import collaboration_metrics
+from lms.services import collaboration_metrics, enrollment_state
 from lms.services.buffer_clock import BufferSettings
 from lms.services.collaboration_metrics import WeekMetrics
 from lms.services.grading import attainment
@@ -50,6 +50,13 @@ class Dossier:
     training_outcome: Optional[TrainingOutcome] = None
     contributions: int = 0
     adopted: int = 0
+
+    @property
+    def state(self) -> enrollment_state.State:
+        """In training, in buffer, finished (with its outcome) or withdrawn: the one rule."""
+        o, p = self.training_outcome, self.placement
+        return enrollment_state.state_of(self.enrollment.active, p is not None, p.outcome if p else None,
+                                         o.kind if o else None)
 
     @property
     def baseline_scores(self) -> dict:

@@ -30,7 +30,7 @@ from lms.models import (
     Enrollment,
     User,
 )
-from lms.services import audit_changes, audit_log, dashboards, gradebook, progress, standing
+from lms.services import audit_changes, audit_log, dashboards, enrollment_state, gradebook, progress, standing
 from lms.services.attainment_sql import scores_select
 from lms.services.dashboard_training import enrollment_progress
 from lms.services.report_scope import FACTS, Scope, requirements
@@ -87,12 +87,14 @@ def roster(session: Session, cohort: Cohort, today: date, now: datetime) -> Expo
         scores[trainee_id][competency] = score
     competencies = list(Competency)
     header = [str(h) for h in (_l("Name"), _l("Email"), _l("Target role"), _l("Source role"), _l("Status"),
-                               _l("AI mentor"), _l("Business mentor"), _l("Standing"), _l("Why"),
+                               _l("Why withdrawn"), _l("AI mentor"), _l("Business mentor"), _l("Standing"),
+                               _l("Why at risk or behind"),
                                _l("Required assessments passed"), _l("Required assessments"), _l("Tier now"))]
     header += [str(_l("Intake: %(c)s", c=labels.competency(c))) for c in competencies]
     header += [str(_l("Now: %(c)s", c=labels.competency(c))) for c in competencies]
-    header += [str(h) for h in (_l("Placed on"), _l("Placed in role"), _l("Buffer outcome"), _l("Reason"),
-                                _l("Outcome if not placed"), _l("Reason"))]
+    header += [str(h) for h in (_l("Placed on"), _l("Placed in role"), _l("Buffer outcome"),
+                                _l("Reason for the buffer outcome"), _l("Outcome if not placed"),
+                                _l("Reason for the outcome if not placed"))]
 
     def rows() -> Iterator[list]:
         for p in people:
@@ -108,10 +110,12 @@ def roster(session: Session, cohort: Cohort, today: date, now: datetime) -> Expo
             if d is not None:
                 tier = localized(needed[d.tiers_done].title) if d.tiers_done < len(needed) else str(
                     _l("Every tier passed"))
-            status = (pgettext("enrollment", "Active") if p.active
-                      else str(_l("Withdrawn %(d)s", d=p.withdrawn_on or "")))
+            where = enrollment_state.state_of(p.active, bool(f and f.placed), f and f.buffer_outcome,
+                                              f and f.training_outcome)
             yield ([p.name, p.email, labels.target_role(cohort.program, p.target_role),
-                    labels.source_role(p.source_role), status, p.ai_mentor or "", p.business_mentor or "", state, why,
+                    labels.source_role(p.source_role), labels.enrollment_status(where, p.withdrawn_on),
+                    (p.withdrawn_reason or "") if not p.active else "",
+                    p.ai_mentor or "", p.business_mentor or "", state, why,
                     d.passed if d else 0, d.required if d else 0, tier]
                    + [baselines[p.id].get(c) for c in competencies]
                    + [_pct(scores[trainee_id].get(c)) for c in competencies]
@@ -135,11 +139,13 @@ def gradebook_export(session: Session, cohort: Cohort, today: date, zone: str) -
     people = gradebook.sort_rows(session.execute(gradebook.rows_select(False, False), {"cohort_id": cohort.id}).all(),
                                  "name", False)
     header = [str(_l("Name")), str(_l("Email")), str(_l("Target role"))]
-    words = [str(_l("Status")), str(_l("Best score")), str(_l("Attempts"))]
+    # Translators: a column counting the attempts handed in (提交次数), not a list of them
+    words = [str(_l("Status")), str(_l("Best score")), pgettext("count", "Attempts")]
     for col in cols:
         title = localized(col.assessment.title)
         header += [f"{title} · {word}" for word in words]
     late = str(_l("handed in late"))
+    no_count = ("not_taken", "ended")
 
     def rows() -> Iterator[list]:
         for start in range(0, len(people), BATCH):
@@ -150,8 +156,8 @@ def gradebook_export(session: Session, cohort: Cohort, today: date, zone: str) -
                 for col in cols:
                     cell = cells[(p.id, col.assessment.id)]
                     status = labels.gradebook_status(cell.status)
-                    row += [f"{status} ({late})" if cell.late else status, cell.best,
-                            cell.attempts if cell.status != "not_taken" else None]
+                    row += [labels.with_note(status, late) if cell.late else status, cell.best,
+                            cell.attempts if cell.status not in no_count else None]
                 yield row
 
     return Export(f"gradebook-{cohort.code}", str(_l("Gradebook")), header, rows())

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lms.models import Enrollment, EnrollmentStatus, Submission, SubmissionState, User
-from lms.services import clock, progress
+from lms.models import Enrollment, EnrollmentStatus, Placement, Submission, SubmissionState, TrainingOutcome, User
+from lms.services import clock, enrollment_state, progress
 from lms.services.name_order import name_key
 from lms.services.outline import OutlineAssessment, OutlineTier, OutlineTrack, roles_by_track
 from lms.services.report_scope import CREDITED
@@ -45,7 +45,14 @@ def rows_select(by_track: bool, by_score: bool) -> sa.Select:
     query = (sa.select(Enrollment.id, Enrollment.trainee_id, User.name, User.email, Enrollment.target_role,
                        (Enrollment.status == EnrollmentStatus.ACTIVE).label("active"),
                        _PASSED_COUNT.label("passed"),
-                       (_BEST_ON if by_score else sa.null()).label("best_on"))
+                       (_BEST_ON if by_score else sa.null()).label("best_on"),
+                       # the facts of enrollment_state.state_of: training over, nothing is overdue
+                       sa.exists().where(Placement.enrollment_id == Enrollment.id).label("placed"),
+                       sa.select(Placement.outcome).where(Placement.enrollment_id == Enrollment.id)
+                       .scalar_subquery().label("buffer_outcome"),
+                       sa.select(TrainingOutcome.kind).where(TrainingOutcome.enrollment_id == Enrollment.id)
+                       .scalar_subquery().label("training_outcome"),
+                       Enrollment.withdrawn_on)
              .join(User, User.id == Enrollment.trainee_id).where(Enrollment.cohort_id == _COHORT))
     if by_track:
         query = query.where(Enrollment.target_role.in_(_ROLES))
@@ -53,14 +60,20 @@ def rows_select(by_track: bool, by_score: bool) -> sa.Select:
 
 
 def sort_rows(rows, sort: str, descending: bool) -> list:
-    """By name (pinyin), or by assessments passed or the best score (no score: first going up,
-    last going down), names by pinyin within a tie."""
+    """By name (pinyin), or by assessments passed or the best score (no score: last either way,
+    by name), names by pinyin within a tie."""
     by_name = sorted(rows, key=lambda r: (name_key(r.name), r.id), reverse=descending and sort == "name")
     if sort == "passed":
         return sorted(by_name, key=lambda r: r.passed or 0, reverse=descending)  # stable: ties keep name order
     if sort == "score":
-        return sorted(by_name, key=lambda r: (r.best_on is not None, r.best_on or 0), reverse=descending)
+        scored = sorted((r for r in by_name if r.best_on is not None), key=lambda r: r.best_on, reverse=descending)
+        return scored + [r for r in by_name if r.best_on is None]
     return by_name
+
+
+def state(row) -> enrollment_state.State:
+    """Where a gradebook row's enrollment stands (in training, in buffer, finished, withdrawn)."""
+    return enrollment_state.state_of(row.active, row.placed, row.buffer_outcome, row.training_outcome)
 
 
 # Per page trainee and assessment: attempts handed in, best score, passed, waiting, a draft, the
@@ -84,7 +97,9 @@ CELLS = (
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    status: str  # passed | failed | waiting | draft | overdue | open | not_taken (the role does not take it)
+    # passed | failed | waiting | draft | overdue | open | not_taken (the role does not take it) |
+    # ended (nothing handed in, and training is over: placed, a final outcome or withdrawn)
+    status: str
     best: Optional[float] = None
     attempts: int = 0
     late: bool = False  # handed in (the passing attempt, else the first) after the due day
@@ -128,6 +143,7 @@ def cells(session: Session, trainees: list, cols: list[Column], today: date, zon
             found[(trainee_id, assessment_id)] = (attempts, best, passed, waiting, draft, first, latest, passed_at)
     out = {}
     for t in trainees:
+        training = state(t).code == "in_training"  # only work still to do can be overdue
         for col in cols:
             a = col.assessment
             if t.target_role not in col.roles:
@@ -135,7 +151,7 @@ def cells(session: Session, trainees: list, cols: list[Column], today: date, zon
                 continue
             data = found.get((t.trainee_id, a.id))
             if data is None:
-                out[(t.id, a.id)] = Cell("overdue" if today > col.due else "open")
+                out[(t.id, a.id)] = Cell(("overdue" if today > col.due else "open") if training else "ended")
                 continue
             attempts, best, passed, waiting, draft, first, latest, passed_at = data
             handed = passed_at or first
@@ -146,6 +162,8 @@ def cells(session: Session, trainees: list, cols: list[Column], today: date, zon
                 status = "waiting"
             elif attempts:
                 status = "failed"
+            elif not training:
+                status = "ended"
             else:
                 status = "overdue" if today > col.due else "draft"
             out[(t.id, a.id)] = Cell(status, best, attempts, late, latest)

@@ -12,7 +12,7 @@ from lms.models.base import utcnow
 from lms.permissions import Action, may_create_token, may_revoke_token, require
 from lms.services import api_tokens
 from lms.services import placement as placement_service
-from lms.token_forms import RevokeForm, TokenForm
+from lms.token_forms import RevokeForm, TraineeTokenForm
 from lms.trainee import bp
 
 
@@ -22,11 +22,11 @@ def api_token():
     placement = placement_service.current_placement(db.session, current_user.id)
     if not may_create_token(current_user, placement):
         abort(404)  # no running buffer period: nothing to log (the buffer page links here only then)
-    form, created = TokenForm(scope="write"), None
+    form, created = TraineeTokenForm(scope="write"), None
     if form.validate_on_submit():
         outcome = issue_from(form)
         if outcome.ok:
-            created, form = outcome.result[1], TokenForm(formdata=None, scope="write")
+            created, form = outcome.result[1], TraineeTokenForm(formdata=None, scope="write")
     now = utcnow()
     rows = db.session.scalars(api_tokens.listing(current_user.id)).all()
     zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
