@@ -67,6 +67,7 @@ def _clean_database(request):
                 conn.execute(table.delete())
         # The emptied database reuses catalogue-sync ids; a worker's outline cache never sees that in production.
         outline.cache_for(db.session).clear()
+        app.extensions.pop("admin_home_summaries", None)  # keyed by audit ids, which the emptied tables reuse
 
 
 @pytest.fixture

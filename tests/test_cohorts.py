@@ -1,12 +1,14 @@
 """Cohorts, enrollment (picker and CSV), baselines and the home pages."""
 
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.models import BaselineRating, Cohort, Enrollment, MentorAssignment, User
+from lms.services import cohorts as cohort_service
 from lms.services import dashboards, mentoring
 from lms.services.clock import today_in
 
@@ -233,3 +235,36 @@ def test_the_summaries_count_who_lacks_a_mentor_as_the_roster_filter_does(app, m
     assert (summaries["MIX"].active, summaries["MIX"].withdrawn, summaries["MIX"].missing_mentor) == (5, 1, 2)
     assert (summaries["NONE"].active, summaries["NONE"].missing_mentor) == (2, 2)
     assert {code: s.missing_mentor for code, s in summaries.items()} == by_filter
+
+
+def _home_row(client, code: str) -> list[str]:
+    """The cells of a cohort's line on the admin home, as text."""
+    html = client.get("/admin/").get_data(as_text=True)
+    row = re.search(rf"<tr>\s*<td><a [^>]*><strong>{code}</strong>.*?</tr>", html, re.S).group(0)
+    return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_admin_home_recounts_after_each_audited_change_and_only_then(app, make_cohort, make_user, login_as,
+                                                                     count_queries):
+    """The admin home keeps its cohort counts under the newest audit event: a repeat visit skips
+    the count, and a change made elsewhere (an auto-assign, a withdrawal) shows on the next visit."""
+    cohort_id, ids = make_cohort(trainees=3, code="KEPT")
+    make_user("mentor", mentor_kind="ai")
+    make_user("mentor", mentor_kind="business")
+    client, admin = login_as("admin")
+    client.get("/admin/")  # warm up (navbar, translations)
+    app.extensions.pop("admin_home_summaries", None)
+    with count_queries() as counted:
+        assert _home_row(client, "KEPT")[3:] == ["3", "0", "3 trainees lack a mentor"]
+    with count_queries() as kept:
+        assert _home_row(client, "KEPT")[3:] == ["3", "0", "3 trainees lack a mentor"]
+    assert len(kept.statements) == len(counted.statements) - 1  # the cohort counts were not run again
+    with app.app_context():  # changes made by another worker, each audited as every change the counts see
+        mentoring.auto_assign(db.session, None, db.session.get(Cohort, cohort_id))
+        db.session.commit()
+    assert _home_row(client, "KEPT")[3:] == ["3", "0", "✓"]
+    with app.app_context():
+        cohort_service.withdraw(db.session, db.session.get(User, admin.id), db.session.get(Enrollment, ids[0]),
+                                "left", today_in(app.config["BABEL_DEFAULT_TIMEZONE"]))
+        db.session.commit()
+    assert _home_row(client, "KEPT")[3:] == ["2", "1", "✓"]

@@ -19,7 +19,8 @@ from lms.submission_pages import render_read_only
 @bp.route("/")
 @require(Action.ADMIN_HOME)
 def home():
-    overview = admin_pages.admin_overview(db.session, clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    overview = admin_pages.admin_overview(db.session, clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
+                                          cache=current_app.extensions.setdefault("admin_home_summaries", {}))
     return render_template(
         "admin/home.html", counts=overview.counts, roles=list(Role), no_password=overview.no_password,
         recent=overview.recent, summaries=overview.summaries,
