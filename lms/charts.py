@@ -1,7 +1,8 @@
 """Chart geometry for server-side SVG: horizontal bars (single, grouped, stacked), a funnel
-and a line chart. Pure functions of numbers and already translated labels; the markup is
-`templates/macros/charts.html`, so a chart is plain SVG in the page (no script, no
-external file), printable, with a <title>/<desc> and the numbers in a table beside it.
+(shares of each stage's own base) and a line chart. Pure functions of numbers and already
+translated labels; the markup is `templates/macros/charts.html`, so a chart is plain SVG in
+the page (no script, no external file), printable, with a <title>/<desc> and the numbers in
+a table beside it.
 
 Coordinates are in the SVG's own units (`WIDTH` wide); the page scales the drawing. Room
 for the labels is measured, not guessed: the category labels' widest sets the left margin
@@ -94,6 +95,7 @@ class Chart:
     paths: list[tuple] = field(default_factory=list)  # (points "x,y x,y", colour, title)
     legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, text)
     width: int = WIDTH
+    dropped: str = ""  # a prefix left out of every label that had it (shared_prefix); the page says so
 
     def label(self, x: float, y: float, text: str, anchor: str = "start") -> None:
         """A label, moved inwards if it would run past either edge (a tick or a marker's name
@@ -149,49 +151,68 @@ def _scale(maximum: float) -> float:
 
 
 def bars(rows: list[tuple[str, Optional[float], str]], maximum: Optional[float] = None, unit: str = "",
-         reference: Optional[tuple[float, str]] = None, color: str = PALETTE[0]) -> Chart:
-    """One horizontal bar per row: (label, value or None, value as shown). `reference`: a
-    vertical marker (value, label), e.g. the program's reference figure."""
+         reference: Optional[tuple[float, str]] = None, color: str = PALETTE[0], labels_above: bool = False,
+         kind: str = "bars") -> Chart:
+    """One horizontal bar per row: (label, value or None, value as shown; a row without a value
+    shows its text, e.g. "—", where the bar would start). `reference`: a vertical marker (value,
+    label), e.g. the program's reference figure. `labels_above`: each label on its own line over
+    its bar, the drawing's whole width (long names that would be cut beside the bars)."""
     return grouped([(label, [(value, shown)]) for label, value, shown in rows], [("", color)], maximum, unit,
-                   reference)
+                   reference, labels_above=labels_above, kind=kind)
+
+
+def _above_frame(values: list[str]) -> _Frame:
+    """The plot from the left edge (labels above the bars take the whole width)."""
+    value_room = min(max((text_width(v) for v in values), default=0), WIDTH * MAX_VALUES)
+    left = EDGE + text_width("0000") / 2  # the first tick's label is centred on the plot's left end
+    return _Frame(left, WIDTH - left - GAP - value_room - EDGE, WIDTH - 2 * EDGE)
+
+
+LABEL_LINE = FONT + 5  # a label's own line above its bar
 
 
 def grouped(rows: list[tuple[str, list[tuple[Optional[float], str]]]], series: list[tuple[str, str]],
             maximum: Optional[float] = None, unit: str = "", reference: Optional[tuple[float, str]] = None,
-            references: Optional[list[Optional[float]]] = None) -> Chart:
-    """Per row several bars, one per series (name, colour). `references`: per row a marker."""
+            references: Optional[list[Optional[float]]] = None, labels_above: bool = False,
+            kind: str = "bars") -> Chart:
+    """Per row several bars, one per series (name, colour). `references`: per row a marker.
+    Bars of one row are a line of text apart, so their value labels never overlap."""
     per = len(series)
-    row_h = max(ROW_H, per * (BAR_H - 4) + 10)
+    row_h = ROW_H if per == 1 else per * (FONT + 4) + 10
+    above = LABEL_LINE if labels_above else 0
     values = [v for _label, items in rows for v, _s in items if v is not None]
     extra = [reference[0]] if reference else []
     extra += [r for r in (references or []) if r is not None]
     top_value = maximum if maximum is not None else _scale(max(values + extra, default=0))
     if maximum is None and not unit:  # counts: whole-number ticks (0, 1, 2, 3, 4 at the least)
         top_value = max(top_value, 4.0)
-    frame = _frame([label for label, _items in rows],
-                   [shown for _label, items in rows for value, shown in items if value is not None])
+    shown_all = [shown for _label, items in rows for _value, shown in items]
+    frame = _above_frame(shown_all) if labels_above else _frame([label for label, _items in rows], shown_all)
     left, plot = frame.left, frame.plot
-    chart = Chart("bars", TOP + len(rows) * row_h + AXIS_H + (18 if reference else 0))
-    bottom = TOP + len(rows) * row_h
+    step = row_h + above
+    chart = Chart(kind, TOP + len(rows) * step + AXIS_H + (18 if reference else 0))
+    bottom = TOP + len(rows) * step
     _axis(chart, frame, TOP, bottom, top_value, unit)
     bar_h = (row_h - 10) / per
     for i, (label, items) in enumerate(rows):
-        y = TOP + i * row_h + 5
-        chart.labels.append(Label(left - GAP, y + (row_h - 10) / 2 + 4, fit(label, frame.label_room), "end"))
+        y = TOP + i * step + above + 5
+        if labels_above:
+            chart.labels.append(Label(EDGE, y - 5, fit(label, frame.label_room)))
+        else:
+            chart.labels.append(Label(left - GAP, y + (row_h - 10) / 2 + 4, fit(label, frame.label_room), "end"))
         for j, (value, shown) in enumerate(items):
             name, colour = series[j]
             w = 0 if value is None else max(0.0, min(1.0, value / top_value)) * plot
             title = f"{label} · {name}: {shown}" if name else f"{label}: {shown}"
             chart.rects.append(Rect(left, y + j * bar_h, w, bar_h - 1, colour, title))
-            if value is not None:
-                chart.label(left + w + 3, y + j * bar_h + bar_h / 2 + 4, shown)
+            chart.label(left + w + 3, y + j * bar_h + bar_h / 2 + 4, shown)
         if references and references[i] is not None:
             x = left + min(1.0, references[i] / top_value) * plot
             chart.lines.append((x, y - 2, x, y + row_h - 8, "reference"))
     if reference:
         x = left + min(1.0, reference[0] / top_value) * plot
         chart.lines.append((x, TOP, x, bottom, "reference"))
-        chart.label(x, TOP + len(rows) * row_h + AXIS_H + 12, reference[1], "middle")
+        chart.label(x, bottom + AXIS_H + 12, reference[1], "middle")
     chart.legend = [(colour, name) for name, colour in series if name]
     return chart
 
@@ -218,26 +239,50 @@ def stacked(rows: list[tuple[str, list[float]]], series: list[str], unit: str = 
     return chart
 
 
-def funnel(stages: list[tuple[str, int] | tuple[str, int, Optional[int]]]) -> Chart:
-    """Stages as centred bars, each as wide as its count against the first. A stage may name
-    its own base, (label, n, base): its share is of that base (a stage only some can have
-    reached yet), its bar still against the first."""
-    first = max((s[1] for s in stages), default=0) or 1
-    shown = []
-    for i, stage in enumerate(stages):
-        n, base = stage[1], (stage[2] if len(stage) > 2 else stages[0][1])
-        shown.append(f"{n} ({100 * n / base:.0f}%)" if i and base else f"{n}")
-    frame = _frame([s[0] for s in stages], shown)
-    chart = Chart("funnel", TOP + len(stages) * ROW_H + 6)
-    centre = frame.left + frame.plot / 2
-    for i, stage in enumerate(stages):
-        label, n = stage[0], stage[1]
-        y = TOP + i * ROW_H + (ROW_H - BAR_H) / 2
-        w = max(1.0, n / first * frame.plot) if n else 0
-        chart.labels.append(Label(frame.left - GAP, y + BAR_H / 2 + 4, fit(label, frame.label_room), "end"))
-        chart.rects.append(Rect(centre - w / 2, y, w, BAR_H, PALETTE[0], f"{label}: {shown[i]}"))
-        chart.label(frame.left + frame.plot + GAP, y + BAR_H / 2 + 4, shown[i])
-    return chart
+def funnel(stages: list[tuple[str, int, Optional[int]]]) -> Chart:
+    """The funnel's stages as separate bars, each the share of its own base: (label, count, base).
+    A stage's base differs (a tier counts only the trainees whose role needs it, "placed by week
+    14" only the cohorts past it), so the bars are shares on one 0–100% axis, never widths
+    against the first stage, and each shows "count/base (share)"; a stage whose base is None
+    (the first: enrolled) shows its count over a full bar."""
+    rows = []
+    for label, n, base in stages:
+        if base is None:
+            rows.append((label, 100.0 if n else 0.0, f"{n}"))
+        elif base:
+            rows.append((label, 100 * n / base, f"{n}/{base} ({100 * n / base:.0f}%)"))
+        else:
+            rows.append((label, None, f"{n}/{base}"))
+    return bars(rows, maximum=100, unit="%", kind="funnel")
+
+
+def _separator_end(text: str) -> int:
+    """Where a leading kind ("Hands-on: ", "实操考核：") ends in `text`, or 0."""
+    for sep in ("：", ": "):
+        at = text.find(sep)
+        if 0 < at <= 16:
+            end = at + len(sep)
+            return end if end < len(text) else 0
+    return 0
+
+
+def shared_prefix(names: list[str]) -> tuple[str, list[str]]:
+    """The leading kind most names share ("Hands-on: "), and the names without it. A prefix is
+    dropped only when more than half of the names (at least two) carry it; the others keep
+    theirs, which then tells them apart. What is left starts with a capital letter. ("", names)
+    when there is none."""
+    leads = [name[:_separator_end(name)] for name in names]
+    counts: dict[str, int] = {}
+    for lead in leads:
+        if lead:
+            counts[lead] = counts.get(lead, 0) + 1
+    if not counts:
+        return "", list(names)
+    prefix, n = max(counts.items(), key=lambda item: item[1])
+    if n < 2 or 2 * n <= len(names):
+        return "", list(names)
+    rest = [name[len(prefix):] if lead == prefix else name for name, lead in zip(names, leads, strict=True)]
+    return prefix.strip(), [name[:1].upper() + name[1:] for name in rest]
 
 
 LINE_H = 180

@@ -58,6 +58,42 @@ def test_funnel_and_outcomes_match_the_hand_count(app, cohort):
     assert d.outcomes.missing == 2  # trainees 8 and 9: past placement week, no placement, no outcome
 
 
+def test_each_tier_counts_of_the_trainees_whose_role_needs_it(app, cohort, make_cohort):
+    """The funnel's tiers have their own base: the enrolled whose role needs the tier (withdrawn
+    included, like "enrolled"); a role that does not need a tier adds nothing to its base."""
+    make_cohort(trainees=2, start=hand.TODAY - timedelta(weeks=3), role="ai_trainer")
+    with app.app_context():
+        d = _build(Scope(cohort_id=cohort.cohort_id))
+        everyone = _build(Scope())
+    basic = next(r for r in d.funnel.rows if (r.source_role, r.target_role) == ("basic_cs", "collab_cs"))
+    assert basic.tier_bases == {"foundation": 6, "advanced": 6}
+    assert d.funnel.total.tier_bases == {"foundation": 9, "advanced": 9}
+    total = everyone.funnel.total
+    assert total.enrolled == 11 and total.tier_bases == {"foundation": 11, "advanced": 11, "expert": 2}
+    assert total.tiers["expert"] == 0 and everyone.funnel.tier_codes == ["foundation", "advanced", "expert"]
+
+
+def test_an_empty_cohort_is_listed_and_its_dashboard_says_nobody_is_enrolled(app, cohort, make_cohort, client,
+                                                                            make_user):
+    empty_id, _ids = make_cohort(trainees=0, start=date(2030, 1, 7), code="EMPTY-1")  # not started
+    with app.app_context():
+        everyone = _build(Scope())
+        clerks = _build(Scope(source_role="order_clerk"))
+    listed = {c.code: c for c in everyone.cohorts}
+    assert "EMPTY-1" in listed and listed["EMPTY-1"].counts == {"in_training": 0, "in_buffer": 0, "finished": 0}
+    assert str(listed["EMPTY-1"].phase) == "intake"
+    assert {c.code for c in clerks.cohorts} == set(listed)  # a filter leaves every cohort listed, with its counts
+    login(client, make_user("admin"))
+    html = client.get("/admin/reports").get_data(as_text=True)
+    assert f'/admin/cohorts/{empty_id}/dashboard">EMPTY-1</a>' in html.split('id="cohort-table"', 1)[1]
+    html = client.get(f"/admin/cohorts/{empty_id}/dashboard").get_data(as_text=True)
+    assert 'id="nobody-enrolled"' in html and 'id="funnel-table"' not in html and 'id="assessment-table"' not in html
+    phase = html.split('id="cohort-phase"', 1)[1].split("</p>", 1)[0]
+    assert "Intake" in phase and "2030-01-07" in phase
+    html = client.get(f"/admin/cohorts/{cohort.cohort_id}/dashboard").get_data(as_text=True)
+    assert 'id="cohort-phase"' in html and 'id="nobody-enrolled"' not in html
+
+
 def test_progress_and_standing_match_the_hand_count(app, cohort):
     with app.app_context():
         d = _build(Scope(cohort_id=cohort.cohort_id))
@@ -158,6 +194,8 @@ def test_dashboard_page_in_both_languages(app, cohort, client, make_user):
     html = client.get(f"/admin/cohorts/{cohort.cohort_id}/dashboard").get_data(as_text=True)
     assert 'id="funnel-table"' in html and "20%" in html and "reference 83%" in html
     assert "2 of 9 in cohorts past week 14" in html and "Placed (any time)" in html.split('id="funnel-table"')[0]
+    # each funnel bar says its base: foundation passed by 7 of the 9 whose role needs it
+    assert 'id="funnel-bases"' in html and "7/9 (78%)" in html.split('id="chart-funnel"', 1)[1].split("</svg>")[0]
     assert html.count('<svg class="chart-svg') >= 12 and "<title id=" in html and "<desc id=" in html
     assert "<script" not in html.split('id="kpis"', 1)[1].split("</main>", 1)[0]  # charts need no script
     assert f'/admin/enrollments/{cohort.enrollment_ids[6]}"' in html.split('id="at-risk"', 1)[1]

@@ -34,13 +34,14 @@ def calibration_names(d: Dashboard) -> list[tuple[str, object]]:
 def build(d: Dashboard) -> dict[str, charts.Chart]:
     out: dict[str, charts.Chart] = {}
     total = d.funnel.total
-    stages = [(_("Enrolled"), total.enrolled)]
-    stages += [(_("%(tier)s passed", tier=localized(d.tier_titles.get(code))), total.tiers.get(code, 0))
-               for code in d.funnel.tier_codes]
-    stages += [(_("Placed (any time)"), total.placed),
-               # its share is of the enrollments in cohorts past week 14 (the others may still make it)
+    # each stage a share of its own base: a tier of the enrolled whose role needs it, placed by
+    # week 14 of the enrollments in cohorts past week 14, the others of everyone enrolled
+    stages = [(_("Enrolled"), total.enrolled, None)]
+    stages += [(_("%(tier)s passed", tier=localized(d.tier_titles.get(code))), total.tiers.get(code, 0),
+                total.tier_bases.get(code, 0)) for code in d.funnel.tier_codes]
+    stages += [(_("Placed (any time)"), total.placed, total.enrolled),
                (_("Placed by week 14"), total.placed_in_time, total.past_placement_week),
-               (_("Buffer completed"), total.completed)]
+               (_("Buffer completed"), total.completed, total.enrolled)]
     out["funnel"] = charts.funnel(stages)
 
     out["standing"] = charts.bars([(labels.standing("on_track"), d.standing.on_track, str(d.standing.on_track)),
@@ -53,13 +54,17 @@ def build(d: Dashboard) -> dict[str, charts.Chart]:
         [(labels.phase(code), [counts[s] for s in STATES]) for code, counts in d.phases.items()],
         [labels.enrollment_state(s) for s in STATES])
 
-    rows = [(localized(v.assessment.title), None if v.figures.pass_rate is None else 100 * v.figures.pass_rate,
-             _shown(None if v.figures.pass_rate is None else 100 * v.figures.pass_rate)) for v in d.assessments]
-    out["pass_rate"] = charts.bars(rows, maximum=100, unit="%")
+    prefix, names = charts.shared_prefix([localized(v.assessment.title) for v in d.assessments])
+    rows = [(name, None if v.figures.pass_rate is None else 100 * v.figures.pass_rate,
+             _shown(None if v.figures.pass_rate is None else 100 * v.figures.pass_rate))
+            for name, v in zip(names, d.assessments, strict=True)]
+    out["pass_rate"] = charts.bars(rows, maximum=100, unit="%", labels_above=True)
+    out["pass_rate"].dropped = prefix
 
     out["turnaround"] = charts.bars([(t.name, t.median_hours, f"{t.median_hours:.1f} h") for t in d.turnaround])
     out["calibration"] = charts.bars([(name, c.mean_gap_pct, f"{c.mean_gap_pct:.0f}%")
-                                      for name, c in calibration_names(d)], maximum=100, unit="%")
+                                      for name, c in calibration_names(d)], maximum=100, unit="%",
+                                     labels_above=True)
 
     reference = d.reference.get("baseline_attainment", {})
     out["competencies"] = charts.grouped(

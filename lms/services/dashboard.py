@@ -76,6 +76,7 @@ class CohortPhase:
     counts: dict  # STATES → trainees
     phase: clock.Phase
     week: int
+    weeks: int = clock.TRAINING_WEEKS  # the program's training weeks
 
 
 def build(session: Session, scope: Scope, today: date, now: datetime, buffer_settings: BufferSettings,
@@ -88,7 +89,7 @@ def build(session: Session, scope: Scope, today: date, now: datetime, buffer_set
         phase = clock.phase(row.start_date, today, row.closed_at is not None, row.weeks, row.buffer_until)
         counts = {state: getattr(row, state) for state in STATES}
         cohorts.append(CohortPhase(row.id, row.code, row.start_date, counts, phase,
-                                   clock.week_of(row.start_date, today)))
+                                   clock.week_of(row.start_date, today), row.weeks))
         for state, n in counts.items():
             phases[phase.value][state] += n
     figures = dashboard_training.assessments(session, params)

@@ -32,7 +32,7 @@ from lms.models import (
 )
 from lms.services import standing
 from lms.services.attainment_sql import scores_select
-from lms.services.report_scope import CREDITED, FACTS, Requirements, pair_rows
+from lms.services.report_scope import CREDITED, FACTS, P_COHORT, Requirements, pair_rows
 from lms.services.sql_dialect import count_if, json_length, json_max_points, json_number, seconds_between
 
 f = FACTS
@@ -51,6 +51,7 @@ class FunnelRow:
     enrolled: int = 0
     withdrawn: int = 0
     tiers: dict = field(default_factory=dict)  # tier code → passed (absent: the role does not need it)
+    tier_bases: dict = field(default_factory=dict)  # tier code → enrolled whose role needs it (the tier's base)
     placed: int = 0  # placed, any time
     placed_in_time: int = 0  # placed by week 14, of those in cohorts past week 14
     past_placement_week: int = 0  # enrolled in cohorts past week 14 (the base of placed_in_time)
@@ -82,6 +83,8 @@ class FunnelRow:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for code, n in other.tiers.items():
             self.tiers[code] = self.tiers.get(code, 0) + n
+        for code, n in other.tier_bases.items():
+            self.tier_bases[code] = self.tier_bases.get(code, 0) + n
 
 
 _BY_ROLES = (
@@ -94,8 +97,9 @@ _BY_ROLES = (
 
 def _tier_counts(req: sa.Subquery) -> sa.Select:
     """One statement, two kinds of rows over the same per-tier progress: ('funnel', source role,
-    target role, tier, -, -, trainees who passed every required assessment of it) and ('current',
-    -, target role, -, program, tiers passed, trainees in training who passed that many)."""
+    target role, tier, -, -, trainees who passed every required assessment of it, trainees whose
+    role needs it) and ('current', -, target role, -, program, tiers passed, trainees in training
+    who passed that many, -)."""
     pairs = pair_rows(req)
     per = (sa.select(pairs.c.enrollment_id, pairs.c.program_id, pairs.c.source_role, pairs.c.target_role,
                      pairs.c.in_training, pairs.c.tier_code, sa.func.count().label("total"),
@@ -106,13 +110,15 @@ def _tier_counts(req: sa.Subquery) -> sa.Select:
     complete = per.c.done == per.c.total
     funnel = (sa.select(sa.literal("funnel").label("kind"), sa.cast(per.c.source_role, sa.String).label("source"),
                         sa.cast(per.c.target_role, sa.String).label("target"), per.c.tier_code,
-                        sa.literal(0).label("program_id"), sa.literal(0).label("k"), count_if(complete).label("n"))
+                        sa.literal(0).label("program_id"), sa.literal(0).label("k"), count_if(complete).label("n"),
+                        sa.func.count().label("base"))
               .group_by(per.c.source_role, per.c.target_role, per.c.tier_code))
     done = (sa.select(per.c.program_id, per.c.target_role, count_if(complete).label("k"))
             .where(per.c.in_training.is_(True)).group_by(per.c.enrollment_id, per.c.program_id, per.c.target_role)
             .subquery("tiers_done"))
     current = (sa.select(sa.literal("current"), sa.literal(None, sa.String), sa.cast(done.c.target_role, sa.String),
-                         sa.literal(None, sa.String), done.c.program_id, done.c.k, sa.func.count())
+                         sa.literal(None, sa.String), done.c.program_id, done.c.k, sa.func.count(),
+                         sa.literal(0))
                .group_by(done.c.program_id, done.c.target_role, done.c.k))
     return sa.union_all(funnel, current)
 
@@ -164,12 +170,13 @@ def funnel(session: Session, params: dict, tiers: list) -> Funnel:
         rows[(source, target)] = FunnelRow(source, target, tiers={},
                                            **dict(zip(FunnelRow.COUNTS, counts, strict=True)))
     codes = set()
-    for kind, source, target, code, _program, _k, passed in tiers:
+    for kind, source, target, code, _program, _k, passed, base in tiers:
         if kind != "funnel":
             continue
         row = rows.get((source, target))
         if row is not None:
             row.tiers[code] = passed
+            row.tier_bases[code] = base
             codes.add(code)
     order = [t.value for t in TierCode]
     total = FunnelRow(None, "")
@@ -189,14 +196,16 @@ _COHORTS = (
               # the last end of a buffer still open (placement.cohort_buffer_until), for the phase
               sa.func.max(sa.case((sa.or_(f.c.buffer_outcome.is_(None), f.c.buffer_outcome == BufferOutcome.EXTENDED),
                                    f.c.buffer_end))).label("buffer_until"))
-    .join(Program, Program.id == Cohort.program_id).join(f, f.c.cohort_id == Cohort.id)
+    # every cohort in the selection, an empty one (or one with nobody of the chosen roles) with zeros
+    .join(Program, Program.id == Cohort.program_id).outerjoin(f, f.c.cohort_id == Cohort.id)
+    .where(sa.or_(P_COHORT.is_(None), Cohort.id == P_COHORT))
     .group_by(Cohort.id, Cohort.code, Cohort.start_date, Cohort.closed_at, Program.weeks)
     .order_by(Cohort.start_date.desc(), Cohort.id))
 
 
 def cohorts(session: Session, params: dict) -> list:
-    """The cohorts in scope with their trainees in training, in buffer and finished, and the
-    last buffer end (for the phase)."""
+    """Every cohort in scope (the empty ones too) with their trainees in training, in buffer and
+    finished, and the last buffer end (for the phase)."""
     return session.execute(_COHORTS, params).all()
 
 
@@ -204,7 +213,7 @@ def tiers_now(tiers: list, reqs: Requirements) -> dict[str, int]:
     """Trainees in training by the tier they work in now (the first of their tiers not passed);
     'done': every tier their role needs passed, waiting for placement. `tiers`: `tier_rows`."""
     out: dict[str, int] = defaultdict(int)
-    for kind, _source, role, _code, program_id, k, n in tiers:
+    for kind, _source, role, _code, program_id, k, n, _base in tiers:
         if kind != "current":
             continue
         needed = reqs.tiers.get((program_id, role), [])
