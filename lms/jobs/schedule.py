@@ -7,6 +7,7 @@ schedule's own fire, the scheduler's catch-up tick and `flask lms jobs run` all 
 same row however often they call.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -36,15 +37,18 @@ def _period(start_local: datetime) -> Period:
                   start_local.astimezone(UTC).replace(tzinfo=None))
 
 
-class Schedule:
-    def trigger(self, zone: str) -> CronTrigger:
-        raise NotImplementedError
+class Schedule(ABC):
+    """When a job runs (EveryMinutes, Daily, Weekly): its APScheduler trigger, the period a time falls in
+    (the key of exactly-once) and its description for the admin page."""
 
-    def period(self, now: datetime, zone: str) -> Period:
-        raise NotImplementedError
+    @abstractmethod
+    def trigger(self, zone: str) -> CronTrigger: ...
 
-    def describe(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def period(self, now: datetime, zone: str) -> Period: ...
+
+    @abstractmethod
+    def describe(self) -> str: ...
 
     def next_run(self, now: datetime, zone: str) -> datetime:
         """The next time the schedule fires after `now` (naive UTC), as APScheduler computes it."""
