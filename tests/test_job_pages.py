@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms.models import Notification, Placement, ProgramWebhook, User
+from lms.models import Notification, NotificationKind, Placement, ProgramWebhook, User
 from lms.services.quiet_hours import held_until
 from tests.conftest import login
 from tests.job_helpers import enrolled_on, notes, twice
@@ -140,3 +140,17 @@ def test_a_notification_about_what_is_no_longer_yours_goes_back_to_the_list(app,
     answer = client.get(f"/notifications/{note_id}")
     assert answer.headers["Location"].endswith("/notifications")
     assert "not open to you any more" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_urgent_notifications_are_marked_in_the_list(app, client, make_user):
+    reviewer = make_user("mentor", mentor_kind="ai", reviewer=True)
+    with app.app_context():
+        common = {"program_id": 1, "defect_id": 7, "clock": "response", "limit": 30}
+        db.session.add_all([
+            Notification(user_id=reviewer.id, kind=NotificationKind.DEFECT_SLA_BREACHED, params=common),
+            Notification(user_id=reviewer.id, kind=NotificationKind.DEFECT_UPDATE,
+                         params={"defect_id": 7, "state": "confirmed"})])
+        db.session.commit()
+    login(client, reviewer)
+    listing = client.get("/notifications").get_data(as_text=True)
+    assert listing.count(">Urgent</span>") == 1 and "Defect #7 is past its" in listing

@@ -57,7 +57,7 @@ def defect_sla(ctx: JobContext) -> None:
         common = {"program_id": programs[d.cohort_id], "defect_id": d.id, "clock": b.clock_name,
                   "limit": b.clock.limit // (60 if b.clock_name == "response" else 3600)}
         for user_id in reviewers:
-            ctx.notify(user_id, NotificationKind.DEFECT_SLA_BREACHED, key, urgent=True, **common)
+            ctx.notify(user_id, NotificationKind.DEFECT_SLA_BREACHED, key, urgent=True, **common)  # URGENT_KINDS
         if not b.escalate:
             continue
         stamp = f"{b.clock_name}_escalated_at"

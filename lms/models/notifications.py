@@ -37,6 +37,10 @@ class NotificationKind(enum.StrEnum):
     DIGEST_ADMIN = "digest_admin"  # weekly
 
 
+# What a job sends urgent (lms/jobs/defects.py): service-level breaches and escalations.
+URGENT_KINDS = frozenset({NotificationKind.DEFECT_SLA_BREACHED, NotificationKind.DEFECT_ESCALATED})
+
+
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),
@@ -53,3 +57,8 @@ class Notification(db.Model):
     dedupe_key: Mapped[Optional[str]] = mapped_column(sa.String(160))
 
     user: Mapped[User] = relationship()
+
+    @property
+    def urgent(self) -> bool:
+        """Sent at once, quiet hours or not, and marked in the list."""
+        return self.kind in URGENT_KINDS
