@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
 # Google Sheets; tab and carriage return hide such a start from a reader's eye.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 BOM = "\ufeff"
 CHUNK_ROWS = 200  # rows per piece of a streamed CSV
 
@@ -31,8 +31,9 @@ XLSX_DATE = "yyyy-mm-dd"
 
 
 def neutralise(value: Cell) -> Cell:
-    """Text that starts like a formula, prefixed with a single quote; numbers and dates as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text that starts like a formula (after any leading spaces, which spreadsheets skip; full-width
+    signs too), prefixed with a single quote; numbers and dates as they are."""
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)):
         return "'" + value
     return value
 

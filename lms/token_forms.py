@@ -27,7 +27,8 @@ class TraineeTokenForm(TokenForm):
     name = StringField(_l("What it is for"), validators=[DataRequired(), Length(max=MAX_NAME)],
                        description=_l("e.g. my agent console, or the defect-logging tool of my team"))
     expires_on = DateField(_l("Works until (inclusive)"), validators=[Optional(), _sensible_date],
-                           description=_l("Empty: it works until your buffer period ends or you revoke it."))
+                           description=_l("Empty: it logs defects while your buffer period runs and reads the "
+                                          "ones you reported until you revoke it."))
 
 
 class RevokeForm(FlaskForm):

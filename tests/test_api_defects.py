@@ -56,8 +56,12 @@ def test_a_placed_persons_token_cannot_log_for_someone_else(app, api, placed_pai
     token = make_token(app, first, "write")
     response = api.post("/api/v1/defects", token, _body(reporter=second.email))
     assert response.status_code == 403 and response.mimetype == "application/problem+json"
+    # an e-mail nobody has gets the very same answer: the token learns nothing about accounts
+    unknown = api.post("/api/v1/defects", token, _body(reporter="nobody@example.com"))
+    assert (unknown.status_code, unknown.get_json()) == (403, response.get_json())
+    assert api.post("/api/v1/defects", token, _body(reporter=first.email.upper())).status_code == 201  # themself
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(AgentDefect.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(AgentDefect.id))) == 1
 
 
 def test_an_admins_write_token_logs_for_a_placed_person(app, api, placed_pair, make_user):

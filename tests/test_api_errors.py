@@ -147,6 +147,9 @@ def test_json_nested_too_deep_is_400_not_500(api, admin_token):
     response = api.post("/api/v1/handoff-events", admin_token, data=b'\xff\xfe{"events"',
                         headers={"Content-Type": "application/json"})
     _problem(response, 400)
+    response = api.post("/api/v1/handoff-events", admin_token, data='{"x": ' + "9" * 5000 + "}",
+                        headers={"Content-Type": "application/json"})  # past int()'s digit limit
+    _problem(response, 400)
 
 
 def test_times_past_the_calendars_ends_are_field_errors(api, admin_token):

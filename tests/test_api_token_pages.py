@@ -84,9 +84,9 @@ def test_a_placed_person_makes_and_revokes_their_own_token(app, client, api, tra
     html = client.post_form("/me/buffer/api-token", {"name": "工作台", "scope": "write"}).get_data(as_text=True)
     token = TOKEN.search(html).group(0)
     assert api.get("/api/v1/defects", token).status_code == 200
-    # the person's own texts: their own tools, and the buffer period (not revoking alone) ends it
-    assert "HR system" not in html and "until revoked" not in html and "Empty: until revoked." not in html
-    assert "until your buffer period ends" in html and "my agent console" in html
+    # the person's own texts: their own tools; logging ends with the buffer period, reading their own on revoking
+    assert "HR system" not in html and "Empty: until revoked." not in html
+    assert "logs defects until your buffer period ends; reads until revoked" in html and "my agent console" in html
     others = make_token(app, make_user("admin"))
     with app.app_context():
         mine = db.session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == trainee_with_mentors.trainee.id))

@@ -130,3 +130,38 @@ def test_quiet_hours_set_after_queuing_hold_the_message_at_sending(app, mail_app
         db.session.commit()
     assert run(mail_app, "deliveries", at(morning, 8, 1)).counts["held"] >= 1
     assert smtp_sink.messages == [] and all(d.deliver_after == at(morning, 12) for d in deliveries(app))
+
+
+class _Redirecting(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        self.send_response(307)
+        self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("where", ["link-local", "redirect"])
+def test_a_webhook_never_reaches_a_link_local_address_nor_follows_a_redirect(app, trainee_with_mentors, catalog,
+                                                                             where):
+    """A stored address that resolves to the metadata service, or a relay that redirects there:
+    the message fails and waits for another try; nothing is sent there."""
+    server = HTTPServer(("127.0.0.1", 0), _Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = {"link-local": "http://169.254.169.254/latest/meta-data/",
+           "redirect": f"http://127.0.0.1:{server.server_port}/hook"}[where]
+    try:
+        with app.app_context():
+            db.session.add(ProgramWebhook(program_id=catalog, url=url, secret=SECRET, active=True))
+            db.session.commit()
+        assessment_id, due = first_due(app, trainee_with_mentors.enrollment_id)
+        now = at(due - timedelta(days=1))
+        run(app, "assessments_due", now)
+        assert run(app, "deliveries", now).counts.get("sent", 0) == 0
+        failed = [d for d in deliveries(app) if d.last_error]
+        assert failed and all(d.state == DeliveryState.PENDING for d in failed)
+        assert ("cannot be a relay" if where == "link-local" else "redirect") in failed[0].last_error
+    finally:
+        server.shutdown()
+        server.server_close()

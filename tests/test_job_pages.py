@@ -87,6 +87,10 @@ def test_a_webhook_address_with_markup_spaces_or_a_bad_host_is_refused(app, clie
         assert page.status_code == 400, bad
         assert "no spaces, quotes or angle brackets" in html or "starting with https://" in html, bad
         assert "<script>alert(1)" not in html
+    for internal in ("http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/hook", "http://0.0.0.0/",
+                     "http://224.0.0.1/hook", "http://[::ffff:169.254.169.254]/"):
+        page = client.post_form(f"/admin/webhooks/{catalog}", {"url": internal, "active": "y"})
+        assert page.status_code == 400 and "cannot be a relay" in page.get_data(as_text=True), internal
     with app.app_context():
         assert db.session.get(ProgramWebhook, catalog) is None
     for good in ("https://relay.example.cn/hook?key=a%20b&x=1", "http://10.0.0.5:8080/relay"):

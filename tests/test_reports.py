@@ -36,6 +36,8 @@ def test_cells_that_would_start_a_formula_are_neutralised():
         assert neutralise(text) == "'" + text
     assert neutralise("王小明") == "王小明" and neutralise(-3) == -3 and neutralise(None) is None
     assert neutralise("a=b") == "a=b"
+    for hidden in (" =1+1", "\n=1+1", "  @SUM(A1)", "＝1+1", "＋cmd"):  # spaces before, full-width signs
+        assert neutralise(hidden) == "'" + hidden
 
 
 def test_csv_and_xlsx_round_trip_chinese_names_and_neutralise_injections():

@@ -20,6 +20,7 @@ from lms.permissions import Action, may_log_defect_for, may_read_report, may_tri
 from lms.services import defect_pages
 from lms.services import defects as defect_service
 from lms.services import placement as placement_service
+from lms.services.auth import normalize_email
 from lms.services.defect_rules import DefectSettings
 from lms.services.people import find_by_email
 from lms.transactions import commit_or_report
@@ -153,6 +154,10 @@ def log_defect(body):
         # an admin has no buffer period of their own: the defect is always someone else's
         return problem(422, _l("Name the placed person the defect is logged for."),
                        {"reporter": [_l("required for an admin's token")]}, "validation")
+    if body["reporter"] and not actor.is_admin and normalize_email(body["reporter"]) != actor.email:
+        # decided before the lookup: a placed person's token learns nothing about other e-mails
+        return problem(403, _l("Only the placed person's own token, or an admin's, may log a defect for them."),
+                       kind="insufficient-scope")
     if body["reporter"]:
         reporter = find_by_email(db.session, body["reporter"])
         if reporter is None:

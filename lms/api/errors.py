@@ -54,7 +54,7 @@ class ApiParser(FlaskParser):
     def _raw_load_json(self, req):
         try:
             return super()._raw_load_json(req)
-        except RecursionError as error:
+        except (RecursionError, ValueError) as error:  # too deep, or a number past int()'s 4,300 digits
             return self._handle_invalid_json_error(error, req)
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):

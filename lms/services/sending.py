@@ -7,8 +7,10 @@ checked again at sending time, so a change of the person's hours counts."""
 import hashlib
 import hmac
 import json
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from lms.models import Delivery, DeliveryChannel, DeliveryState, Notification, Program, ProgramWebhook
 from lms.notification_texts import details, headline
+from lms.services import webhooks
 from lms.services.quiet_hours import held_until
 
 MAX_ATTEMPTS = 5
@@ -149,6 +152,22 @@ def webhook_body(session: Session, delivery: Delivery, settings: SendSettings) -
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise urllib.error.HTTPError(req.full_url, code, "the relay answered with a redirect", headers, fp)
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
+def _check_resolved(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    for *_, address in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP):
+        if webhooks.forbidden_address(address[0]):
+            raise RuntimeError(f"{parts.hostname} resolves to {address[0]}, which cannot be a relay")
+
+
 def post_webhook(session: Session, delivery: Delivery, settings: SendSettings) -> None:
     hook = session.get(ProgramWebhook, delivery.program_id)
     if hook is None or not hook.active:
@@ -159,7 +178,9 @@ def post_webhook(session: Session, delivery: Delivery, settings: SendSettings) -
         "Content-Type": "application/json; charset=utf-8", TIMESTAMP_HEADER: stamp,
         SIGNATURE_HEADER: sign(hook.secret, stamp, body), DELIVERY_HEADER: str(delivery.id),
         "User-Agent": "Reskill-webhook/1"})
-    # The address is an admin's http(s) URL, checked when saved (lms/services/webhooks.py).
-    with urllib.request.urlopen(request, timeout=settings.webhook_timeout) as response:  # nosec B310
+    # The address is an admin's http(s) URL, checked when saved (lms/services/webhooks.py); its name is
+    # resolved and checked again here, and a redirect is not followed (it could lead anywhere).
+    _check_resolved(hook.url)
+    with _NO_REDIRECTS.open(request, timeout=settings.webhook_timeout) as response:  # nosec B310
         if not 200 <= response.status < 300:
             raise urllib.error.HTTPError(hook.url, response.status, "not 2xx", response.headers, None)

@@ -32,6 +32,23 @@ def _host_ok(host: str) -> bool:
         return len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in host.rstrip(".").split("."))
 
 
+def forbidden_address(address: str) -> bool:
+    """Addresses a relay never has: link-local (the cloud metadata service at 169.254.169.254),
+    multicast, unspecified and reserved ones. Loopback and private networks stay allowed: a relay
+    inside the company's network, or beside the app, is the usual set-up (README)."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved
+
+
+def _literal_forbidden(host: str) -> bool:
+    try:
+        return forbidden_address(host)
+    except ValueError:  # a name: checked again, resolved, at sending time
+        return False
+
+
 def _port_ok(parts) -> bool:
     try:
         parts.port  # noqa: B018  # raises for a port that is not a number in range
@@ -52,6 +69,9 @@ def check_url(url: str) -> str:
                                  "network).")), field="url")
     if parts.username or parts.password:
         raise DomainError(str(_l("Leave the user name and password out of the address.")), field="url")
+    if _literal_forbidden(parts.hostname):
+        raise DomainError(str(_l("This address cannot be a relay (link-local, multicast or reserved).")),
+                          field="url")
     return url
 
 
