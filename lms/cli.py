@@ -139,6 +139,10 @@ def demo() -> None:
     from lms.services.demo_defects import ensure_demo_defects
 
     ensure_demo_defects(db.session, _hash_method(), today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    from lms.models.base import utcnow
+    from lms.services.demo_history import backdate_demo
+
+    backdate_demo(db.session, current_app.config["BABEL_DEFAULT_TIMEZONE"], utcnow())  # last: dates what was written
     db.session.commit()
     click.echo(f"Catalogue: {report.summary()}")
     click.echo(f"Cohort {cohort.code}: started {cohort.start_date.isoformat()}, 6 trainees, 2 mentors")

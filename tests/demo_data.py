@@ -29,5 +29,9 @@ def load_demo(app) -> int:
 
         ensure_demo_defects(db.session, app.config["PASSWORD_HASH_METHOD"],
                             today_in(app.config["BABEL_DEFAULT_TIMEZONE"]))
+        from lms.models.base import utcnow
+        from lms.services.demo_history import backdate_demo
+
+        backdate_demo(db.session, app.config["BABEL_DEFAULT_TIMEZONE"], utcnow())
         db.session.commit()
         return cohort.id

@@ -1,8 +1,10 @@
 """What the demo trainees hand in: answers written per field as a trainee would, a
-strong and a weak version of each foundation assessment (Chinese, the demo
+strong and a weak version of each foundation assessment and of the
+advanced data assessment (Chinese, the demo
 trainees' language). Each passes the format checks; the weak ones miss answers."""
 
 STRONG, WEAK = "strong", "weak"
+RETAKE = "retake"  # a second weak try: fixed what the first grade named, still short of the pass mark
 
 DEMO_ANSWERS: dict[str, dict[str, dict[str, str]]] = {
     "takeover-and-defect-drill": {
@@ -122,6 +124,26 @@ DEMO_ANSWERS: dict[str, dict[str, dict[str, str]]] = {
             "reply_b": "亲，您的包裹正在运输中，请耐心等待哦。",
             "defect_log": "智能体 B 单答得不对。",
             "own_experience": "我以前做过订单，知道订单的流程。",
+        },
+    },
+    # the advanced data assessment trainee9 failed twice (her outcome note says so)
+    "intent-review-drill": {
+        STRONG: {
+            "recall_urge_dispatch": "64.0", "precision_track_shipment": "68.6", "top_confusion": "urge_vs_track",
+            "relabel_suggestion": "现象：催发货召回率只有 64.0%，漏判的主要被标成了查物流（两个方向合计最多）。\n"
+                                  "样例：C0412、C0437、C0455 均为“待发货、无运单号”，顾客在催发货而非查物流。\n"
+                                  "规则：订单未发货、无运单号时，一律标为催发货；已发货有运单号才标查物流。\n"
+                                  "重标范围：近两周“待发货”状态下被标为查物流的会话。\n"
+                                  "验证：重标后抽样 200 条复算两项指标，催发货召回率应明显上升。",
+        },
+        WEAK: {
+            "recall_urge_dispatch": "72.5", "precision_track_shipment": "55.0", "top_confusion": "complaint_vs_refund",
+            "relabel_suggestion": "查物流和催发货有些分不清，建议重新标注一下。",
+        },
+        RETAKE: {
+            "recall_urge_dispatch": "64.0", "precision_track_shipment": "52.4", "top_confusion": "urge_vs_track",
+            "relabel_suggestion": "催发货召回率 64.0%，很多被标成了查物流，例如 C0412、C0437。"
+                                  "建议把没有运单号的会话都标为催发货。",
         },
     },
 }

@@ -1,8 +1,9 @@
 """Demo placement and buffer period for `flask lms demo`: a second, older cohort whose
 trainees finished training. Two are placed with agents (one mid-buffer, one just
 completed), with weekly check-ins (one week missing), hand-off events from the service
-platform (some answered after more than 30 minutes) and outcomes; one is not placed
-and has a recorded outcome. Everything goes through the same services as the pages
+platform (some answered after more than 30 minutes) and outcomes; one is not placed: she
+failed the advanced data assessment twice and went back to her previous role (her
+recorded outcome). Everything goes through the same services as the pages
 (graded work, tier checks, placement, check-ins, JSON ingestion). Idempotent.
 """
 
@@ -13,13 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lms.models import Agent, Assessment, Cohort, Enrollment, Placement, Program, TrainingOutcome
-from lms.services import checkins, cohorts, handoffs, mentoring, progress
+from lms.services import checkins, clock, cohorts, handoffs, mentoring, progress
 from lms.services import people as people_service
 from lms.services import placement as placement_service
 from lms.services.buffer_clock import BufferSettings
 from lms.services.demo import DEMO_PASSWORD
 from lms.services.demo_activity import _grade_all, _submit
-from lms.services.demo_answers import STRONG
+from lms.services.demo_answers import RETAKE, STRONG, WEAK
 from lms.storage import Storage
 
 DEMO_BUFFER_COHORT = "DEMO-2026-A"
@@ -29,6 +30,7 @@ MENTORS = [
     {"email": "mentor.biz2@example.com", "name": "郑华", "role": "mentor", "mentor_kind": "business", "capacity": 8},
 ]
 LEAD = {"email": "lead@example.com", "name": "黄蕾", "role": "lead"}  # receiving team lead of trainee7
+RETURNED_AFTER = "intent-review-drill"  # the advanced data assessment trainee9 failed twice
 TRAINEES = [  # email, name, days since their placement start (None: not placed)
     ("trainee7@example.com", "何静", 45),
     ("trainee8@example.com", "马超", 92),
@@ -55,11 +57,12 @@ def _person(session: Session, values: dict, hash_method: str):
     return user
 
 
-def _pass_role_tiers(session: Session, enrollment: Enrollment, mentors: dict, storage: Storage | str) -> None:
-    """Strong, graded work on every required assessment of the tiers the role needs."""
+def _pass_role_tiers(session: Session, enrollment: Enrollment, mentors: dict, storage: Storage | str,
+                     only: tuple[str, ...] | None = None) -> None:
+    """Strong, graded work on every required assessment of the tiers the role needs (or of `only`)."""
     role = enrollment.target_role.value
     tiers = progress.role_outline(session, enrollment.cohort.program, role)
-    needed = enrollment.cohort.program.tiers_for_role(role)
+    needed = only or enrollment.cohort.program.tiers_for_role(role)
     passed = progress.passed_assessment_ids(session, enrollment.trainee_id)
     for tier in tiers:
         if tier.code not in needed:
@@ -112,16 +115,11 @@ def ensure_demo_buffer(session: Session, program: Program, today: date, storage:
         if placement_service.placement_of(session, enrollment.id) is not None:
             continue
         if days is None:
-            if session.scalar(sa.select(TrainingOutcome.id).where(TrainingOutcome.enrollment_id == enrollment.id)):
-                continue
-            placement_service.record_training_outcome(
-                session, None, enrollment, "returned", "skills_gap",
-                "进阶层数据处理考核两次未通过，本人希望先回原客服岗位，下一批次再参加。", today - timedelta(days=20))
+            if not session.scalar(sa.select(TrainingOutcome.id)
+                                  .where(TrainingOutcome.enrollment_id == enrollment.id)):
+                _not_placed(session, enrollment, mentor_rows, mentors, storage)
             continue
-        for mentor in mentor_rows:
-            if enrollment.current_mentor(mentor.mentor_kind) is None:
-                mentoring.assign(session, None, enrollment, mentor, "演示数据 demo")
-        session.flush()
+        _assign(session, enrollment, mentor_rows)
         _pass_role_tiers(session, enrollment, mentors, storage)
         start = today - timedelta(days=days)
         placement = placement_service.place(session, None, enrollment, {
@@ -139,6 +137,33 @@ def ensure_demo_buffer(session: Session, program: Program, today: date, storage:
                                                     today=today)
     session.flush()
     return cohort
+
+
+def _assign(session: Session, enrollment: Enrollment, mentor_rows: list) -> None:
+    for mentor in mentor_rows:
+        if enrollment.current_mentor(mentor.mentor_kind) is None:
+            mentoring.assign(session, None, enrollment, mentor, "演示数据 demo")
+    session.flush()
+
+
+def _not_placed(session: Session, enrollment: Enrollment, mentor_rows: list, mentors: dict,
+                storage: Storage | str) -> None:
+    """trainee9: mentors from intake, the foundation tier passed, the advanced data assessment
+    failed twice; she went back to her previous role in week 7 (the outcome note says so), which
+    ends her mentor assignments."""
+    _assign(session, enrollment, mentor_rows)
+    _pass_role_tiers(session, enrollment, mentors, storage, only=("foundation",))
+    drill = session.scalar(sa.select(Assessment).where(Assessment.code == RETURNED_AFTER))
+    if drill is not None:
+        _grade_all(session, _submit(session, enrollment.trainee, drill, storage, WEAK), mentors, 1,
+                   "召回率和精确率的分母都取错了，混淆对也没有从表里读出来；先把混淆表的行列合计核对一遍。")
+        _grade_all(session, _submit(session, enrollment.trainee, drill, storage, RETAKE), mentors, 1,
+                   "召回率对了；精确率仍用了行合计。重标注建议缺少重标范围和验证方式，还不能交给训练团队。")
+    on = clock.week_start(enrollment.cohort.start_date, 7) + timedelta(days=2)
+    placement_service.record_training_outcome(
+        session, None, enrollment, "returned", "skills_gap",
+        "进阶层数据处理考核两次未通过，本人希望先回原客服岗位，下一批次再参加。", on)
+    mentoring.release_enrollment(session, None, enrollment, "回原岗位 Returned to previous role")
 
 
 def _log_checkins(session: Session, coach, placement: Placement, days: int, today: date) -> None:
