@@ -1,7 +1,7 @@
 """What the demo trainees hand in: answers written per field as a trainee would, a
-strong and a weak version of each foundation assessment and of the
-advanced data assessment (Chinese, the demo
-trainees' language). Each passes the format checks; the weak ones miss answers."""
+strong and a weak version of each foundation assessment and of the advanced data
+assessment (Chinese, the demo trainees' language). Each passes the format checks; the
+weak ones miss answers."""
 
 STRONG, WEAK = "strong", "weak"
 RETAKE = "retake"  # a second weak try: fixed what the first grade named, still short of the pass mark
