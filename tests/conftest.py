@@ -6,6 +6,7 @@ set. The schema is built by the Alembic migrations, as in production.
 
 import os
 import re
+from datetime import datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -232,7 +233,9 @@ def make_cohort(app, catalog, make_user):
 
     counter = {"n": 0}
 
-    def make(trainees: int = 3, start=None, role: str = "collab_cs", code=None):
+    def make(trainees: int = 3, start=None, role: str = "collab_cs", code=None, joined=None):
+        """`joined`: the day the trainees were enrolled (default: the start day, as at intake; a
+        later day makes them late joiners, whose earlier work is due later: clock.catch_up)."""
         counter["n"] += 1
         people = [make_user("trainee") for _ in range(trainees)]
         with app.app_context():
@@ -244,6 +247,8 @@ def make_cohort(app, catalog, make_user):
             for person in people:
                 trainee = db.session.get(type(person), person.id)
                 enrollment, _ = cohort_service.enroll(db.session, None, cohort, trainee, role, "basic_cs")
+                # midnight UTC: 08:00 that day in the program's zone
+                enrollment.created_at = datetime.combine(joined or cohort.start_date, time())
                 ids.append(enrollment.id)
             db.session.commit()
             return cohort.id, ids

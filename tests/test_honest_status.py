@@ -93,7 +93,7 @@ def test_coming_up_lists_work_due_within_14_days_only(app, make_cohort, make_use
     trainee, _ = _enrolled(app, make_cohort, make_user, _today(app) - timedelta(days=7 * 2 + 1))  # week 2
     today = _today(app)
     with app.app_context():
-        home = dashboards.trainee_home(db.session, db.session.get(type(trainee), trainee.id), today)
+        home = dashboards.trainee_home(db.session, db.session.get(type(trainee), trainee.id), today, "Asia/Shanghai")
         soon = [i.assessment.code for i in home.coming_up]
         assert soon and all(today <= i.due.date <= today + timedelta(days=14) for i in home.coming_up)
         later = [a.code for a, due in dashboards.Outline(home.enrollment.cohort.program, [s.tier for s in home.states])
@@ -131,7 +131,7 @@ def test_home_progress_counts_required_assessments_as_well_as_lessons(app, make_
     trainee, _ = _enrolled(app, make_cohort, make_user, _today(app))
     today = _today(app)
     with app.app_context():
-        home = dashboards.trainee_home(db.session, db.session.get(type(trainee), trainee.id), today)
+        home = dashboards.trainee_home(db.session, db.session.get(type(trainee), trainee.id), today, "Asia/Shanghai")
         needed = [s for s in home.states if s.needed]
         lessons = sum(s.progress.total for s in needed)
         required = sum(s.required_total for s in needed)
@@ -140,7 +140,7 @@ def test_home_progress_counts_required_assessments_as_well_as_lessons(app, make_
         db.session.add(Submission(trainee_id=trainee.id, assessment_id=assessment.id, attempt_no=1,
                                   state=SubmissionState.GRADED, passed=True, answers={}, checks=[]))
         db.session.commit()
-        home = dashboards.trainee_home(db.session, db.session.get(type(trainee), trainee.id), today)
+        home = dashboards.trainee_home(db.session, db.session.get(type(trainee), trainee.id), today, "Asia/Shanghai")
         assert home.overall.done == 1
     login(client, trainee)
     assert f"1 of {lessons + required} steps done" in client.get("/me/").get_data(as_text=True)

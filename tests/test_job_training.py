@@ -34,8 +34,8 @@ def first_due(app, enrollment_id: int) -> tuple[int, date]:
         enrollment = db.session.get(Enrollment, enrollment_id)
         outline = dashboards.Outline(enrollment.cohort.program,
                                      progress.load_outline(db.session, enrollment.cohort.program))
-        items = sorted(dashboards.due_items(outline, enrollment, set(), START), key=lambda i: (i.due.date,
-                                                                                             i.assessment.id))
+        items = sorted(dashboards.due_items(outline, enrollment, set(), START, "Asia/Shanghai"),
+                       key=lambda i: (i.due.date, i.assessment.id))
         return items[0].assessment.id, items[0].due.date
 
 

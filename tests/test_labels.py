@@ -38,8 +38,8 @@ def test_auto_assign_warning_names_the_missing_kinds_in_words(app, make_cohort, 
     cohort_id, _ = make_cohort(trainees=1)  # no mentors exist: both kinds are missing
     login(client, make_user("admin", locale="zh_CN"))
     html = client.post_form(f"/admin/cohorts/{cohort_id}/auto-assign", follow_redirects=True).get_data(as_text=True)
-    assert "都没有空余容量" in html
-    assert "业务导师" in html and "business" not in html
+    assert "没有可分配的业务导师" in html and "没有可分配的AI导师" in html  # no mentor at all, not a capacity problem
+    assert "business" not in html
 
 
 def test_cohort_name_is_名称_not_a_persons_name(catalog, make_user, client):

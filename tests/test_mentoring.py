@@ -192,3 +192,43 @@ def test_two_auto_assign_runs_at_once_never_exceed_capacity(app, make_cohort, ma
                 MentorAssignment.enrollment_id == Enrollment.id, MentorAssignment.ended_at.is_(None)
             ).scalar_subquery() == 2))
         assert full == 6
+
+
+def test_auto_assign_never_picks_a_mentor_who_has_not_accepted_or_is_deactivated(app, make_cohort, make_user):
+    cohort_id, (enrollment_id,) = make_cohort(trainees=1)
+    make_user("mentor", mentor_kind="ai", capacity=8, password=None)  # invited, never signed in
+    make_user("mentor", mentor_kind="ai", capacity=8, active=False)
+    make_user("mentor", mentor_kind="business", capacity=8, password=None)
+    ready = make_user("mentor", mentor_kind="business", capacity=8)
+    with app.app_context():
+        report = mentoring.auto_assign(db.session, None, db.session.get(Cohort, cohort_id))
+        db.session.commit()
+        assert report.assigned == 0 and report.unavailable == [MentorKind.AI]
+        assert report.not_accepted == 2 and report.full_kinds == []
+        assert [(e.id, kinds) for e, kinds in report.unassigned] == [(enrollment_id, [MentorKind.AI])]
+        assert db.session.scalar(sa.select(sa.func.count(MentorAssignment.id))) == 0  # all or nothing
+    accepted_ai = make_user("mentor", mentor_kind="ai", capacity=8)
+    with app.app_context():
+        report = mentoring.auto_assign(db.session, None, db.session.get(Cohort, cohort_id))
+        db.session.commit()
+        assert report.assigned == 1 and report.unavailable == []
+        mentors = set(db.session.scalars(sa.select(MentorAssignment.mentor_id)))
+        assert mentors == {accepted_ai.id, ready.id}
+        _check_invariants(db.session)
+
+
+@pytest.mark.parametrize("locale, unavailable, skipped", [
+    ("en", "No AI mentor is available", "1 mentor was not picked: they have not accepted their invitation"),
+    ("zh_CN", "没有可分配的AI导师", "1 位导师未被分配：尚未接受邀请"),
+])
+def test_the_auto_assign_page_says_no_mentor_of_a_kind_is_available(app, make_cohort, make_user, client,
+                                                                       locale, unavailable, skipped):
+    from tests.conftest import login
+
+    cohort_id, _ = make_cohort(trainees=1)
+    make_user("mentor", mentor_kind="ai", capacity=8, password=None)
+    make_user("mentor", mentor_kind="business", capacity=8)
+    login(client, make_user("admin", locale=locale))
+    html = client.post_form(f"/admin/cohorts/{cohort_id}/auto-assign", follow_redirects=True).get_data(as_text=True)
+    assert unavailable in html and skipped in html
+    assert "free capacity" not in html and "空余容量" not in html  # it is not a capacity problem

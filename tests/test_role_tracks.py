@@ -106,12 +106,12 @@ def test_due_items_progress_record_and_mentor_home_leave_out_other_roles_tracks(
         program = enrollment.cohort.program
         outline = dashboards.Outline(program, progress.load_outline(db.session, program))
         today = date(2026, 12, 20)  # after every due date: everything open is overdue
-        items = dashboards.due_items(outline, enrollment, set(), today)
+        items = dashboards.due_items(outline, enrollment, set(), today, "Asia/Shanghai")
         assert items and not {i.assessment.id for i in items} & theirs
         assert not outline.lesson_ids("collab_cs") & their_lessons
         assert their_lessons <= outline.lesson_ids("ai_trainer")
 
-        home = dashboards.trainee_home(db.session, db.session.get(User, enrollment.trainee_id), today)
+        home = dashboards.trainee_home(db.session, db.session.get(User, enrollment.trainee_id), today, "Asia/Shanghai")
         assert not {i.assessment.id for i in home.overdue} & theirs
         assert home.next_step is not None and home.next_step.id not in theirs | their_lessons
         needed = [t for t in outline.needed_tiers("collab_cs")]
@@ -119,7 +119,7 @@ def test_due_items_progress_record_and_mentor_home_leave_out_other_roles_tracks(
         required = sum(1 for t in needed for tr in t.tracks for c in tr.courses for a in c.assessments if a.required)
         assert home.overall.total == lessons + required
 
-        record = trainee_record.trainee_record(db.session, enrollment, today)
+        record = trainee_record.trainee_record(db.session, enrollment, today, "Asia/Shanghai")
         assert not {row.course.id for row in record.courses} & {c.id for c in role_track.courses}
         assert not {i.assessment.id for i in record.overdue} & theirs
 
@@ -136,7 +136,7 @@ def test_mentor_home_counts_only_the_roles_lessons(app, role_catalog, make_cohor
         db.session.commit()
         program = db.session.get(Program, role_catalog)
         outline = dashboards.Outline(program, progress.load_outline(db.session, program))
-        groups = dashboards.mentor_home(db.session, db.session.get(User, mentor.id), date(2026, 9, 20))
+        groups = dashboards.mentor_home(db.session, db.session.get(User, mentor.id), date(2026, 9, 20), "Asia/Shanghai")
         (row,) = groups[0].rows
         assert row.progress.total == len(outline.lesson_ids("collab_cs"))
         assert row.progress.total < len(outline.lesson_ids("ai_trainer"))

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
@@ -157,7 +158,7 @@ def cohort_enroll(cohort_id: int):
 def cohort_import(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     form = EnrollCsvForm()
-    upload = imports.receive(form)  # a file whose encoding is uncertain is previewed first
+    upload = imports.receive(form, cohort_service.IMPORT_COLUMNS)  # uncertain encoding, unknown column: previewed
     if upload is None or upload.source is None:
         return _cohort_page(cohort, csv_form=form, upload=upload, status=400)
     # The service writes nothing when any row is bad; a row checked fine, then another
@@ -190,8 +191,18 @@ def cohort_auto_assign(cohort_id: int):
     report = mentoring.auto_assign(db.session, current_user, cohort)
     db.session.commit()
     flash(_("Auto-assign: %(n)d trainees got their mentors.", n=report.assigned), "success")
-    if report.unassigned:
-        kinds = sorted(labels.mentor_kind(k) for k in {k for _, missing in report.unassigned for k in missing})
+    needed = {k for _, missing in report.unassigned for k in missing}
+    for kind in report.unavailable:
+        if kind in needed:
+            flash(_("No %(kind)s is available: none is active with an accepted invitation. Invite one (or ask "
+                    "an invited one to accept), then run auto-assign again.", kind=labels.mentor_kind(kind)),
+                  "warning")
+    if report.not_accepted:
+        flash(ngettext("%(num)d mentor was not picked: they have not accepted their invitation yet.",
+                       "%(num)d mentors were not picked: they have not accepted their invitation yet.",
+                       report.not_accepted), "info")
+    if report.full_kinds:
+        kinds = sorted(labels.mentor_kind(k) for k in report.full_kinds)
         flash(_("%(n)d trainees are still without a full mentor pair: no %(kinds)s has free capacity. "
                 "Raise a mentor's capacity or add mentors, then run auto-assign again.",
                 n=len(report.unassigned), kinds=" / ".join(kinds)), "warning")

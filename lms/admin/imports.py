@@ -1,7 +1,8 @@
 """Receiving an import file on the web: read it, or ask which encoding it is in.
 
-A file whose encoding is certain (UTF-8, a BOM, XLSX) is imported at once. Any other
-is previewed first: the file travels back with the confirm form (compressed, so no
+A file whose encoding is certain (UTF-8, a BOM, XLSX) and whose every column the import
+reads is imported at once. Any other is previewed first (a column it does not know is
+named there, as its values would be left out): the file travels back with the confirm form (compressed, so no
 worker has to remember it), the admin may pick another encoding, and the import runs
 only when they confirm the very decoding they saw. Every row is checked again then.
 """
@@ -9,7 +10,7 @@ only when they confirm the very decoding they saw. Every row is checked again th
 import base64
 import binascii
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from flask import request
@@ -52,6 +53,7 @@ class Upload:
     source: Optional[Source]  # None when the chosen encoding cannot read the file
     confirmed: bool  # write now: the encoding is certain, or the admin confirmed this preview
     confirm_form: Optional[ConfirmImportForm] = None  # the open question, when there is one
+    ignored: list[str] = field(default_factory=list)  # headings of columns the import does not read
 
     @property
     def failed(self) -> bool:
@@ -73,13 +75,14 @@ def unpack(packed: str) -> Optional[bytes]:
     return None if inflater.unconsumed_tail or len(data) > import_files.MAX_IMPORT_BYTES else data
 
 
-def receive(form) -> Optional[Upload]:
+def receive(form, known: tuple[str, ...]) -> Optional[Upload]:
     """The file posted with `form` (an upload form with a `file` field) or sent back from a
-    preview; None when there is nothing to import (a GET, or the upload form's own errors)."""
+    preview; None when there is nothing to import (a GET, or the upload form's own errors).
+    `known`: the column codes the import reads."""
     if request.method != "POST":
         return None
     if request.form.get("confirm-payload"):
-        return _confirmed()
+        return _confirmed(known)
     if not form.validate_on_submit():
         return None
     data = form.file.data.read(import_files.MAX_IMPORT_BYTES + 1)
@@ -89,7 +92,8 @@ def receive(form) -> Optional[Upload]:
     except ImportFileError as error:
         form.file.errors.append(error.message)
         return None
-    if source.certain:
+    ignored = import_files.ignored_columns(source, known)
+    if source.certain and not ignored:
         return Upload(source, confirmed=True)
     packed = pack(data)
     if packed is None:
@@ -97,10 +101,10 @@ def receive(form) -> Optional[Upload]:
         return None
     confirm = ConfirmImportForm(formdata=None, payload=packed, filename=name, shown=source.encoding,
                                 encoding="auto")
-    return Upload(source, confirmed=False, confirm_form=confirm)
+    return Upload(source, confirmed=False, confirm_form=confirm, ignored=ignored)
 
 
-def _confirmed() -> Upload:
+def _confirmed(known: tuple[str, ...]) -> Upload:
     confirm = ConfirmImportForm()
     if not confirm.validate_on_submit():
         return Upload(None, confirmed=False, confirm_form=confirm)
@@ -119,4 +123,5 @@ def _confirmed() -> Upload:
     if not source.candidates:  # chosen by the admin: still show what detection thought
         source.candidates = import_files.detect(data)
     confirm.shown.data = source.encoding
-    return Upload(source, confirmed=confirmed, confirm_form=confirm)
+    return Upload(source, confirmed=confirmed, confirm_form=confirm,
+                  ignored=import_files.ignored_columns(source, known))

@@ -182,7 +182,7 @@ def people_import():
     form = ImportPeopleForm()
     report = None
     first = invitations.last_id(db.session) + 1
-    upload = imports.receive(form)  # a file whose encoding is uncertain is previewed first
+    upload = imports.receive(form, people_service.IMPORT_COLUMNS)  # uncertain encoding, unknown column: previewed
     if upload is not None and upload.source is not None:
         report = people_service.import_people(db.session, current_user, upload.source, apply=upload.confirmed)
         if report.ok and upload.confirmed:

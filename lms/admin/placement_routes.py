@@ -170,7 +170,7 @@ def agents():
 @require(Action.MANAGE_PLACEMENTS)
 def handoff_import():
     form = EnrollCsvForm()
-    upload = imports.receive(form)  # an uncertain encoding is previewed first
+    upload = imports.receive(form, handoffs.COLUMNS)  # an uncertain encoding, an unknown column: previewed
     if upload is None or upload.source is None:
         return render_template("admin/placements/handoffs.html", form=form, upload=upload, report=None,
                                columns=handoffs.COLUMNS, required=handoffs.REQUIRED, zone=settings().hours.timezone), (

@@ -174,7 +174,7 @@ def cohort_export(cohort_id: int, kind: str, fmt: str):
         abort(404)
     cohort = _cohort_or_404(cohort_id)
     if kind == "roster":
-        export = exports.roster(db.session, cohort, _today(), utcnow())
+        export = exports.roster(db.session, cohort, _today(), utcnow(), _zone())
     elif kind == "gradebook":
         export = exports.gradebook_export(db.session, cohort, _today(), _zone())
     elif kind == "defects":

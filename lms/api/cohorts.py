@@ -228,7 +228,7 @@ def get_cohort(cohort_id: int):
 @functools.lru_cache(maxsize=len(EnrollmentStatus) + 1)
 def _roster(by_status: bool) -> sa.Select:
     query = (sa.select(Enrollment.id, Enrollment.trainee_id, Enrollment.cohort_id, Enrollment.target_role,
-                       Enrollment.source_role, Enrollment.status, User.name, User.email)
+                       Enrollment.source_role, Enrollment.status, Enrollment.created_at, User.name, User.email)
              .join(User, User.id == Enrollment.trainee_id)
              .where(Enrollment.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer)))
     if by_status:
@@ -252,7 +252,8 @@ def cohort_trainees(args, cohort_id: int):
     if not rows:
         return {"items": [], "next_cursor": cursor}
     # The mentor home's progress rows, for this page of the roster (a fixed number of statements).
-    groups = dashboards.mentor_home(db.session, None, today(), trainees=rows, cohorts=[cohort])
+    groups = dashboards.mentor_home(db.session, None, today(), current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                                    trainees=rows, cohorts=[cohort])
     progress = {row.enrollment_id: row for group in groups for row in group.rows}
     scores = attainment(db.session, [r.trainee_id for r in rows])
     items = []

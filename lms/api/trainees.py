@@ -1,5 +1,6 @@
 """One trainee's progress: what their home page shows (lms/services/dashboards.py, trainee_home)."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
@@ -102,7 +103,7 @@ def trainee_progress(trainee_id: int):
     trainee = db.session.get(User, trainee_id)
     if trainee is None or trainee.role != Role.TRAINEE:
         return problem(404, _l("There is no trainee %(id)d.", id=trainee_id))
-    home = dashboards.trainee_home(db.session, trainee, today())
+    home = dashboards.trainee_home(db.session, trainee, today(), current_app.config["BABEL_DEFAULT_TIMEZONE"])
     enrollment = home.enrollment
     if enrollment is None:
         return problem(404, _l("This trainee is not enrolled in any cohort."))

@@ -35,8 +35,8 @@ def mentor_figures(ctx: JobContext, mentor, standing_of: Standings) -> dict:
     """Behind and at risk by the dashboard's rule (lms/services/standing.py)."""
     trainees = ctx.session.execute(*dashboards.mentor_trainees(mentor)).all()
     mine = [standing_of[t.id] for t in trainees if t.id in standing_of]
-    rows = [r for g in dashboards.mentor_home(ctx.session, mentor, ctx.today, trainees) for r in g.rows] \
-        if trainees else []
+    homes = dashboards.mentor_home(ctx.session, mentor, ctx.today, ctx.settings.timezone, trainees) if trainees else []
+    rows = [r for g in homes for r in g.rows]
     queue = grading.queue(ctx.session, mentor) if mentor.mentor_kind else []
     oldest = min((i.submitted_at for i in queue), default=None)
     placed = checkins.coach_rows(ctx.session, mentor.id, ctx.today)

@@ -60,7 +60,7 @@ Standings = dict[int, standing.EnrollmentStanding]
 
 def standings(ctx: JobContext) -> Standings:
     """Every trainee in training's standing (one statement): a job reads it once for all mentors."""
-    return standing.standings(ctx.session, ctx.today, ctx.now)
+    return standing.standings(ctx.session, ctx.today, ctx.now, ctx.settings.timezone)
 
 
 def at_risk(ctx: JobContext, mentor: User, standing_of: Optional[Standings] = None) -> Iterator[AtRisk]:

@@ -56,7 +56,8 @@ def _training_enrollments(ctx: JobContext) -> Iterator[tuple[Enrollment, list[da
         states = progress.tier_states(outline.role_tiers(enrollment.target_role), passed, set(),
                                       cohort.program.tiers_for_role(enrollment.target_role))
         locked = {s.tier.id for s in states if not s.unlocked}
-        items = [i for i in dashboards.due_items(outline, enrollment, passed, ctx.today, waiting)
+        items = [i for i in dashboards.due_items(outline, enrollment, passed, ctx.today,
+                                                       ctx.settings.timezone, waiting)
                  if i.assessment.course.track.tier_id not in locked]
         yield enrollment, items
 

@@ -100,6 +100,6 @@ def trainee(enrollment_id: int):
     enrollment = load_enrollment(enrollment_id)
     return render_template(
         "mentor/trainee.html", enrollment=enrollment,
-        record=trainee_record(db.session, enrollment, _today()),
+        record=trainee_record(db.session, enrollment, _today(), current_app.config["BABEL_DEFAULT_TIMEZONE"]),
         threshold=enrollment.cohort.program.attainment_threshold,
     )

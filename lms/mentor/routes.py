@@ -29,7 +29,8 @@ def home():
                          per_page=current_app.config["ROSTER_PER_PAGE"], params=params)
     if last := past_the_end(page):
         return redirect(last)
-    groups = dashboards.mentor_home(db.session, current_user, today, page.items, cohorts)
+    groups = dashboards.mentor_home(db.session, current_user, today, current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                                   page.items, cohorts)
     # translated once, formatted per row (a `_()` per row of a 50-row page costs more than the rest of the row)
     lessons_of = _("%(done)d of %(total)d lessons")  # no variables: the translation, not formatted
     return render_template("mentor/home.html", groups=groups, page=page, listed=listed, cohorts=cohorts,

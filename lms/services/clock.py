@@ -17,6 +17,9 @@ from typing import Optional
 from zoneinfo import ZoneInfo
 
 TRAINING_WEEKS = 13
+# A trainee who joins a cohort late is not behind on the first day: work due before the day
+# they joined is due this many days after it (`catch_up`).
+CATCH_UP_DAYS = 14
 PLACEMENT_WEEK = TRAINING_WEEKS + 1
 BUFFER_DAYS = 90
 # Dates a person may enter (cohort start, withdrawal): far enough either way for any
@@ -88,10 +91,22 @@ def phase(start: date, today: date, closed: bool = False, weeks: int = TRAINING_
     return Phase.BUFFER if today < (buffer_until or buffer_end(start, weeks)) else Phase.CLOSED
 
 
+def joined_on(created_at: datetime, timezone: str) -> date:
+    """The day an enrollment was made (its `created_at`, naive UTC), where the program runs."""
+    return created_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(timezone)).date()
+
+
+def utc_offset_minutes(timezone: str, now: datetime) -> int:
+    """The zone's offset from UTC at `now` (naive UTC), for SQL that needs `joined_on` per row."""
+    offset = ZoneInfo(timezone).utcoffset(now)
+    return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
 @dataclass(frozen=True)
 class Due:
     week: int
     date: date
+    caught_up: bool = False  # moved by `catch_up`: first due before the trainee joined
 
     def status(self, today: date) -> str:
         """'overdue', 'this_week' or 'later' for work not yet passed."""
@@ -104,3 +119,18 @@ class Due:
 
 def due_for_week(start: date, end_week: int) -> Due:
     return Due(end_week, week_end(start, end_week))
+
+
+def catch_up(due: Due, joined: Optional[date]) -> Due:
+    """The due date for a trainee who joined on `joined`: unchanged, unless it fell before that
+    day; then CATCH_UP_DAYS after it (the one rule for home pages, reminders, standing and the
+    gradebook; `standing._overdue` is its SQL form)."""
+    day = due_day_for(due.date, joined)
+    return due if day == due.date else Due(due.week, day, caught_up=True)
+
+
+def due_day_for(day: date, joined: Optional[date]) -> date:
+    """`catch_up` for a bare due day."""
+    if joined is None or day >= joined:
+        return day
+    return _plus(joined, CATCH_UP_DAYS)

@@ -209,6 +209,8 @@ def withdraw(session: Session, actor: User, enrollment: Enrollment, reason: str,
 
 # --- CSV enrollment --------------------------------------------------------------
 
+IMPORT_COLUMNS = ("email", "name", "target_role", "source_role")  # what the import reads
+
 
 @dataclass
 class EnrollReport:

@@ -81,7 +81,7 @@ class CohortPhase:
 
 def build(session: Session, scope: Scope, today: date, now: datetime, buffer_settings: BufferSettings,
           defect_settings: DefectSettings) -> Dashboard:
-    params = {**scope.params(today, now), "inactive_since": standing.inactive_since(now)}
+    params = standing.params(scope, today, now, defect_settings.hours.timezone)  # the program's zone
     programs = list(session.scalars(SCOPE_PROGRAMS, params))
     reqs = requirements(session, programs)
     cohorts, phases = [], defaultdict(lambda: dict.fromkeys(STATES, 0))

@@ -84,13 +84,16 @@ class Outline:
 COMING_UP_DAYS = 14
 
 
-def due_items(outline: Outline, enrollment: Enrollment, passed: set[int], today: date,
+def due_items(outline: Outline, enrollment: Enrollment, passed: set[int], today: date, timezone: str,
               waiting: frozenset[int] = frozenset()) -> list[DueItem]:
-    """Work not passed yet; handed-in work waiting for a grade is never overdue: the trainee did their part."""
+    """Work not passed yet; handed-in work waiting for a grade is never overdue: the trainee did their
+    part. Work due before the trainee joined is due `clock.CATCH_UP_DAYS` after they joined."""
+    joined = clock.joined_on(enrollment.created_at, timezone)
     items = []
     for assessment, due in outline.assessments_with_due(enrollment.target_role, enrollment.cohort.start_date):
         if assessment.id in passed:
             continue
+        due = clock.catch_up(due, joined)
         items.append(DueItem(assessment, due, "waiting" if assessment.id in waiting else due.status(today)))
     return items
 
@@ -158,7 +161,7 @@ _BASELINES = (sa.select(BaselineRating.competency, BaselineRating.score)
               .where(BaselineRating.enrollment_id == sa.bindparam("enrollment_id", type_=sa.Integer)))
 
 
-def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
+def trainee_home(session: Session, trainee: User, today: date, timezone: str) -> TraineeHome:
     row = session.execute(_HOME_ENROLLMENT, {"trainee_id": trainee.id}).first()
     if row is None:
         return TraineeHome(None)
@@ -173,7 +176,7 @@ def trainee_home(session: Session, trainee: User, today: date) -> TraineeHome:
     passed = {a for a, status in statuses.items() if status == "passed"}
     waiting = frozenset(a for a, status in statuses.items() if status == "waiting")
     completed = progress.completed_lesson_ids(session, trainee.id)
-    items = due_items(outline, enrollment, passed, today, waiting)
+    items = due_items(outline, enrollment, passed, today, timezone, waiting)
     states = progress.tier_states(outline.role_tiers(enrollment.target_role), passed, completed,
                                   cohort.program.tiers_for_role(enrollment.target_role))
     scores = grading.attainment_of(
@@ -239,7 +242,7 @@ def _mentor_trainees(one_cohort: bool, sort: str) -> sa.Select:
     `cohort_id`), built once per sort and filter (building a select and working out its cache
     key cost about as much as running it)."""
     query = (sa.select(Enrollment.id, Enrollment.trainee_id, Enrollment.cohort_id, Enrollment.target_role,
-                       User.name, User.email)
+                       Enrollment.created_at, User.name, User.email)
              .select_from(Enrollment).join(MentorAssignment).join(User, User.id == Enrollment.trainee_id)
              .where(MentorAssignment.mentor_id == sa.bindparam("mentor_id", type_=sa.Integer),
                     MentorAssignment.ended_at.is_(None)))
@@ -290,10 +293,11 @@ def mentor_cohorts(session: Session, mentor: User) -> list[Cohort]:
     return list(session.scalars(_MENTOR_COHORTS, {"mentor_id": mentor.id}))
 
 
-def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[list] = None,
+def mentor_home(session: Session, mentor: User, today: date, timezone: str, trainees: Optional[list] = None,
                 cohorts: Optional[list[Cohort]] = None) -> list[CohortGroup]:
-    """Progress rows, grouped by cohort, for `trainees` (a page of `mentor_trainees` rows; all by
-    default) in `cohorts` (`mentor_cohorts`, which the page loads for its filter anyway)."""
+    """Progress rows, grouped by cohort, for `trainees` (a page of `mentor_trainees` rows, with
+    `created_at`; all by default) in `cohorts` (`mentor_cohorts`, which the page loads for its
+    filter anyway). Due dates as `due_items` works them out, late joiners' catch-up included."""
     if trainees is None:
         trainees = session.execute(*mentor_trainees(mentor)).all()
     if not trainees:
@@ -316,7 +320,7 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
 
     groups: dict[int, CohortGroup] = {}
     lesson_sets: dict[tuple[int, str], set[int]] = {}  # (program, role) → its lessons, built once
-    due_sets: dict[tuple[int, str], list[tuple[int, str]]] = {}  # (cohort, role) → (assessment, status)
+    due_sets: dict[tuple[int, str], list[tuple[int, clock.Due, str]]] = {}  # (cohort, role) → (assessment, due, status)
     for t in trainees:
         cohort = cohorts_by_id[t.cohort_id]
         outline = outlines[cohort.program_id]
@@ -332,11 +336,14 @@ def mentor_home(session: Session, mentor: User, today: date, trainees: Optional[
         lessons = lesson_sets[key]
         due_key = (cohort.id, t.target_role)
         if due_key not in due_sets:  # what `due_items` works out, once per cohort and role
-            due_sets[due_key] = [(a.id, due.status(today))
+            due_sets[due_key] = [(a.id, due, due.status(today))
                                  for a, due in outline.assessments_with_due(t.target_role, cohort.start_date)]
         counts = defaultdict(int)
         done, handed_in = passed[t.trainee_id], waiting[t.trainee_id]
-        for assessment_id, status in due_sets[due_key]:
+        joined = clock.joined_on(t.created_at, timezone)
+        for assessment_id, due, status in due_sets[due_key]:
+            if due.date < joined:  # joined late: this one is due later for them (clock.catch_up)
+                status = clock.catch_up(due, joined).status(today)
             if assessment_id not in done:
                 counts["waiting" if assessment_id in handed_in else status] += 1
         done = progress.Progress(len(lessons & completed[t.trainee_id]), len(lessons))

@@ -65,11 +65,11 @@ def _timed(heading, zone: str) -> str:
 # --- roster with progress and attainment --------------------------------------------------
 
 
-def roster(session: Session, cohort: Cohort, today: date, now: datetime) -> Export:
+def roster(session: Session, cohort: Cohort, today: date, now: datetime, timezone: str) -> Export:
     """Every trainee of the cohort: mentors, standing, required work passed, tier now, intake
     baseline and attainment per competency, placement and outcome."""
     scope = Scope(cohort_id=cohort.id)
-    params = {**scope.params(today, now), "inactive_since": standing.inactive_since(now)}
+    params = standing.params(scope, today, now, timezone)
     reqs = requirements(session, [cohort.program])
     select, roster_params = dashboards.cohort_roster(cohort)
     people = session.execute(select, roster_params).all()

@@ -52,7 +52,7 @@ def rows_select(by_track: bool, by_score: bool) -> sa.Select:
                        .scalar_subquery().label("buffer_outcome"),
                        sa.select(TrainingOutcome.kind).where(TrainingOutcome.enrollment_id == Enrollment.id)
                        .scalar_subquery().label("training_outcome"),
-                       Enrollment.withdrawn_on)
+                       Enrollment.withdrawn_on, Enrollment.created_at)
              .join(User, User.id == Enrollment.trainee_id).where(Enrollment.cohort_id == _COHORT))
     if by_track:
         query = query.where(Enrollment.target_role.in_(_ROLES))
@@ -144,18 +144,20 @@ def cells(session: Session, trainees: list, cols: list[Column], today: date, zon
     out = {}
     for t in trainees:
         training = state(t).code == "in_training"  # only work still to do can be overdue
+        joined = clock.joined_on(t.created_at, zone)
         for col in cols:
             a = col.assessment
+            due = clock.due_day_for(col.due, joined)  # joined late: due later for them
             if t.target_role not in col.roles:
                 out[(t.id, a.id)] = Cell("not_taken")
                 continue
             data = found.get((t.trainee_id, a.id))
             if data is None:
-                out[(t.id, a.id)] = Cell(("overdue" if today > col.due else "open") if training else "ended")
+                out[(t.id, a.id)] = Cell(("overdue" if today > due else "open") if training else "ended")
                 continue
             attempts, best, passed, waiting, draft, first, latest, passed_at = data
             handed = passed_at or first
-            late = handed is not None and _local_day(handed, zone) > col.due
+            late = handed is not None and _local_day(handed, zone) > due
             if passed:
                 status = "passed"
             elif waiting:
@@ -165,7 +167,7 @@ def cells(session: Session, trainees: list, cols: list[Column], today: date, zon
             elif not training:
                 status = "ended"
             else:
-                status = "overdue" if today > col.due else "draft"
+                status = "overdue" if today > due else "draft"
             out[(t.id, a.id)] = Cell(status, best, attempts, late, latest)
     return out
 

@@ -186,6 +186,18 @@ def _cell_problem(value: str) -> Optional[str]:
     return None
 
 
+def ignored_columns(source: "Source | list[list[str]]", known: tuple[str, ...]) -> list[str]:
+    """The headings (as written) of the columns an import does not read, so their values would
+    be left out: shown before anything is written, never dropped silently. Empty headings
+    are not columns anyone named."""
+    records = source.rows if isinstance(source, Source) else source
+    if not records:
+        return []
+    names = header_codes()
+    return [h.strip() for h in records[0]
+            if h.strip() and names.get(key(h), h.strip().lower()) not in known]
+
+
 def read_table(
     source: "Source | str | list[list[str]]", required: tuple[str, ...]
 ) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:

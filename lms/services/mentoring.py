@@ -114,13 +114,25 @@ class AutoAssignReport:
     assigned: int = 0  # trainees who got every missing mentor
     already_complete: int = 0
     unassigned: list[tuple[Enrollment, list[MentorKind]]] = field(default_factory=list)
+    # kinds with no mentor to pick at all (none active with an accepted invitation)
+    unavailable: list[MentorKind] = field(default_factory=list)
+    not_accepted: int = 0  # active mentors passed over: their invitation is not accepted yet
+
+    @property
+    def full_kinds(self) -> list[MentorKind]:
+        """Kinds some trainee still lacks although mentors of that kind exist: out of capacity."""
+        return [k for k in KINDS if k not in self.unavailable and any(k in short for _, short in self.unassigned)]
 
 
-def _mentors_by_kind(session: Session) -> dict[MentorKind, list[User]]:
+def _mentors_by_kind(session: Session) -> tuple[dict[MentorKind, list[User]], int]:
+    """The mentors auto-assign may pick, per kind: active, and their invitation accepted (a
+    password set: someone who never signed in cannot coach); and how many active mentors
+    were passed over for the invitation alone."""
     mentors = session.scalars(
         sa.select(User).where(User.role == Role.MENTOR, User.active.is_(True)).order_by(User.id)
     ).all()
-    return {kind: [m for m in mentors if m.mentor_kind == kind] for kind in KINDS}
+    ready = [m for m in mentors if m.password_hash is not None]
+    return {kind: [m for m in ready if m.mentor_kind == kind] for kind in KINDS}, len(mentors) - len(ready)
 
 
 def in_training():
@@ -130,10 +142,12 @@ def in_training():
 
 
 def auto_assign(session: Session, actor: Optional[User], cohort: Cohort) -> AutoAssignReport:
-    """Fill the missing mentors of every trainee in training, least-loaded mentor first.
+    """Fill the missing mentors of every trainee in training, least-loaded mentor first, from
+    the active mentors who accepted their invitation.
 
     A trainee either gets all missing mentors or none (a savepoint per trainee);
-    those left without are reported with the kinds that ran out of capacity.
+    those left without are reported with the kinds that ran out of capacity, and the
+    report names the kinds with no mentor to pick at all.
     """
     report = AutoAssignReport()
     enrollments = session.scalars(
@@ -142,7 +156,8 @@ def auto_assign(session: Session, actor: Optional[User], cohort: Cohort) -> Auto
         .options(selectinload(Enrollment.assignments), selectinload(Enrollment.trainee))
         .order_by(Enrollment.id)
     ).all()
-    mentors = _mentors_by_kind(session)
+    mentors, report.not_accepted = _mentors_by_kind(session)
+    report.unavailable = [kind for kind in KINDS if not mentors[kind]]
     loads = {m.id: m.mentor_load for group in mentors.values() for m in group}
     for enrollment in enrollments:
         missing = [kind for kind in KINDS if _open(enrollment, kind) is None]
@@ -173,7 +188,8 @@ def auto_assign(session: Session, actor: Optional[User], cohort: Cohort) -> Auto
         report.assigned += 1
     session.flush()
     record(session, actor, "mentor.auto_assign", "cohort", cohort.id,
-           after={"assigned": report.assigned, "unassigned": len(report.unassigned)})
+           after={"assigned": report.assigned, "unassigned": len(report.unassigned),
+                  "unavailable": [k.value for k in report.unavailable], "not_accepted": report.not_accepted})
     return report
 
 

@@ -22,6 +22,7 @@ MAX_CAPACITY = 100
 CSV_COLUMNS = ["email", "name", "role", "mentor_kind", "capacity", "locale"]
 FULL_WIDTH_DIGITS = {0xFF10 + n: str(n) for n in range(10)}  # "１０" is 10; "²" stays an error
 CODED = ("role", "mentor_kind", "locale")  # cells written as words, read through lms/vocabulary.py
+IMPORT_COLUMNS = ("email", "name", "role", "mentor_kind", "capacity", "locale")  # what the import reads
 
 
 def check_person(values: dict[str, Any]) -> dict[str, str]:

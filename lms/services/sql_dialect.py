@@ -127,3 +127,23 @@ def count_if(condition) -> ColumnElement:
 def rounded(value: ColumnElement, digits: int = 1) -> ColumnElement:
     """ROUND to `digits` places on both databases (PostgreSQL rounds NUMERIC, not DOUBLE)."""
     return sa.cast(sa.func.round(sa.cast(value, sa.Numeric), digits), sa.Float)
+
+
+class local_date(FunctionElement):
+    """The date of the naive UTC timestamp `moment` at `offset_minutes` from UTC (the program's zone)."""
+
+    type = sa.Date()
+    inherit_cache = True
+    name = "local_date"
+
+
+@compiles(local_date)
+def _local_date_default(element, compiler, **kw):
+    moment, offset = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({moment}, ({offset}) || ' minutes')"
+
+
+@compiles(local_date, "postgresql")
+def _local_date_pg(element, compiler, **kw):
+    moment, offset = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST({moment} + ({offset}) * INTERVAL '1 minute' AS DATE)"

@@ -50,7 +50,7 @@ class TraineeRecord:
         return {b.competency: b.score for b in self.baselines}
 
 
-def trainee_record(session: Session, enrollment: Enrollment, today: date) -> TraineeRecord:
+def trainee_record(session: Session, enrollment: Enrollment, today: date, timezone: str) -> TraineeRecord:
     trainee_id = enrollment.trainee_id
     program = enrollment.cohort.program
     outline = Outline(program, progress.load_outline(session, program))
@@ -64,7 +64,9 @@ def trainee_record(session: Session, enrollment: Enrollment, today: date) -> Tra
                     course, progress.course_progress(course, completed),
                     [(a, statuses.get(a.id)) for a in progress.live(course.assessments)]))
     horizon = today + timedelta(days=UPCOMING_DAYS)
+    joined = clock.joined_on(enrollment.created_at, timezone)
     for assessment, due in outline.assessments_with_due(enrollment.target_role, enrollment.cohort.start_date):
+        due = clock.catch_up(due, joined)
         status = statuses.get(assessment.id)
         if status == "passed":
             continue

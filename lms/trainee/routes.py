@@ -23,7 +23,8 @@ class LessonDoneForm(FlaskForm):
 @require(Action.TRAINEE_HOME)
 def home():
     today = clock.today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    home = dashboards.trainee_home(db.session, current_user, today)
+    home = dashboards.trainee_home(db.session, current_user, today,
+                                   current_app.config["BABEL_DEFAULT_TIMEZONE"])
     # placed: the buffer period comes first (whether they were placed came with the user)
     placement = current_placement(db.session, current_user.id) if navbar_facts(current_user)["placed"] else None
     return render_template(
