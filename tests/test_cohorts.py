@@ -268,3 +268,10 @@ def test_admin_home_recounts_after_each_audited_change_and_only_then(app, make_c
                                 "left", today_in(app.config["BABEL_DEFAULT_TIMEZONE"]))
         db.session.commit()
     assert _home_row(client, "KEPT")[3:] == ["2", "1", "✓"]
+
+
+def test_a_trainee_lacking_both_mentors_is_said_to_lack_both(app, make_cohort, login_as):
+    cohort_id, _ = make_cohort(trainees=1, code="BOTH")
+    client, _ = login_as("admin")
+    alert = client.get(f"/admin/cohorts/{cohort_id}").get_data(as_text=True).split('id="missing-mentors"', 1)[1]
+    assert "(no AI mentor and no business mentor)" in alert.split("</div>", 1)[0]

@@ -83,7 +83,7 @@ def test_cohort_roster_filters_sorts_and_pages(app, sized, client):
     html = client.get(f"/admin/cohorts/{cohort_id}").get_data(as_text=True)
     alert = html.split('id="missing-mentors"', 1)[1].split("</div>", 1)[0]
     assert "120 active trainees lack a mentor" in alert and alert.count("/admin/enrollments/") == 10
-    assert "status=lacking_mentor" in alert
+    assert "status=lacking_mentor" in alert and "(no Business mentor)" in alert
     html = client.get(f"/admin/cohorts/{cohort_id}?status=lacking_mentor&page=2").get_data(as_text=True)
     assert "51–100 of 120" in html
     html = client.get(f"/admin/cohorts/{cohort_id}?status=withdrawn").get_data(as_text=True)
