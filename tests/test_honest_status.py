@@ -84,7 +84,7 @@ def test_the_queue_shows_waiting_since_not_the_due_date(app, make_cohort, make_u
     _hand_in(app, trainee.id, assessment.id)
     login(client, ai)
     html = client.get("/mentor/queue").get_data(as_text=True)
-    assert "Waiting since" in html and 'class="text-nowrap waiting-since"' in html
+    assert "Waiting since" in html and 'class="text-md-nowrap waiting-since"' in html
     assert "overdue" not in html.lower()
     assert "Due" not in html.split("<thead>")[1].split("</thead>")[0]
 
